@@ -1,0 +1,150 @@
+//! The events of every stream, and their envelope (rule X-04).
+//!
+//! Streams are named `<kind>:<key>`: `agency:<uuid>`, `officer:<uuid>`, `account:<uuid>`,
+//! `profile:<id>`, `calendar:<year>`. An event's payload is its JSON form; the store adds
+//! the stream version and global position.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::access::{Principal, Role};
+use crate::calendar::CalendarYear;
+use crate::personnel::OfficerEvent;
+use crate::profile::PolicyProfile;
+use crate::registry::AgencyEvent;
+
+/// Who did it, in which role, for which agency, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// None for the system itself (migrations, scheduled work, the demo loader).
+    pub account_id: Option<Uuid>,
+    pub name: String,
+    pub role: Option<Role>,
+    pub agency_id: Option<Uuid>,
+}
+
+impl Actor {
+    pub fn system(what: &str) -> Self {
+        Self { account_id: None, name: format!("系统（{what}）"), role: None, agency_id: None }
+    }
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Self {
+        Self { account_id: Some(p.account_id), name: p.display_name.clone(), role: Some(p.role), agency_id: p.agency_id }
+    }
+}
+
+/// Events of account streams. Password hashes are never in events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum AccountEvent {
+    AccountCreated { account_id: Uuid, username: String, display_name: String, role: Role, agency_id: Option<Uuid>, officer_id: Option<Uuid> },
+    PasswordChanged,
+    AccountDisabled { reason: String },
+}
+
+/// Events of profile streams (`profile:<id>`): each version is published once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ProfileEvent {
+    ProfileVersionPublished { profile: PolicyProfile },
+}
+
+/// Events of calendar streams (`calendar:<year>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum CalendarEvent {
+    CalendarYearLoaded { calendar: CalendarYear },
+}
+
+/// Any event of the system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DomainEvent {
+    Agency(AgencyEvent),
+    Officer(OfficerEvent),
+    Account(AccountEvent),
+    Profile(ProfileEvent),
+    Calendar(CalendarEvent),
+}
+
+macro_rules! from_event {
+    ($($variant:ident($t:ty)),*) => {$(
+        impl From<$t> for DomainEvent {
+            fn from(e: $t) -> Self { DomainEvent::$variant(e) }
+        }
+    )*};
+}
+from_event!(Agency(AgencyEvent), Officer(OfficerEvent), Account(AccountEvent), Profile(ProfileEvent), Calendar(CalendarEvent));
+
+impl DomainEvent {
+    /// The stream kind this event belongs to (the prefix of its stream id).
+    pub fn stream_kind(&self) -> &'static str {
+        match self {
+            DomainEvent::Agency(_) => "agency",
+            DomainEvent::Officer(_) => "officer",
+            DomainEvent::Account(_) => "account",
+            DomainEvent::Profile(_) => "profile",
+            DomainEvent::Calendar(_) => "calendar",
+        }
+    }
+
+    /// The event's type name, e.g. `CertificateIssued`.
+    pub fn type_name(&self) -> String {
+        let v = serde_json::to_value(self).expect("events serialise");
+        v.get("type").and_then(|t| t.as_str()).unwrap_or("Unknown").to_string()
+    }
+
+    /// Decodes a stored payload given its stream kind.
+    pub fn decode(stream_kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
+        Ok(match stream_kind {
+            "agency" => DomainEvent::Agency(serde_json::from_str(payload)?),
+            "officer" => DomainEvent::Officer(serde_json::from_str(payload)?),
+            "account" => DomainEvent::Account(serde_json::from_str(payload)?),
+            "profile" => DomainEvent::Profile(serde_json::from_str(payload)?),
+            "calendar" => DomainEvent::Calendar(serde_json::from_str(payload)?),
+            other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
+        })
+    }
+}
+
+/// An event as stored: envelope plus payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    /// Global position in the store (1-based, gapless order of commit).
+    pub position: i64,
+    pub stream_id: String,
+    /// Version within the stream (1-based).
+    pub version: i64,
+    pub event_type: String,
+    pub event: DomainEvent,
+    pub actor: Actor,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Stream ids.
+pub mod stream {
+    use uuid::Uuid;
+
+    pub fn agency(id: Uuid) -> String {
+        format!("agency:{id}")
+    }
+    pub fn officer(id: Uuid) -> String {
+        format!("officer:{id}")
+    }
+    pub fn account(id: Uuid) -> String {
+        format!("account:{id}")
+    }
+    pub fn profile(id: &str) -> String {
+        format!("profile:{id}")
+    }
+    pub fn calendar(year: i32) -> String {
+        format!("calendar:{year}")
+    }
+    /// The kind prefix of a stream id.
+    pub fn kind(stream_id: &str) -> &str {
+        stream_id.split(':').next().unwrap_or("")
+    }
+}

@@ -1,0 +1,300 @@
+//! Agencies (执法主体), their units, enforcement-item lists and basis catalogues.
+//!
+//! An agency is an event stream (`agency:<id>`); [`Agency`] is the fold of its events and
+//! the `decide_*` functions check a command against it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::basis::BasisEntry;
+use crate::ids::Uscc;
+use crate::validation::Rejection;
+
+/// The kinds of enforcement act (`ActKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ActKind {
+    Permit,
+    Penalty,
+    Coercion,
+    Levy,
+    Inspection,
+    Confirmation,
+    Benefit,
+    Other,
+}
+
+impl ActKind {
+    pub const ALL: [ActKind; 8] = [
+        ActKind::Permit,
+        ActKind::Penalty,
+        ActKind::Coercion,
+        ActKind::Levy,
+        ActKind::Inspection,
+        ActKind::Confirmation,
+        ActKind::Benefit,
+        ActKind::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActKind::Permit => "行政许可",
+            ActKind::Penalty => "行政处罚",
+            ActKind::Coercion => "行政强制",
+            ActKind::Levy => "行政征收",
+            ActKind::Inspection => "行政检查",
+            ActKind::Confirmation => "行政确认",
+            ActKind::Benefit => "行政给付",
+            ActKind::Other => "其他行政行为",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActKind::Permit => "permit",
+            ActKind::Penalty => "penalty",
+            ActKind::Coercion => "coercion",
+            ActKind::Levy => "levy",
+            ActKind::Inspection => "inspection",
+            ActKind::Confirmation => "confirmation",
+            ActKind::Benefit => "benefit",
+            ActKind::Other => "other",
+        }
+    }
+
+    /// From the code or the Chinese label (as found in imported spreadsheets).
+    pub fn parse(s: &str) -> Option<ActKind> {
+        let s = s.trim();
+        ActKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s || k.label().trim_start_matches("行政") == s)
+    }
+}
+
+/// Supervision channels published with the agency (监督渠道).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SupervisionContacts {
+    pub unit: String,
+    pub phone: String,
+    pub address: String,
+    pub postcode: String,
+    pub email: String,
+}
+
+/// What an agency is: the subject information of D-01.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AgencyInfo {
+    pub name: String,
+    /// 简称 used in document numbers, e.g. 安市监.
+    pub short_name: String,
+    pub uscc: Option<String>,
+    pub duties: String,
+    pub jurisdiction: String,
+    pub legal_representative: String,
+    pub address: String,
+    pub phone: String,
+    pub supervision: SupervisionContacts,
+    /// The judicial bureau (an agency) that supervises this one; None for the bureau itself.
+    pub supervising_bureau: Option<Uuid>,
+    /// Whether this agency is a judicial bureau (司法局).
+    pub is_judicial_bureau: bool,
+}
+
+impl AgencyInfo {
+    /// Validates the subject information; `uscc_confirmed` accepts a code whose check
+    /// character fails (N-08).
+    pub fn validate(&self, uscc_confirmed: bool) -> Result<(), Rejection> {
+        let mut r = Rejection::new();
+        r.require("name", "机关名称", &self.name);
+        r.require("short_name", "机关简称（用于文书编号）", &self.short_name);
+        r.require("duties", "法定职责", &self.duties);
+        r.require("jurisdiction", "管辖区域", &self.jurisdiction);
+        r.require("legal_representative", "法定代表人", &self.legal_representative);
+        r.require("address", "办公地址", &self.address);
+        if let Some(code) = self.uscc.as_deref().filter(|c| !c.trim().is_empty())
+            && let Err(e) = Uscc::parse_confirmed(code, uscc_confirmed)
+        {
+            r.add("uscc", e.to_string());
+        }
+        let s = &self.supervision;
+        if !s.email.trim().is_empty() && !s.email.contains('@') {
+            r.add("supervision.email", "电子邮箱格式不正确");
+        }
+        if !s.postcode.trim().is_empty() && !(s.postcode.len() == 6 && s.postcode.bytes().all(|b| b.is_ascii_digit())) {
+            r.add("supervision.postcode", "邮政编码应为6位数字");
+        }
+        r.into_result()
+    }
+}
+
+/// A unit of an agency: a handling unit runs cases, the legal unit reviews (P-05: never
+/// the same unit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// 承办机构
+    Handling,
+    /// 法制机构
+    Legal,
+}
+
+impl UnitKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Handling => "承办（执法）机构",
+            UnitKind::Legal => "法制机构",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: UnitKind,
+    pub duties: String,
+}
+
+/// An entry of the enforcement-item list (事项清单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnforcementItem {
+    pub id: Uuid,
+    /// The agency's own code for the item.
+    pub code: String,
+    pub name: String,
+    pub kind: ActKind,
+    /// Legal basis as cited (resolved against the basis catalogue by later rules).
+    pub basis: String,
+    /// 实施主体 / 承办机构
+    pub competence: String,
+    /// Procedure in brief.
+    pub procedure: String,
+}
+
+impl EnforcementItem {
+    pub fn validate(&self) -> Result<(), Rejection> {
+        let mut r = Rejection::new();
+        r.require("code", "事项编码", &self.code);
+        r.require("name", "事项名称", &self.name);
+        r.require("basis", "实施依据", &self.basis);
+        r.require("competence", "实施主体", &self.competence);
+        r.into_result()
+    }
+}
+
+/// Events of an agency stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum AgencyEvent {
+    AgencyRegistered { agency_id: Uuid, info: AgencyInfo, profile_id: String },
+    AgencyInfoChanged { info: AgencyInfo },
+    UnitAdded { unit: Unit },
+    ProfileBound { profile_id: String },
+    ItemListed { item: EnforcementItem },
+    BasisEntryAdded { entry: BasisEntry },
+}
+
+/// The state of an agency: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Agency {
+    pub id: Uuid,
+    pub info: AgencyInfo,
+    pub profile_id: String,
+    pub units: Vec<Unit>,
+    pub items: Vec<EnforcementItem>,
+    pub basis: Vec<BasisEntry>,
+}
+
+impl Agency {
+    pub fn apply(&mut self, event: &AgencyEvent) {
+        match event {
+            AgencyEvent::AgencyRegistered { agency_id, info, profile_id } => {
+                self.id = *agency_id;
+                self.info = info.clone();
+                self.profile_id = profile_id.clone();
+            }
+            AgencyEvent::AgencyInfoChanged { info } => self.info = info.clone(),
+            AgencyEvent::UnitAdded { unit } => self.units.push(unit.clone()),
+            AgencyEvent::ProfileBound { profile_id } => self.profile_id = profile_id.clone(),
+            AgencyEvent::ItemListed { item } => self.items.push(item.clone()),
+            AgencyEvent::BasisEntryAdded { entry } => self.basis.push(entry.clone()),
+        }
+    }
+
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a AgencyEvent>) -> Self {
+        let mut a = Self::default();
+        for e in events {
+            a.apply(e);
+        }
+        a
+    }
+
+    pub fn unit(&self, id: Uuid) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn legal_unit(&self) -> Option<&Unit> {
+        self.units.iter().find(|u| u.kind == UnitKind::Legal)
+    }
+
+    /// Adds a unit. An agency has one legal unit, and it is never a handling unit (P-05).
+    pub fn decide_add_unit(&self, name: &str, kind: UnitKind, duties: &str) -> Result<AgencyEvent, Rejection> {
+        let mut r = Rejection::new();
+        r.require("name", "机构名称", name);
+        if self.units.iter().any(|u| u.name == name.trim()) {
+            r.add("name", format!("本机关已有名为“{}”的内设机构", name.trim()));
+        }
+        if kind == UnitKind::Legal && self.legal_unit().is_some() {
+            r.add("kind", "本机关已设有法制机构；法制机构只能有一个，且不得同时作为承办机构");
+        }
+        r.into_result()?;
+        Ok(AgencyEvent::UnitAdded {
+            unit: Unit { id: Uuid::new_v4(), name: name.trim().to_string(), kind, duties: duties.trim().to_string() },
+        })
+    }
+
+    /// Lists an enforcement item; its code is unique within the agency.
+    pub fn decide_list_item(&self, item: EnforcementItem) -> Result<AgencyEvent, Rejection> {
+        item.validate()?;
+        if self.items.iter().any(|i| i.code == item.code) {
+            return Err(Rejection::one("code", format!("事项编码“{}”已存在", item.code)));
+        }
+        Ok(AgencyEvent::ItemListed { item })
+    }
+
+    /// Adds a basis entry; a position of a law is catalogued once.
+    pub fn decide_add_basis(&self, entry: BasisEntry) -> Result<AgencyEvent, Rejection> {
+        if entry.text.trim().is_empty() {
+            return Err(Rejection::one("text", "请填写条文内容"));
+        }
+        if self.basis.iter().any(|b| b.citation == entry.citation) {
+            return Err(Rejection::one("citation", format!("{}已在依据目录中", entry.citation)));
+        }
+        Ok(AgencyEvent::BasisEntryAdded { entry })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // rule: P-05
+    #[test]
+    fn the_legal_unit_is_one_and_separate() {
+        let mut a = Agency::default();
+        a.apply(&a.decide_add_unit("法制股", UnitKind::Legal, "").unwrap());
+        a.apply(&a.decide_add_unit("执法大队", UnitKind::Handling, "").unwrap());
+        let err = a.decide_add_unit("政策法规股", UnitKind::Legal, "").unwrap_err();
+        assert!(err.message_for("kind").unwrap().contains("法制机构只能有一个"));
+        assert!(a.decide_add_unit("执法大队", UnitKind::Handling, "").is_err());
+        assert_eq!(a.legal_unit().unwrap().name, "法制股");
+    }
+
+    #[test]
+    fn act_kinds_parse_from_spreadsheet_labels() {
+        assert_eq!(ActKind::parse("行政处罚"), Some(ActKind::Penalty));
+        assert_eq!(ActKind::parse("检查"), Some(ActKind::Inspection));
+        assert_eq!(ActKind::parse("permit"), Some(ActKind::Permit));
+        assert_eq!(ActKind::parse("罚款"), None);
+    }
+}

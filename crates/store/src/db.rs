@@ -1,0 +1,156 @@
+//! Connecting, configuring and migrating either database.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use crate::Result;
+
+type SqlResult<T> = std::result::Result<T, sqlx::Error>;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
+    pub(crate) fn migrator(self) -> &'static Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// The database: a pool for reads and a pool for writes.
+///
+/// On SQLite the write pool has one connection, so that writers queue in the process
+/// instead of failing with SQLITE_BUSY; on PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub(crate) read: AnyPool,
+    pub(crate) write: AnyPool,
+    backend: Backend,
+}
+
+/// The SQLite URL for the database file under a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("zhifa.sqlite").display())
+}
+
+/// Settings for every SQLite connection. WAL with full sync: an acknowledged commit
+/// survives a crash of the process or of the machine.
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = SqlResult<()>> + Send + '_>> {
+    Box::pin(async move {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).ok_or_else(|| {
+            sqlx::Error::Configuration(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）").into())
+        })?;
+        let opts = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+        match backend {
+            Backend::Sqlite => {
+                let pragmas = sqlite_pragmas;
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(pragmas)
+                    .connect_with(opts.clone())
+                    .await?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(0)
+                    .after_connect(pragmas)
+                    .connect_with(opts)
+                    .await?;
+                Ok(Db { read, write, backend })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts)
+                    .await?;
+                Ok(Db { read: pool.clone(), write: pool, backend })
+            }
+        }
+    }
+
+    /// Connects and applies the embedded migrations.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        self.backend.migrator().run(&self.write).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads (for ad-hoc queries in tests and benchmarks).
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool for writes.
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,196 @@
+//! The append-only event store (rule X-01, database half; rule X-04).
+//!
+//! Appends take the store's write lock (a transaction-scoped advisory lock on PostgreSQL,
+//! the single write connection on SQLite), so positions are gapless and in commit order —
+//! the order the Merkle ledger will hash them in. Each stream's version is checked against
+//! what the writer read: a stale writer gets a conflict, never a lost update; the
+//! `(stream_id, version)` unique key backs this up in the database itself.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use zhifa_core::access::Role;
+use zhifa_core::events::{stream, Actor, DomainEvent, RecordedEvent};
+
+use crate::{Backend, Db, Result, StoreError, projection};
+
+/// What the writer believes the stream's version to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must be at exactly this version (the last event the writer saw).
+    Exact(i64),
+}
+
+impl ExpectedVersion {
+    fn as_i64(self) -> i64 {
+        match self {
+            ExpectedVersion::NoStream => 0,
+            ExpectedVersion::Exact(v) => v,
+        }
+    }
+}
+
+/// Events to append to one stream.
+#[derive(Debug, Clone)]
+pub struct Append {
+    pub stream_id: String,
+    pub expected: ExpectedVersion,
+    pub events: Vec<DomainEvent>,
+}
+
+impl Append {
+    pub fn new(stream_id: impl Into<String>, expected: ExpectedVersion, events: Vec<DomainEvent>) -> Self {
+        Self { stream_id: stream_id.into(), expected, events }
+    }
+}
+
+/// Key of the PostgreSQL advisory lock that serialises appends.
+const APPEND_LOCK: i64 = 0x7a68_6966_6100;
+
+pub(crate) fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl Db {
+    /// Appends to one or more streams atomically, updating the projections in the same
+    /// transaction. All or nothing.
+    pub async fn append(&self, actor: &Actor, batch: Vec<Append>) -> Result<Vec<RecordedEvent>> {
+        let mut tx = self.write.begin().await?;
+        let recorded = append_in(&mut tx, self.backend(), actor, batch).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// Appends to one stream.
+    pub async fn append_to(
+        &self,
+        actor: &Actor,
+        stream_id: &str,
+        expected: ExpectedVersion,
+        events: Vec<DomainEvent>,
+    ) -> Result<Vec<RecordedEvent>> {
+        self.append(actor, vec![Append::new(stream_id, expected, events)]).await
+    }
+
+    /// Every event of a stream, in order.
+    pub async fn load_stream(&self, stream_id: &str) -> Result<Vec<RecordedEvent>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_EVENTS} WHERE stream_id = $1 ORDER BY version")))
+            .bind(stream_id)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    /// Events after a global position, in order, at most `limit`.
+    pub async fn read_all(&self, after: i64, limit: i64) -> Result<Vec<RecordedEvent>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2")))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    /// The number of stored events.
+    pub async fn event_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.read).await?.try_get(0)?)
+    }
+}
+
+pub(crate) const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, payload, actor_account, \
+     actor_name, actor_role, actor_agency, recorded_at FROM events";
+
+pub(crate) async fn append_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    batch: Vec<Append>,
+) -> Result<Vec<RecordedEvent>> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *conn).await?;
+    }
+    let mut position: i64 = sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let at = now_text();
+    let recorded_at: DateTime<Utc> = at.parse().expect("own format");
+    let mut out = Vec::new();
+    for append in batch {
+        let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+            .bind(&append.stream_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        let expected = append.expected.as_i64();
+        if actual != expected {
+            return Err(StoreError::Conflict { stream: append.stream_id, expected, actual });
+        }
+        for (i, event) in append.events.into_iter().enumerate() {
+            position += 1;
+            let version = expected + 1 + i as i64;
+            let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let rec = RecordedEvent {
+                position,
+                stream_id: append.stream_id.clone(),
+                version,
+                event_type: event.type_name(),
+                event,
+                actor: actor.clone(),
+                recorded_at,
+            };
+            sqlx::query(
+                "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
+                 actor_name, actor_role, actor_agency, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(position)
+            .bind(&rec.stream_id)
+            .bind(version)
+            .bind(&rec.event_type)
+            .bind(payload)
+            .bind(actor.account_id.map(|u| u.to_string()))
+            .bind(&actor.name)
+            .bind(actor.role.map(|r| r.as_str().to_string()))
+            .bind(actor.agency_id.map(|u| u.to_string()))
+            .bind(&at)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| match StoreError::from_db(e) {
+                StoreError::Duplicate(_) => StoreError::Conflict { stream: rec.stream_id.clone(), expected, actual: version },
+                other => other,
+            })?;
+            projection::apply(&mut *conn, &rec).await?;
+            out.push(rec);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn decode_row(row: &AnyRow) -> Result<RecordedEvent> {
+    let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
+    let stream_id: String = row.try_get("stream_id")?;
+    let payload: String = row.try_get("payload")?;
+    let event = DomainEvent::decode(stream::kind(&stream_id), &payload).map_err(|e| corrupt(&stream_id, &e))?;
+    let uuid = |col: &str| -> Result<Option<uuid::Uuid>> {
+        let v: Option<String> = row.try_get(col)?;
+        v.map(|s| s.parse().map_err(|e| corrupt(col, &e))).transpose()
+    };
+    let role: Option<String> = row.try_get("actor_role")?;
+    let at: String = row.try_get("recorded_at")?;
+    Ok(RecordedEvent {
+        position: row.try_get("position")?,
+        version: row.try_get("version")?,
+        event_type: row.try_get("event_type")?,
+        event,
+        actor: Actor {
+            account_id: uuid("actor_account")?,
+            name: row.try_get("actor_name")?,
+            role: role.as_deref().and_then(Role::parse),
+            agency_id: uuid("actor_agency")?,
+        },
+        recorded_at: at.parse().map_err(|e| corrupt("recorded_at", &e))?,
+        stream_id,
+    })
+}

@@ -1,0 +1,158 @@
+//! The event store against a real database (SQLite or PostgreSQL, see `testing`).
+
+use sqlx::Row;
+use uuid::Uuid;
+use zhifa_core::access::Role;
+use zhifa_core::events::{Actor, DomainEvent, stream};
+use zhifa_core::registry::{AgencyEvent, AgencyInfo, UnitKind};
+use zhifa_store::testing::TestDb;
+use zhifa_store::{Append, ExpectedVersion, StoreError};
+
+fn actor() -> Actor {
+    Actor { account_id: Some(Uuid::new_v4()), name: "张管理".into(), role: Some(Role::Administrator), agency_id: Some(Uuid::new_v4()) }
+}
+
+fn registered(name: &str) -> (Uuid, DomainEvent) {
+    let id = Uuid::new_v4();
+    let info = AgencyInfo { name: name.into(), short_name: "安司".into(), ..Default::default() };
+    (id, AgencyEvent::AgencyRegistered { agency_id: id, info, profile_id: "anxiang".into() }.into())
+}
+
+fn unit(name: &str) -> DomainEvent {
+    let a = zhifa_core::registry::Agency::default();
+    a.decide_add_unit(name, UnitKind::Handling, "").unwrap().into()
+}
+
+// rule: X-04
+#[tokio::test]
+async fn appended_events_carry_actor_role_agency_and_time() {
+    let t = TestDb::new().await;
+    let who = actor();
+    let (id, ev) = registered("安乡县司法局");
+    let before = chrono::Utc::now();
+    let rec = t.db.append_to(&who, &stream::agency(id), ExpectedVersion::NoStream, vec![ev, unit("执法股")]).await.unwrap();
+    assert_eq!(rec.iter().map(|r| r.version).collect::<Vec<_>>(), [1, 2]);
+    let loaded = t.db.load_stream(&stream::agency(id)).await.unwrap();
+    assert_eq!(loaded, rec);
+    assert_eq!(loaded[0].actor, who);
+    assert_eq!(loaded[0].actor.role, Some(Role::Administrator));
+    assert!(loaded[0].recorded_at >= before - chrono::Duration::seconds(1));
+    assert_eq!(loaded[1].event_type, "UnitAdded");
+}
+
+#[tokio::test]
+async fn a_stale_writer_gets_a_conflict_and_nothing_is_lost() {
+    let t = TestDb::new().await;
+    let (id, ev) = registered("安乡县市场监督管理局");
+    let s = stream::agency(id);
+    t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    // Two writers both read version 1; the second to commit loses.
+    t.db.append_to(&actor(), &s, ExpectedVersion::Exact(1), vec![unit("一队")]).await.unwrap();
+    let err = t.db.append_to(&actor(), &s, ExpectedVersion::Exact(1), vec![unit("二队")]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
+    assert!(err.to_string().contains("请刷新后重试"));
+    // A second registration of the same stream is a conflict too.
+    let (_, again) = registered("另一个名字");
+    assert!(matches!(
+        t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![again]).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(t.db.load_stream(&s).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn concurrent_writers_on_one_stream_never_lose_an_update() {
+    let t = TestDb::new().await;
+    let (id, ev) = registered("莱州市统计局");
+    let s = stream::agency(id);
+    t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    let mut handles = Vec::new();
+    for w in 0..8 {
+        let db = t.db.clone();
+        let s = s.clone();
+        handles.push(tokio::spawn(async move {
+            let mut ok = 0;
+            for i in 0..10 {
+                // Read-modify-write with retry on conflict.
+                loop {
+                    let v = db.stream_version(&s).await.unwrap();
+                    match db.append_to(&actor(), &s, ExpectedVersion::Exact(v), vec![unit(&format!("队{w}-{i}"))]).await {
+                        Ok(_) => break,
+                        Err(StoreError::Conflict { .. }) => continue,
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                ok += 1;
+            }
+            ok
+        }));
+    }
+    let mut total = 0;
+    for h in handles {
+        total += h.await.unwrap();
+    }
+    let events = t.db.load_stream(&s).await.unwrap();
+    assert_eq!(total, 80);
+    assert_eq!(events.len(), 81, "every acknowledged append is there");
+    let versions: Vec<i64> = events.iter().map(|e| e.version).collect();
+    assert_eq!(versions, (1..=81).collect::<Vec<_>>());
+    // Global positions are gapless.
+    let all = t.db.read_all(0, 1000).await.unwrap();
+    assert_eq!(all.iter().map(|e| e.position).collect::<Vec<_>>(), (1..=81).collect::<Vec<_>>());
+}
+
+// rule: X-01
+#[tokio::test]
+async fn the_database_refuses_update_and_delete_of_events() {
+    let t = TestDb::new().await;
+    let (id, ev) = registered("丰城市城市管理局");
+    t.db.append_to(&actor(), &stream::agency(id), ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    let w = t.db.writer();
+    let update = sqlx::query("UPDATE events SET payload = '{}' WHERE position = 1").execute(w).await;
+    let msg = update.unwrap_err().to_string();
+    assert!(msg.contains("append-only"), "{msg}");
+    let delete = sqlx::query("DELETE FROM events").execute(w).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    if t.db.backend() == zhifa_store::Backend::Postgres {
+        let truncate = sqlx::query("TRUNCATE events").execute(w).await;
+        assert!(truncate.unwrap_err().to_string().contains("append-only"));
+    }
+    let row = sqlx::query("SELECT COUNT(*), MIN(payload) FROM events").fetch_one(t.db.reader()).await.unwrap();
+    assert_eq!(row.try_get::<i64, _>(0).unwrap(), 1);
+    assert_ne!(row.try_get::<String, _>(1).unwrap(), "{}");
+}
+
+#[tokio::test]
+async fn a_multi_stream_append_is_all_or_nothing() {
+    let t = TestDb::new().await;
+    let (a, ev_a) = registered("白山乡人民政府");
+    let (b, ev_b) = registered("白山乡人民政府"); // same name: the projection's unique key refuses
+    let err = t
+        .db
+        .append(&actor(), vec![
+            Append::new(stream::agency(a), ExpectedVersion::NoStream, vec![ev_a]),
+            Append::new(stream::agency(b), ExpectedVersion::NoStream, vec![ev_b]),
+        ])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    assert_eq!(t.db.event_count().await.unwrap(), 0);
+    assert!(t.db.agencies().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn projections_rebuild_to_the_same_state() {
+    let t = TestDb::new().await;
+    for name in ["陵川县民政局", "安乡县司法局"] {
+        let (id, ev) = registered(name);
+        t.db.append_to(&actor(), &stream::agency(id), ExpectedVersion::NoStream, vec![ev, unit("执法股"), unit("综合股")]).await.unwrap();
+    }
+    let before: Vec<_> = t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
+    // Damage a projection; the rebuild restores it from the events.
+    sqlx::query("DELETE FROM units").execute(t.db.writer()).await.unwrap();
+    sqlx::query("UPDATE agencies SET short_name = 'x'").execute(t.db.writer()).await.unwrap();
+    assert_eq!(t.db.rebuild_projections().await.unwrap(), 6);
+    let after: Vec<_> = t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
+    assert_eq!(before, after);
+    assert_eq!(t.db.units(after[0].0).await.unwrap().len(), 2);
+}

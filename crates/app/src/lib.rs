@@ -1,0 +1,63 @@
+//! zhifa-app: application services.
+//!
+//! A service method is the one place a command passes through: authorize the principal,
+//! load state, call the pure decision in `zhifa-core`, append the events through
+//! `zhifa-store`. The web layer and the CLI call these and nothing below them for writes.
+//!
+//! Error policy ([`AppError`]): a refused command carries a [`Rejection`] with field-level
+//! Chinese messages; access is refused with the reason; a stale write is a conflict; a
+//! store failure is internal and logged by the caller.
+
+pub mod auth;
+pub mod demo;
+pub mod reference;
+pub mod registry;
+
+use zhifa_core::Rejection;
+use zhifa_core::access::AccessError;
+use zhifa_store::{Db, StoreError};
+
+/// The application: the database plus the services over it.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+/// What can go wrong with a command.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Rejected(Rejection),
+    #[error("{0}")]
+    Forbidden(#[from] AccessError),
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(#[source] StoreError),
+}
+
+impl From<Rejection> for AppError {
+    fn from(r: Rejection) -> Self {
+        AppError::Rejected(r)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => AppError::Conflict(e.to_string()),
+            StoreError::Duplicate(m) => AppError::Conflict(m),
+            other => AppError::Internal(other),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

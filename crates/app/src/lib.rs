@@ -10,6 +10,8 @@
 
 pub mod auth;
 pub mod demo;
+pub mod import;
+pub mod import_service;
 pub mod reference;
 pub mod registry;
 

@@ -1,0 +1,105 @@
+//! Configuration: command-line flags, then environment variables, then an optional TOML
+//! file, then defaults — loaded once and validated before anything starts. A bad setting
+//! stops the program with a message naming the setting.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Settings shared by every command (flags and environment; see `--help`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Optional TOML configuration file (keys: data_dir, database_url, bind, secure_cookies, max_upload_mb, log)
+    #[arg(long, env = "ZHIFA_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
+    #[arg(long, env = "ZHIFA_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://… or postgres://… [default: SQLite file in the data directory]
+    #[arg(long, env = "ZHIFA_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log filter, e.g. info or zhifa=debug [default: info]
+    #[arg(long, env = "ZHIFA_LOG", global = true)]
+    pub log: Option<String>,
+}
+
+/// Settings of `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "ZHIFA_BIND")]
+    pub bind: Option<String>,
+    /// Mark cookies Secure (set when served over HTTPS) [default: false]
+    #[arg(long, env = "ZHIFA_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// Largest accepted upload in MiB [default: 10]
+    #[arg(long, env = "ZHIFA_MAX_UPLOAD_MB")]
+    pub max_upload_mb: Option<u64>,
+    /// Load the demo data set before serving
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    bind: Option<String>,
+    secure_cookies: Option<bool>,
+    max_upload_mb: Option<u64>,
+    log: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub secure_cookies: bool,
+    pub max_upload_bytes: usize,
+    pub log: String,
+}
+
+impl Config {
+    pub fn load(global: &GlobalArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
+        let file = match &global.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = global.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("zhifa-data"));
+        let database_url = global.database_url.clone().or(file.database_url);
+        let database_url = match database_url {
+            Some(url) => {
+                if zhifa_store::Backend::from_url(&url).is_none() {
+                    bail!("配置项 database_url 无效：“{url}” 应以 sqlite:// 或 postgres:// 开头");
+                }
+                url
+            }
+            None => {
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("配置项 data_dir 无效：无法创建数据目录 {}", data_dir.display()))?;
+                zhifa_store::sqlite_url(&data_dir)
+            }
+        };
+        let bind_text = serve.and_then(|s| s.bind.clone()).or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr = bind_text
+            .parse()
+            .map_err(|_| anyhow::anyhow!("配置项 bind 无效：“{bind_text}” 应为 地址:端口，例如 127.0.0.1:8080"))?;
+        let secure_cookies = serve.and_then(|s| s.secure_cookies).or(file.secure_cookies).unwrap_or(false);
+        let max_upload_mb = serve.and_then(|s| s.max_upload_mb).or(file.max_upload_mb).unwrap_or(10);
+        if !(1..=10_240).contains(&max_upload_mb) {
+            bail!("配置项 max_upload_mb 无效：{max_upload_mb} 应在 1 到 10240 之间");
+        }
+        let log = global.log.clone().or(file.log).unwrap_or_else(|| "info".into());
+        Ok(Config { data_dir, database_url, bind, secure_cookies, max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize, log })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("配置文件 {} 有误：{e}", path.display()))
+}

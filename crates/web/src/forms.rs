@@ -1,0 +1,229 @@
+//! View types shared by pages: the navigation bar, a generic form and a generic
+//! table/detail page, rendered by `form.html` and `table.html`.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use zhifa_core::Rejection;
+use zhifa_core::access::Role;
+
+use crate::session::CurrentUser;
+
+/// The header: who is logged in, their links, and the CSRF token for the logout form.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub user: Option<(String, String)>,
+    pub links: Vec<(String, String)>,
+    pub csrf: String,
+}
+
+impl Nav {
+    pub fn anonymous(csrf: &str) -> Self {
+        Self { user: None, links: vec![], csrf: csrf.to_string() }
+    }
+
+    pub fn for_user(u: &CurrentUser) -> Self {
+        let p = &u.principal;
+        let mut links = vec![("/".to_string(), "首页".to_string()), ("/agencies".into(), "执法主体".into())];
+        if p.role == Role::Administrator {
+            links.push(("/accounts".into(), "账号".into()));
+        }
+        links.push(("/profiles".into(), "策略配置".into()));
+        links.push(("/calendars".into(), "工作日历".into()));
+        Self { user: Some((p.display_name.clone(), p.role.label().to_string())), links, csrf: u.csrf.clone() }
+    }
+}
+
+/// One input of a form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// text, date, password, select, textarea, checkbox, file
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub hint: String,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn new(name: &str, label: &str, kind: &'static str) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            value: String::new(),
+            options: vec![],
+            required: false,
+            hint: String::new(),
+            error: None,
+        }
+    }
+    pub fn text(name: &str, label: &str) -> Self {
+        Self::new(name, label, "text")
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = h.into();
+        self
+    }
+    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
+        self.options = o;
+        self
+    }
+}
+
+/// A form page.
+#[derive(Debug, Clone, Default)]
+pub struct FormPage {
+    pub title: String,
+    pub intro: String,
+    pub action: String,
+    pub submit: String,
+    pub multipart: bool,
+    pub alert: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+impl FormPage {
+    pub fn new(title: &str, action: &str, fields: Vec<Field>) -> Self {
+        Self { title: title.into(), action: action.into(), submit: "保存".into(), fields, ..Default::default() }
+    }
+
+    /// Fills values from submitted pairs.
+    pub fn fill(mut self, values: &[(String, String)]) -> Self {
+        for f in &mut self.fields {
+            if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.name) {
+                f.value = v.clone();
+            }
+        }
+        self
+    }
+
+    /// Puts each rejection message next to its field; messages for unknown fields go on top.
+    pub fn with_errors(mut self, r: &Rejection) -> Self {
+        let mut general = Vec::new();
+        for e in &r.errors {
+            match self.fields.iter_mut().find(|f| f.name == e.field) {
+                Some(f) if f.error.is_none() => f.error = Some(e.message.clone()),
+                Some(f) => f.error = Some(format!("{}；{}", f.error.take().unwrap_or_default(), e.message)),
+                None => general.push(e.message.clone()),
+            }
+        }
+        if !general.is_empty() {
+            self.alert = Some(general.join("；"));
+        } else if self.alert.is_none() {
+            self.alert = Some("提交的内容有误，请按提示修改后重新提交。".into());
+        }
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormTemplate<'a> {
+    nav: &'a Nav,
+    page: &'a FormPage,
+}
+
+/// Renders a form page with a status (422 when it shows errors).
+pub fn render_form(nav: &Nav, page: &FormPage) -> Response {
+    let status = if page.alert.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(status, FormTemplate { nav, page })
+}
+
+/// A table cell: text, an optional link and an optional tag (class, label).
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    pub tag: Option<(String, String)>,
+}
+
+impl Cell {
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
+        Self { text: text.into(), href: Some(href.into()), tag: None }
+    }
+    pub fn tagged(mut self, class: &str, label: &str) -> Self {
+        self.tag = Some((class.into(), label.into()));
+        self
+    }
+}
+
+impl<T: Into<String>> From<T> for Cell {
+    fn from(t: T) -> Self {
+        Self { text: t.into(), href: None, tag: None }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub actions: Vec<(String, String)>,
+}
+
+impl Section {
+    pub fn new(title: &str, headers: &[&str]) -> Self {
+        Self { title: title.into(), headers: headers.iter().map(|h| h.to_string()).collect(), ..Default::default() }
+    }
+}
+
+/// A detail or list page: info rows, actions, tables.
+#[derive(Debug, Clone, Default)]
+pub struct TablePage {
+    pub title: String,
+    pub notice: Option<String>,
+    pub info: Vec<(String, String)>,
+    pub actions: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Template)]
+#[template(path = "table.html")]
+struct TableTemplate<'a> {
+    nav: &'a Nav,
+    page: &'a TablePage,
+}
+
+pub fn render_table(nav: &Nav, page: &TablePage) -> Response {
+    render(StatusCode::OK, TableTemplate { nav, page })
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessageTemplate<'a> {
+    pub nav: &'a Nav,
+    pub title: &'a str,
+    pub class: &'a str,
+    pub message: &'a str,
+    pub rows: Vec<String>,
+    pub back: &'a str,
+}
+
+/// Renders any template; a template error is logged and answered as a bare 500.
+pub fn render<T: Template>(status: StatusCode, t: T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+        }
+    }
+}
+
+/// Reads a submitted form body into pairs (keeps order and repeated keys).
+pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The value of a field in submitted pairs ("" when absent).
+pub fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}

@@ -1,0 +1,276 @@
+//! The router in-process against a real database: sessions, CSRF, access across agencies,
+//! form errors and the API's structured errors.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use uuid::Uuid;
+use zhifa_app::App;
+use zhifa_store::testing::TestDb;
+use zhifa_web::{AppState, WebConfig, router};
+
+struct TestApp {
+    _db: TestDb,
+    app: App,
+    router: axum::Router,
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+/// A logged-in browser: its session cookie and CSRF token.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+impl TestApp {
+    async fn with_demo() -> TestApp {
+        let t = TestDb::new().await;
+        let app = App::new(t.db.clone());
+        app.load_demo().await.unwrap();
+        let router = router(AppState::new(app.clone(), WebConfig::default()));
+        TestApp { _db: t, app, router }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Resp { status, headers, body }
+    }
+
+    async fn get(&self, b: Option<&Browser>, path: &str) -> Resp {
+        let mut req = Request::get(path);
+        if let Some(b) = b {
+            req = req.header(header::COOKIE, &b.cookie);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, b: &Browser, path: &str, fields: &[(&str, &str)], with_csrf: bool) -> Resp {
+        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
+        if with_csrf {
+            pairs.push(("_csrf", &b.csrf));
+        }
+        let body: String = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+        let req = Request::post(path)
+            .header(header::COOKIE, &b.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Logs in through the login form, as a browser would.
+    async fn login(&self, username: &str) -> Browser {
+        let page = self.get(None, "/login").await;
+        let pre = set_cookie(&page, "zhifa_csrf").expect("pre-session cookie");
+        let token = csrf_in(&page.body);
+        let anon = Browser { cookie: format!("zhifa_csrf={pre}"), csrf: token };
+        let res = self.post_form(&anon, "/login", &[("username", username), ("password", zhifa_app::demo::DEMO_PASSWORD)], true).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{username}: {}", res.body);
+        let session = set_cookie(&res, "zhifa_session").expect("session cookie");
+        let cookie = format!("zhifa_session={session}");
+        let home = self.get(Some(&Browser { cookie: cookie.clone(), csrf: String::new() }), "/").await;
+        Browser { cookie, csrf: csrf_in(&home.body) }
+    }
+
+    async fn agency_id(&self, name: &str) -> Uuid {
+        self.app.db.agencies().await.unwrap().into_iter().find(|a| a.info.name == name).unwrap().id
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn set_cookie(r: &Resp, name: &str) -> Option<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_string()))
+}
+
+fn csrf_in(html: &str) -> String {
+    let start = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+// rule: X-05
+#[tokio::test]
+async fn every_role_is_refused_another_agencys_data() {
+    let t = TestApp::with_demo().await;
+    let other = t.agency_id("莱州市统计局").await;
+    let other_officer = t.app.db.officers(other).await.unwrap()[0].id;
+    for user in ["scj-admin", "scj-head", "scj-fzsh", "scj-zf", "scj-fj", "sfj-admin", "sfj-jd"] {
+        let b = t.login(user).await;
+        let supervisor = user == "sfj-jd";
+        for path in [format!("/agencies/{other}"), format!("/officers/{other_officer}"), format!("/api/v1/agencies/{other}"), format!("/api/v1/agencies/{other}/officers")] {
+            let r = t.get(Some(&b), &path).await;
+            if supervisor {
+                assert_eq!(r.status, StatusCode::OK, "{user} {path}");
+            } else {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} {path}");
+                assert!(r.body.contains("无权访问"), "{user} {path}: {}", r.body);
+            }
+        }
+        // Nobody but the agency's own administrator may write to it, supervisors included.
+        let r = t.post_form(&b, &format!("/agencies/{other}/units"), &[("name", "越权机构"), ("kind", "handling")], true).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} wrote to another agency");
+        // The agency list shows only what the account may see.
+        let list = t.get(Some(&b), "/agencies").await.body;
+        assert_eq!(list.contains("莱州市统计局"), supervisor, "{user}");
+    }
+    assert!(t.app.db.units(other).await.unwrap().iter().all(|u| u.name != "越权机构"));
+}
+
+// rule: X-05
+#[tokio::test]
+async fn personal_privacy_is_masked_for_roles_not_entitled() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let officer = t.app.db.officers(own).await.unwrap().into_iter().find(|o| o.name == "李建国").unwrap();
+    let aux = t.login("scj-fj").await;
+    let page = t.get(Some(&aux), &format!("/officers/{}", officer.id)).await.body;
+    assert!(!page.contains(&officer.citizen_id), "auxiliary sees a full citizen ID");
+    assert!(page.contains(&format!("{}********", &officer.citizen_id[..6])));
+    let json = t.get(Some(&aux), &format!("/api/v1/officers/{}", officer.id)).await.body;
+    assert!(!json.contains(&officer.citizen_id));
+    let zf = t.login("scj-zf").await;
+    assert!(t.get(Some(&zf), &format!("/officers/{}", officer.id)).await.body.contains(&officer.citizen_id));
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let b = t.login("scj-admin").await;
+    let before = t.app.db.units(own).await.unwrap().len();
+    let r = t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("CSRF"));
+    assert_eq!(t.app.db.units(own).await.unwrap().len(), before);
+    let r = t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.app.db.units(own).await.unwrap().len(), before + 1);
+    // The login form needs its token too.
+    let anon = Browser { cookie: "zhifa_csrf=abc".into(), csrf: "wrong".into() };
+    assert_eq!(t.post_form(&anon, "/login", &[("username", "admin"), ("password", "x")], true).await.status, StatusCode::FORBIDDEN);
+}
+
+// rule: N-08
+#[tokio::test]
+async fn the_officer_form_shows_each_error_next_to_its_field_and_stores_nothing() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let unit = t.app.db.units(own).await.unwrap().into_iter().find(|u| u.kind == zhifa_core::registry::UnitKind::Handling).unwrap();
+    let b = t.login("scj-admin").await;
+    let before = t.app.db.officers(own).await.unwrap().len();
+    let unit_id = unit.id.to_string();
+    let r = t
+        .post_form(
+            &b,
+            &format!("/agencies/{own}/officers"),
+            &[
+                ("name", "吴新"),
+                ("citizen_id", "430721198503120011"),
+                ("kind", "officer"),
+                ("unit_id", &unit_id),
+                ("certificate.number", "43072120250999"),
+                ("certificate.category", "市场监管"),
+                ("certificate.scope", "安乡县"),
+                ("certificate.issued_on", "2025-03-01"),
+                ("certificate.expires_on", "2024-03-01"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"err-citizen_id\""), "{}", r.body);
+    assert!(r.body.contains("身份证号码校验位错误"));
+    assert!(r.body.contains("id=\"err-certificate.expires_on\""));
+    assert!(r.body.contains("必须晚于发证日期"));
+    assert!(r.body.contains("value=\"吴新\""), "typed values are kept");
+    assert_eq!(t.app.db.officers(own).await.unwrap().len(), before);
+    assert!(t.app.db.certificate("43072120250999").await.unwrap().is_none());
+}
+
+// rule: P-03
+#[tokio::test]
+async fn the_api_refuses_a_certificate_for_an_auxiliary_with_a_structured_error() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let unit = t.app.db.units(own).await.unwrap().into_iter().find(|u| u.kind == zhifa_core::registry::UnitKind::Handling).unwrap();
+    let login = t
+        .send(Request::post("/api/v1/session").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"username":"scj-admin","password":"zhifa2026"}"#)).unwrap())
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let csrf = serde_json::from_str::<serde_json::Value>(&login.body).unwrap()["csrf_token"].as_str().unwrap().to_string();
+    let cookie = format!("zhifa_session={}", set_cookie(&login, "zhifa_session").unwrap());
+    let first17 = "43072119900101003";
+    let id = format!("{first17}{}", zhifa_core::ids::CitizenId::check_digit(first17.as_bytes()));
+    let body = serde_json::json!({
+        "unit_id": unit.id, "name": "钱辅", "citizen_id": id, "kind": "auxiliary",
+        "certificate": {"number": "AUX001", "category": "市场监管", "scope": "安乡县", "issued_on": "2025-01-01", "expires_on": "2027-01-01"}
+    });
+    let post = |with_csrf: bool| {
+        let mut req = Request::post(format!("/api/v1/agencies/{own}/officers")).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, &cookie);
+        if with_csrf {
+            req = req.header("x-csrf-token", &csrf);
+        }
+        req.body(Body::from(body.to_string())).unwrap()
+    };
+    assert_eq!(t.send(post(false)).await.status, StatusCode::FORBIDDEN, "no CSRF header");
+    let r = t.send(post(true)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let err: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "certificate.number");
+    assert!(err["message"].as_str().unwrap().contains("执法辅助人员不得持有行政执法证"));
+    assert!(t.app.db.certificate("AUX001").await.unwrap().is_none());
+    // Without a session the API answers 401 in JSON.
+    let anon = t.get(None, "/api/v1/agencies").await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    assert!(anon.body.contains("请先登录"));
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route_and_health_answers() {
+    let t = TestApp::with_demo().await;
+    let doc: serde_json::Value = serde_json::from_str(&t.get(None, "/api/openapi.json").await.body).unwrap();
+    let routes = include_str!("../src/router.rs");
+    for line in routes.lines().filter(|l| l.contains(".route(\"/api/v1") || l.contains(".route(\"/healthz")) {
+        let path = line.split('"').nth(1).unwrap();
+        assert!(doc["paths"].get(path).is_some(), "{path} is not in the OpenAPI description");
+    }
+    let health = t.get(None, "/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(health.body.contains("\"ok\""));
+    assert_eq!(t.get(None, "/no/such/page").await.status, StatusCode::NOT_FOUND);
+}
+
+// rule: P-06
+#[tokio::test]
+async fn the_agency_page_lists_officers_with_certificate_numbers_and_status() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let b = t.login("scj-head").await;
+    let page = t.get(Some(&b), &format!("/agencies/{own}")).await.body;
+    for c in t.app.db.certificates_of_agency(own).await.unwrap() {
+        assert!(page.contains(&c.number), "{} missing", c.number);
+    }
+    assert!(page.contains("已注销"), "the revoked certificate is marked");
+    assert!(page.contains("执法辅助人员"));
+}

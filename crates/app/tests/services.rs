@@ -62,3 +62,49 @@ async fn login_is_throttled_after_repeated_failures() {
     app.logout(&s.token).await.unwrap();
     assert!(app.session(&s.token).await.unwrap().is_none());
 }
+
+// rule: X-02
+#[tokio::test]
+async fn an_administrator_loads_a_new_calendar_year_without_a_rebuild() {
+    let (_t, app) = app().await;
+    app.load_demo().await.unwrap();
+    let admin = app.db.account_for_login("admin").await.unwrap().unwrap().0.principal();
+    let d = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    assert!(app.db.work_calendar().await.unwrap().is_working_day(d).is_err(), "2027 not loaded yet");
+    let text = "year = 2027\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\n[[holidays]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\nto = \"2027-01-03\"\n";
+    // A malformed file is refused whole and nothing is stored.
+    let bad = text.replace("2027-01-03", "2027-13-03");
+    assert!(app.load_calendar_year(Some(&admin), &bad).await.is_err());
+    assert!(app.db.work_calendar().await.unwrap().is_working_day(d).is_err());
+    // An agency-bound account may not load calendars.
+    let scj = app.db.account_for_login("scj-admin").await.unwrap().unwrap().0.principal();
+    assert!(app.load_calendar_year(Some(&scj), text).await.is_err());
+    app.load_calendar_year(Some(&admin), text).await.unwrap();
+    let cal = app.db.work_calendar().await.unwrap();
+    assert!(!cal.is_working_day(d).unwrap());
+    assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()).unwrap());
+}
+
+// rule: X-03
+#[tokio::test]
+async fn a_new_profile_version_needs_the_next_number_and_keeps_the_old_ones() {
+    let (_t, app) = app().await;
+    app.load_demo().await.unwrap();
+    let admin = app.db.account_for_login("admin").await.unwrap().unwrap().0.principal();
+    let v1 = app.db.profile_versions("baishan").await.unwrap().pop().unwrap();
+    let mut v2 = v1.clone();
+    v2.version = 3;
+    v2.effective_from = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let err = app.publish_profile(&admin, &v2.to_toml()).await.unwrap_err();
+    assert!(err.to_string().contains("版本号应为2"), "{err}");
+    v2.version = 2;
+    v2.params.review_wd = zhifa_core::WorkingDays(6);
+    app.publish_profile(&admin, &v2.to_toml()).await.unwrap();
+    let versions = app.db.profile_versions("baishan").await.unwrap();
+    assert_eq!(versions.len(), 2);
+    let on = |d| zhifa_core::profile::version_in_force(&versions, d).unwrap().reference().to_string();
+    assert_eq!(on(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()), "baishan@v1");
+    assert_eq!(on(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()), "baishan@v2");
+    let scj = app.db.account_for_login("scj-admin").await.unwrap().unwrap().0.principal();
+    assert!(app.publish_profile(&scj, &v2.to_toml()).await.is_err(), "only the platform administrator");
+}

@@ -1,14 +1,14 @@
 //! Passwords (argon2id), sessions and the throttling of failed logins.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use zhifa_core::Rejection;
 use zhifa_core::access::{Principal, Role};
 use zhifa_core::events::Actor;
-use zhifa_core::Rejection;
 use zhifa_store::accounts::{AccountRow, NewAccount};
 
 use crate::{App, AppError, AppResult};
@@ -144,7 +144,10 @@ impl App {
         }
         let mut r = Rejection::new();
         let u = input.username.trim();
-        if u.len() < 3 || u.len() > 32 || !u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
+        if u.len() < 3
+            || u.len() > 32
+            || !u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        {
             r.add("username", "用户名为3至32位字母、数字、点、连字符或下划线");
         }
         r.require("display_name", "姓名", &input.display_name);

@@ -58,7 +58,10 @@ const SEEDS: &[AgencySeed] = &[
         bureau: true,
         people: &[("周志强", StaffKind::Officer), ("刘芳", StaffKind::Officer), ("彭丽", StaffKind::LegalReviewer)],
         items: &[("AX-SF-001", "对律师事务所违法行为的行政处罚", ActKind::Penalty, "《中华人民共和国律师法》第五十条")],
-        basis: &[("《中华人民共和国律师法》第五十条", "律师事务所有下列违法行为之一的，由设区的市级或者直辖市的区人民政府司法行政部门视其情节给予警告、停业整顿一个月以上六个月以下的处罚……")],
+        basis: &[(
+            "《中华人民共和国律师法》第五十条",
+            "律师事务所有下列违法行为之一的，由设区的市级或者直辖市的区人民政府司法行政部门视其情节给予警告、停业整顿一个月以上六个月以下的处罚……",
+        )],
     },
     AgencySeed {
         name: "安乡县市场监督管理局",
@@ -83,16 +86,43 @@ const SEEDS: &[AgencySeed] = &[
             ("孙磊", StaffKind::LegalReviewer),
         ],
         items: &[
-            ("AX-SC-001", "对生产经营不符合食品安全标准的食品的行政处罚", ActKind::Penalty, "《中华人民共和国食品安全法》第一百二十四条"),
+            (
+                "AX-SC-001",
+                "对生产经营不符合食品安全标准的食品的行政处罚",
+                ActKind::Penalty,
+                "《中华人民共和国食品安全法》第一百二十四条",
+            ),
             ("AX-SC-002", "食品经营许可", ActKind::Permit, "《中华人民共和国食品安全法》第三十五条"),
-            ("AX-SC-003", "对食品生产经营者的监督检查", ActKind::Inspection, "《中华人民共和国食品安全法》第一百一十条"),
-            ("AX-SC-004", "查封、扣押不符合食品安全标准的食品", ActKind::Coercion, "《中华人民共和国食品安全法》第一百一十条第一款第（四）项"),
+            (
+                "AX-SC-003",
+                "对食品生产经营者的监督检查",
+                ActKind::Inspection,
+                "《中华人民共和国食品安全法》第一百一十条",
+            ),
+            (
+                "AX-SC-004",
+                "查封、扣押不符合食品安全标准的食品",
+                ActKind::Coercion,
+                "《中华人民共和国食品安全法》第一百一十条第一款第（四）项",
+            ),
         ],
         basis: &[
-            ("《中华人民共和国食品安全法》第三十五条", "国家对食品生产经营实行许可制度。从事食品生产、食品销售、餐饮服务，应当依法取得许可。"),
-            ("《中华人民共和国食品安全法》第一百一十条", "县级以上人民政府食品安全监督管理部门履行食品安全监督管理职责，有权采取下列措施……"),
-            ("《中华人民共和国食品安全法》第一百二十四条", "违反本法规定，有下列情形之一，尚不构成犯罪的，由县级以上人民政府食品安全监督管理部门没收违法所得……"),
-            ("《中华人民共和国行政处罚法》第五十一条", "违法事实确凿并有法定依据，对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚的，可以当场作出行政处罚决定。"),
+            (
+                "《中华人民共和国食品安全法》第三十五条",
+                "国家对食品生产经营实行许可制度。从事食品生产、食品销售、餐饮服务，应当依法取得许可。",
+            ),
+            (
+                "《中华人民共和国食品安全法》第一百一十条",
+                "县级以上人民政府食品安全监督管理部门履行食品安全监督管理职责，有权采取下列措施……",
+            ),
+            (
+                "《中华人民共和国食品安全法》第一百二十四条",
+                "违反本法规定，有下列情形之一，尚不构成犯罪的，由县级以上人民政府食品安全监督管理部门没收违法所得……",
+            ),
+            (
+                "《中华人民共和国行政处罚法》第五十一条",
+                "违法事实确凿并有法定依据，对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚的，可以当场作出行政处罚决定。",
+            ),
         ],
     },
     AgencySeed {
@@ -109,8 +139,16 @@ const SEEDS: &[AgencySeed] = &[
         key: "ltj",
         bureau: false,
         people: &[("高洪涛", StaffKind::Officer), ("曲丽华", StaffKind::Officer), ("姜文", StaffKind::LegalReviewer)],
-        items: &[("LZ-TJ-001", "对统计调查对象拒绝提供统计资料的行政处罚", ActKind::Penalty, "《中华人民共和国统计法》第四十一条")],
-        basis: &[("《中华人民共和国统计法》第四十一条", "作为统计调查对象的国家机关、企业事业单位或者其他组织有下列行为之一的，由县级以上人民政府统计机构责令改正，给予警告，可以予以通报……")],
+        items: &[(
+            "LZ-TJ-001",
+            "对统计调查对象拒绝提供统计资料的行政处罚",
+            ActKind::Penalty,
+            "《中华人民共和国统计法》第四十一条",
+        )],
+        basis: &[(
+            "《中华人民共和国统计法》第四十一条",
+            "作为统计调查对象的国家机关、企业事业单位或者其他组织有下列行为之一的，由县级以上人民政府统计机构责令改正，给予警告，可以予以通报……",
+        )],
     },
     AgencySeed {
         name: "丰城市城市管理局",
@@ -125,9 +163,17 @@ const SEEDS: &[AgencySeed] = &[
         category: "城市管理",
         key: "fcg",
         bureau: false,
-        people: &[("熊志华", StaffKind::Officer), ("万小林", StaffKind::Officer), ("胡婷", StaffKind::LegalReviewer), ("罗强", StaffKind::Auxiliary)],
+        people: &[
+            ("熊志华", StaffKind::Officer),
+            ("万小林", StaffKind::Officer),
+            ("胡婷", StaffKind::LegalReviewer),
+            ("罗强", StaffKind::Auxiliary),
+        ],
         items: &[("FC-CG-001", "对擅自占用城市道路的行政处罚", ActKind::Penalty, "《城市道路管理条例》第四十二条")],
-        basis: &[("《城市道路管理条例》第四十二条", "违反本条例第二十七条规定，或者有下列行为之一的，由市政工程行政主管部门或者其他有关部门责令限期改正，可以处以2万元以下的罚款……")],
+        basis: &[(
+            "《城市道路管理条例》第四十二条",
+            "违反本条例第二十七条规定，或者有下列行为之一的，由市政工程行政主管部门或者其他有关部门责令限期改正，可以处以2万元以下的罚款……",
+        )],
     },
     AgencySeed {
         name: "白山乡人民政府",
@@ -143,8 +189,16 @@ const SEEDS: &[AgencySeed] = &[
         key: "bsx",
         bureau: false,
         people: &[("于海军", StaffKind::Officer), ("孟庆丰", StaffKind::Officer), ("宋佳", StaffKind::LegalReviewer)],
-        items: &[("BS-ZH-001", "对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的行政处罚", ActKind::Penalty, "《中华人民共和国城乡规划法》第六十五条")],
-        basis: &[("《中华人民共和国城乡规划法》第六十五条", "在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照乡村建设规划许可证的规定进行建设的，由乡、镇人民政府责令停止建设、限期改正……")],
+        items: &[(
+            "BS-ZH-001",
+            "对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的行政处罚",
+            ActKind::Penalty,
+            "《中华人民共和国城乡规划法》第六十五条",
+        )],
+        basis: &[(
+            "《中华人民共和国城乡规划法》第六十五条",
+            "在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照乡村建设规划许可证的规定进行建设的，由乡、镇人民政府责令停止建设、限期改正……",
+        )],
     },
     AgencySeed {
         name: "陵川县民政局",
@@ -160,8 +214,16 @@ const SEEDS: &[AgencySeed] = &[
         key: "lmz",
         bureau: false,
         people: &[("常建平", StaffKind::Officer), ("秦晓燕", StaffKind::Officer), ("郭勇", StaffKind::LegalReviewer)],
-        items: &[("LC-MZ-001", "对社会团体超出章程规定的宗旨和业务范围进行活动的行政处罚", ActKind::Penalty, "《社会团体登记管理条例》第三十条")],
-        basis: &[("《社会团体登记管理条例》第三十条", "社会团体有下列情形之一的，由登记管理机关给予警告，责令改正，可以限期停止活动……")],
+        items: &[(
+            "LC-MZ-001",
+            "对社会团体超出章程规定的宗旨和业务范围进行活动的行政处罚",
+            ActKind::Penalty,
+            "《社会团体登记管理条例》第三十条",
+        )],
+        basis: &[(
+            "《社会团体登记管理条例》第三十条",
+            "社会团体有下列情形之一的，由登记管理机关给予警告，责令改正，可以限期停止活动……",
+        )],
     },
 ];
 
@@ -184,10 +246,16 @@ impl App {
             Some((a, _)) => a.principal(),
             None => {
                 let id = self.bootstrap_admin("admin", DEMO_PASSWORD).await?;
-                Principal { account_id: id, display_name: "平台管理员".into(), role: Role::Administrator, agency_id: None }
+                Principal {
+                    account_id: id,
+                    display_name: "平台管理员".into(),
+                    role: Role::Administrator,
+                    agency_id: None,
+                }
             }
         };
-        let mut accounts = vec![DemoAccount { username: "admin".into(), role: Role::Administrator, agency: "（全平台）".into() }];
+        let mut accounts =
+            vec![DemoAccount { username: "admin".into(), role: Role::Administrator, agency: "（全平台）".into() }];
         if !self.db.agencies().await?.is_empty() {
             for a in self.db.accounts(None).await? {
                 if a.username != "admin" {
@@ -213,7 +281,11 @@ impl App {
                 address: seed.address.into(),
                 phone: format!("0736-43{:05}", 10000 + i * 111),
                 supervision: SupervisionContacts {
-                    unit: if seed.bureau { "常德市司法局".into() } else { "安乡县司法局行政执法协调监督股".into() },
+                    unit: if seed.bureau {
+                        "常德市司法局".into()
+                    } else {
+                        "安乡县司法局行政执法协调监督股".into()
+                    },
                     phone: "0736-4312345".into(),
                     address: "湖南省常德市安乡县深柳镇安康路".into(),
                     postcode: "415600".into(),
@@ -226,7 +298,8 @@ impl App {
             if seed.bureau {
                 bureau = Some(agency);
             }
-            let handling = self.add_unit(&admin, agency, seed.handling, UnitKind::Handling, "承办本机关行政执法案件").await?;
+            let handling =
+                self.add_unit(&admin, agency, seed.handling, UnitKind::Handling, "承办本机关行政执法案件").await?;
             let legal = self.add_unit(&admin, agency, seed.legal, UnitKind::Legal, "负责重大执法决定法制审核").await?;
             let mut officers = Vec::new();
             for (n, (name, kind)) in seed.people.iter().enumerate() {
@@ -237,7 +310,11 @@ impl App {
                     category: seed.category.into(),
                     scope: seed.jurisdiction.into(),
                     issued_on: date("2023-03-01"),
-                    expires_on: if i == 1 && n == 2 { today.checked_add_days(Days::new(20)).expect("date") } else { date("2028-02-29") },
+                    expires_on: if i == 1 && n == 2 {
+                        today.checked_add_days(Days::new(20)).expect("date")
+                    } else {
+                        date("2028-02-29")
+                    },
                     revoked: None,
                 });
                 let id = self
@@ -264,7 +341,14 @@ impl App {
             }
             // One officer of the market regulator was transferred: certificate revoked.
             if i == 1 {
-                self.officer_leaves(&admin, officers[3].0, date("2025-09-01"), LeaveReason::Transfer, "调往县应急管理局").await?;
+                self.officer_leaves(
+                    &admin,
+                    officers[3].0,
+                    date("2025-09-01"),
+                    LeaveReason::Transfer,
+                    "调往县应急管理局",
+                )
+                .await?;
             }
             for (code, name, kind, basis) in seed.items {
                 let item = EnforcementItem {

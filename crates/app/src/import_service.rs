@@ -6,7 +6,7 @@
 use uuid::Uuid;
 use zhifa_core::access::Principal;
 use zhifa_core::basis::BasisEntry;
-use zhifa_core::events::{stream, DomainEvent};
+use zhifa_core::events::{DomainEvent, stream};
 use zhifa_core::registry::EnforcementItem;
 use zhifa_store::{Append, ExpectedVersion};
 
@@ -44,7 +44,13 @@ fn row_error(row: usize, column: Option<&str>, message: impl Into<String>) -> Ro
 
 impl App {
     /// Imports officers (and their certificates) into an agency. Returns the rows stored.
-    pub async fn import_officers(&self, by: &Principal, agency: Uuid, file_name: &str, bytes: &[u8]) -> Result<usize, ImportFailure> {
+    pub async fn import_officers(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, ImportFailure> {
         by.can_administer_agency(agency).map_err(AppError::from)?;
         let (state, _) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
         let table = import::read_table(file_name, bytes).map_err(file_error)?;
@@ -54,7 +60,11 @@ impl App {
         for (row, person) in rows {
             let Some(unit) = state.units.iter().find(|u| u.name == person.unit_name) else {
                 let names: Vec<_> = state.units.iter().map(|u| u.name.as_str()).collect();
-                errors.push(row_error(row, Some("内设机构"), format!("本机关没有内设机构“{}”（现有：{}）", person.unit_name, names.join("、"))));
+                errors.push(row_error(
+                    row,
+                    Some("内设机构"),
+                    format!("本机关没有内设机构“{}”（现有：{}）", person.unit_name, names.join("、")),
+                ));
                 continue;
             };
             let input = OfficerInput {
@@ -69,9 +79,15 @@ impl App {
             };
             match self.officer_events(&state, input).await {
                 Ok(events) => {
-                    let zhifa_core::personnel::OfficerEvent::OfficerRegistered { officer_id, .. } = &events[0] else { unreachable!() };
+                    let zhifa_core::personnel::OfficerEvent::OfficerRegistered { officer_id, .. } = &events[0] else {
+                        unreachable!()
+                    };
                     let s = stream::officer(*officer_id);
-                    batch.push(Append::new(s, ExpectedVersion::NoStream, events.into_iter().map(DomainEvent::from).collect()));
+                    batch.push(Append::new(
+                        s,
+                        ExpectedVersion::NoStream,
+                        events.into_iter().map(DomainEvent::from).collect(),
+                    ));
                 }
                 Err(AppError::Rejected(r)) => {
                     for e in r.errors {
@@ -90,7 +106,13 @@ impl App {
     }
 
     /// Imports enforcement items into an agency.
-    pub async fn import_items(&self, by: &Principal, agency: Uuid, file_name: &str, bytes: &[u8]) -> Result<usize, ImportFailure> {
+    pub async fn import_items(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, ImportFailure> {
         by.can_administer_agency(agency).map_err(AppError::from)?;
         let (mut state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
         let table = import::read_table(file_name, bytes).map_err(file_error)?;
@@ -98,7 +120,15 @@ impl App {
         let mut errors = Vec::new();
         let mut events = Vec::new();
         for (row, i) in rows {
-            let item = EnforcementItem { id: Uuid::new_v4(), code: i.code, name: i.name, kind: i.kind, basis: i.basis, competence: i.competence, procedure: i.procedure };
+            let item = EnforcementItem {
+                id: Uuid::new_v4(),
+                code: i.code,
+                name: i.name,
+                kind: i.kind,
+                basis: i.basis,
+                competence: i.competence,
+                procedure: i.procedure,
+            };
             match state.decide_list_item(item) {
                 Ok(e) => {
                     state.apply(&e);
@@ -111,7 +141,13 @@ impl App {
     }
 
     /// Imports basis entries into an agency's catalogue.
-    pub async fn import_basis(&self, by: &Principal, agency: Uuid, file_name: &str, bytes: &[u8]) -> Result<usize, ImportFailure> {
+    pub async fn import_basis(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, ImportFailure> {
         by.can_administer_agency(agency).map_err(AppError::from)?;
         let (mut state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
         let table = import::read_table(file_name, bytes).map_err(file_error)?;

@@ -2,11 +2,11 @@
 //! loaded at first start; administrators publish new profile versions and load new
 //! calendar years at run time, without a rebuild.
 
-use zhifa_core::access::Principal;
-use zhifa_core::calendar::{bundled_years, CalendarYear};
-use zhifa_core::events::{stream, Actor, CalendarEvent, ProfileEvent};
-use zhifa_core::profile::{bundled_profiles, PolicyProfile};
 use zhifa_core::Rejection;
+use zhifa_core::access::Principal;
+use zhifa_core::calendar::{CalendarYear, bundled_years};
+use zhifa_core::events::{Actor, CalendarEvent, ProfileEvent, stream};
+use zhifa_core::profile::{PolicyProfile, bundled_profiles};
 use zhifa_store::ExpectedVersion;
 
 use crate::{App, AppResult};
@@ -19,7 +19,9 @@ impl App {
         for p in bundled_profiles() {
             if !have.iter().any(|h| h.id == p.id) {
                 let event = ProfileEvent::ProfileVersionPublished { profile: p.clone() };
-                self.db.append_to(&actor, &stream::profile(&p.id), ExpectedVersion::NoStream, vec![event.into()]).await?;
+                self.db
+                    .append_to(&actor, &stream::profile(&p.id), ExpectedVersion::NoStream, vec![event.into()])
+                    .await?;
             }
         }
         let years = self.db.calendar_years().await?;
@@ -54,7 +56,11 @@ impl App {
             )
             .into());
         }
-        let expected = if last == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(self.db.stream_version(&stream::profile(&profile.id)).await?) };
+        let expected = if last == 0 {
+            ExpectedVersion::NoStream
+        } else {
+            ExpectedVersion::Exact(self.db.stream_version(&stream::profile(&profile.id)).await?)
+        };
         let event = ProfileEvent::ProfileVersionPublished { profile: profile.clone() };
         self.db.append_to(&Actor::from(by), &stream::profile(&profile.id), expected, vec![event.into()]).await?;
         Ok(profile)

@@ -2,13 +2,13 @@
 
 use chrono::NaiveDate;
 use uuid::Uuid;
+use zhifa_core::Rejection;
 use zhifa_core::access::Principal;
 use zhifa_core::basis::{BasisEntry, Citation};
-use zhifa_core::events::{stream, Actor, DomainEvent};
+use zhifa_core::events::{Actor, DomainEvent, stream};
 use zhifa_core::ids::CitizenId;
 use zhifa_core::personnel::{Certificate, LeaveReason, Officer, OfficerEvent, OfficerProfile, StaffKind};
 use zhifa_core::registry::{AgencyEvent, AgencyInfo, EnforcementItem, UnitKind};
-use zhifa_core::Rejection;
 use zhifa_store::queries::{AgencyRow, CertificateRow, OfficerRow};
 use zhifa_store::{Append, ExpectedVersion};
 
@@ -29,7 +29,13 @@ pub struct OfficerInput {
 
 impl App {
     /// Registers an agency (执法主体); the platform administrator's task.
-    pub async fn register_agency(&self, by: &Principal, info: AgencyInfo, profile_id: &str, uscc_confirmed: bool) -> AppResult<Uuid> {
+    pub async fn register_agency(
+        &self,
+        by: &Principal,
+        info: AgencyInfo,
+        profile_id: &str,
+        uscc_confirmed: bool,
+    ) -> AppResult<Uuid> {
         by.can_administer_platform()?;
         let mut r = match info.validate(uscc_confirmed) {
             Ok(()) => Rejection::new(),
@@ -76,7 +82,14 @@ impl App {
         Ok(self.db.agencies().await?.into_iter().filter(|a| by.can_read_agency(a.id).is_ok()).collect())
     }
 
-    pub async fn add_unit(&self, by: &Principal, agency: Uuid, name: &str, kind: UnitKind, duties: &str) -> AppResult<Uuid> {
+    pub async fn add_unit(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        name: &str,
+        kind: UnitKind,
+        duties: &str,
+    ) -> AppResult<Uuid> {
         by.can_administer_agency(agency)?;
         let (state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
         let event = state.decide_add_unit(name, kind, duties)?;
@@ -91,7 +104,9 @@ impl App {
         by.can_administer_agency(input.agency_id)?;
         let (agency, _) = self.db.load_agency(input.agency_id).await?.ok_or(AppError::NotFound("执法机关"))?;
         let events = self.officer_events(&agency, input).await?;
-        let OfficerEvent::OfficerRegistered { officer_id, .. } = &events[0] else { unreachable!("first event registers") };
+        let OfficerEvent::OfficerRegistered { officer_id, .. } = &events[0] else {
+            unreachable!("first event registers")
+        };
         let id = *officer_id;
         let events = events.into_iter().map(DomainEvent::from).collect();
         self.db.append_to(&Actor::from(by), &stream::officer(id), ExpectedVersion::NoStream, events).await?;
@@ -99,7 +114,11 @@ impl App {
     }
 
     /// The events that register one person (shared by the form and the import).
-    pub(crate) async fn officer_events(&self, agency: &zhifa_core::registry::Agency, input: OfficerInput) -> AppResult<Vec<OfficerEvent>> {
+    pub(crate) async fn officer_events(
+        &self,
+        agency: &zhifa_core::registry::Agency,
+        input: OfficerInput,
+    ) -> AppResult<Vec<OfficerEvent>> {
         let profile = OfficerProfile {
             agency_id: input.agency_id,
             unit_id: input.unit_id,
@@ -145,12 +164,26 @@ impl App {
         self.officer_command(by, officer, |o| Ok(vec![o.decide_issue(cert, taken)?])).await
     }
 
-    pub async fn revoke_certificate(&self, by: &Principal, officer: Uuid, number: &str, on: NaiveDate, reason: &str) -> AppResult<()> {
+    pub async fn revoke_certificate(
+        &self,
+        by: &Principal,
+        officer: Uuid,
+        number: &str,
+        on: NaiveDate,
+        reason: &str,
+    ) -> AppResult<()> {
         self.officer_command(by, officer, |o| Ok(vec![o.decide_revoke(number, on, reason)?])).await
     }
 
     /// Records that a person left the post; their certificates are revoked from that date (P-04).
-    pub async fn officer_leaves(&self, by: &Principal, officer: Uuid, on: NaiveDate, reason: LeaveReason, note: &str) -> AppResult<()> {
+    pub async fn officer_leaves(
+        &self,
+        by: &Principal,
+        officer: Uuid,
+        on: NaiveDate,
+        reason: LeaveReason,
+        note: &str,
+    ) -> AppResult<()> {
         self.officer_command(by, officer, |o| Ok(o.decide_leave(on, reason, note)?)).await
     }
 

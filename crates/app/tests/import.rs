@@ -14,7 +14,19 @@ fn id(seq: u32) -> String {
 fn workbook(rows: &[[&str; 11]]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let headers = ["姓名", "身份证号码", "人员类别", "内设机构", "职务", "联系电话", "执法证号", "执法类别", "执法区域", "发证日期", "有效期至"];
+    let headers = [
+        "姓名",
+        "身份证号码",
+        "人员类别",
+        "内设机构",
+        "职务",
+        "联系电话",
+        "执法证号",
+        "执法类别",
+        "执法区域",
+        "发证日期",
+        "有效期至",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -36,11 +48,35 @@ async fn an_officer_import_with_one_bad_row_stores_nothing() {
     let before = t.db.officers(agency).await.unwrap().len();
     let (a, b, c) = (id(11), id(12), id(13));
     let good = [
-        ["黄涛", a.as_str(), "执法人员", "综合行政执法大队", "队员", "13907360011", "IMP0001", "市场监管", "安乡县", "2025-01-01", "2028-01-01"],
+        [
+            "黄涛",
+            a.as_str(),
+            "执法人员",
+            "综合行政执法大队",
+            "队员",
+            "13907360011",
+            "IMP0001",
+            "市场监管",
+            "安乡县",
+            "2025-01-01",
+            "2028-01-01",
+        ],
         ["林琳", b.as_str(), "执法辅助人员", "综合行政执法大队", "协管员", "", "", "", "", "", ""],
     ];
     let mut bad = good.to_vec();
-    bad.push(["何平", c.as_str(), "执法人员", "不存在的科室", "", "", "IMP0003", "市场监管", "安乡县", "2025-01-01", "2028-01-01"]);
+    bad.push([
+        "何平",
+        c.as_str(),
+        "执法人员",
+        "不存在的科室",
+        "",
+        "",
+        "IMP0003",
+        "市场监管",
+        "安乡县",
+        "2025-01-01",
+        "2028-01-01",
+    ]);
     let err = app.import_officers(&admin, agency, "人员.xlsx", &workbook(&bad)).await.unwrap_err();
     let ImportFailure::Rows(rows) = err else { panic!("expected row errors") };
     assert_eq!(rows.len(), 1);

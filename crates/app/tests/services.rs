@@ -18,7 +18,9 @@ async fn demo_loads_every_seed_agency_and_is_idempotent() {
     let accounts = app.load_demo().await.unwrap();
     assert!(accounts.iter().any(|a| a.role == Role::Supervisor));
     let names: Vec<_> = app.db.agencies().await.unwrap().into_iter().map(|a| a.info.name).collect();
-    for n in ["安乡县司法局", "安乡县市场监督管理局", "莱州市统计局", "丰城市城市管理局", "白山乡人民政府", "陵川县民政局"] {
+    for n in
+        ["安乡县司法局", "安乡县市场监督管理局", "莱州市统计局", "丰城市城市管理局", "白山乡人民政府", "陵川县民政局"]
+    {
         assert!(names.iter().any(|x| x == n), "{n} missing");
     }
     let again = app.load_demo().await.unwrap();

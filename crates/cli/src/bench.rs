@@ -23,7 +23,12 @@ pub struct BenchArgs {
 
 fn event(i: usize) -> DomainEvent {
     AgencyEvent::UnitAdded {
-        unit: Unit { id: uuid::Uuid::new_v4(), name: format!("基准测试机构{i}"), kind: UnitKind::Handling, duties: "承办本机关行政执法案件".into() },
+        unit: Unit {
+            id: uuid::Uuid::new_v4(),
+            name: format!("基准测试机构{i}"),
+            kind: UnitKind::Handling,
+            duties: "承办本机关行政执法案件".into(),
+        },
     }
     .into()
 }

@@ -95,7 +95,14 @@ impl Config {
             bail!("配置项 max_upload_mb 无效：{max_upload_mb} 应在 1 到 10240 之间");
         }
         let log = global.log.clone().or(file.log).unwrap_or_else(|| "info".into());
-        Ok(Config { data_dir, database_url, bind, secure_cookies, max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize, log })
+        Ok(Config {
+            data_dir,
+            database_url,
+            bind,
+            secure_cookies,
+            max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize,
+            log,
+        })
     }
 }
 

@@ -69,7 +69,8 @@ enum AdminCommand {
 }
 
 fn init_tracing(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -117,16 +118,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let state = zhifa_web::AppState::new(
                 app,
-                zhifa_web::WebConfig { secure_cookies: config.secure_cookies, max_upload_bytes: config.max_upload_bytes },
+                zhifa_web::WebConfig {
+                    secure_cookies: config.secure_cookies,
+                    max_upload_bytes: config.max_upload_bytes,
+                },
             );
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("无法监听 {}（端口被占用或无权限）", config.bind))?;
             let addr = listener.local_addr()?;
-            println!("zhifa 已启动：http://{addr}/ （数据库：{}，用时 {} 毫秒）", app_backend(&state), started.elapsed().as_millis());
-            axum::serve(listener, zhifa_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(shutdown())
-                .await?;
+            println!(
+                "zhifa 已启动：http://{addr}/ （数据库：{}，用时 {} 毫秒）",
+                app_backend(&state),
+                started.elapsed().as_millis()
+            );
+            axum::serve(
+                listener,
+                zhifa_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown())
+            .await?;
         }
         Command::Demo => {
             let app = open(&config).await?;
@@ -145,7 +156,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 CalendarCommand::AddWorkdays { date, n } => println!("{}", cal.add_working_days(date, WorkingDays(n))?),
                 CalendarCommand::Between { from, to } => println!("{}", cal.working_days_between(from, to)?),
                 CalendarCommand::Load { file } => {
-                    let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+                    let text =
+                        std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
                     let year = app.load_calendar_year(None, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                     println!("已载入{}年工作日历（{}个节假日）", year.year, year.holidays.len());
                 }

@@ -26,14 +26,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Administrator,
-        Role::Supervisor,
-        Role::Head,
-        Role::LegalReviewer,
-        Role::Officer,
-        Role::Auxiliary,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Administrator, Role::Supervisor, Role::Head, Role::LegalReviewer, Role::Officer, Role::Auxiliary];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -166,11 +160,7 @@ impl Principal {
 
     /// Platform-wide settings: agencies, profiles, calendars.
     pub fn can_administer_platform(&self) -> Result<(), AccessError> {
-        if self.is_platform_admin() {
-            Ok(())
-        } else {
-            Err(AccessError::Role(self.role.label()))
-        }
+        if self.is_platform_admin() { Ok(()) } else { Err(AccessError::Role(self.role.label())) }
     }
 }
 

@@ -64,7 +64,15 @@ pub fn parse_number(s: &str) -> Option<u32> {
     if s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().ok().filter(|n| *n > 0);
     }
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or(if c == '〇' { Some(0) } else if c == '两' { Some(2) } else { None });
+    let digit = |c: char| {
+        "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or(if c == '〇' {
+            Some(0)
+        } else if c == '两' {
+            Some(2)
+        } else {
+            None
+        })
+    };
     let (mut total, mut current) = (0u32, 0u32);
     for c in s.chars() {
         match c {
@@ -132,7 +140,8 @@ impl Citation {
             let Some(end) = body.find(unit) else { return Ok(None) };
             let raw = &body[..end];
             let num = raw.trim_matches(|c| matches!(c, '（' | '）' | '(' | ')'));
-            let n = parse_number(num).ok_or_else(|| CitationError::Unparsed(input.to_string(), format!("第{raw}{unit}")))?;
+            let n = parse_number(num)
+                .ok_or_else(|| CitationError::Unparsed(input.to_string(), format!("第{raw}{unit}")))?;
             rest = &body[end + unit.len_utf8()..];
             Ok(Some(n))
         };
@@ -148,7 +157,9 @@ impl Citation {
     }
 
     fn depth(&self) -> usize {
-        1 + usize::from(self.paragraph.is_some()) + usize::from(self.item.is_some()) + usize::from(self.subitem.is_some())
+        1 + usize::from(self.paragraph.is_some())
+            + usize::from(self.item.is_some())
+            + usize::from(self.subitem.is_some())
     }
 
     /// Whether `self` is `other` or contains it (an article contains its paragraphs).
@@ -167,14 +178,10 @@ pub fn resolve<'a>(catalogue: &'a [BasisEntry], citation: &Citation) -> Option<&
     if let Some(exact) = catalogue.iter().find(|e| &e.citation == citation) {
         return Some(exact);
     }
-    let parent = catalogue
-        .iter()
-        .filter(|e| e.citation.contains(citation))
-        .max_by_key(|e| e.citation.depth())?;
+    let parent = catalogue.iter().filter(|e| e.citation.contains(citation)).max_by_key(|e| e.citation.depth())?;
     // The parent is broken down into finer entries, none of which is the one cited.
-    let broken_down = catalogue
-        .iter()
-        .any(|e| e.citation.depth() > parent.citation.depth() && parent.citation.contains(&e.citation));
+    let broken_down =
+        catalogue.iter().any(|e| e.citation.depth() > parent.citation.depth() && parent.citation.contains(&e.citation));
     (!broken_down).then_some(parent)
 }
 
@@ -184,7 +191,16 @@ mod tests {
 
     #[test]
     fn numbers_both_ways() {
-        for (s, n) in [("一", 1), ("十", 10), ("十二", 12), ("三十七", 37), ("一百零二", 102), ("一百一十", 110), ("二百三十五", 235), ("37", 37)] {
+        for (s, n) in [
+            ("一", 1),
+            ("十", 10),
+            ("十二", 12),
+            ("三十七", 37),
+            ("一百零二", 102),
+            ("一百一十", 110),
+            ("二百三十五", 235),
+            ("37", 37),
+        ] {
             assert_eq!(parse_number(s), Some(n), "{s}");
         }
         for n in 1..400 {
@@ -208,14 +224,18 @@ mod tests {
 
     #[test]
     fn resolution_follows_the_structure_of_the_law() {
-        let entry = |s: &str| BasisEntry { id: Uuid::new_v4(), citation: Citation::parse(s).unwrap(), text: String::new() };
+        let entry =
+            |s: &str| BasisEntry { id: Uuid::new_v4(), citation: Citation::parse(s).unwrap(), text: String::new() };
         let cat = vec![
             entry("《中华人民共和国统计法》第三十七条"),
             entry("《中华人民共和国统计法》第三十七条第一款"),
             entry("《中华人民共和国行政处罚法》第五十一条"),
         ];
         let r = |s: &str| resolve(&cat, &Citation::parse(s).unwrap()).map(|e| e.citation.to_string());
-        assert_eq!(r("《中华人民共和国统计法》第三十七条第一款").as_deref(), Some("《中华人民共和国统计法》第三十七条第一款"));
+        assert_eq!(
+            r("《中华人民共和国统计法》第三十七条第一款").as_deref(),
+            Some("《中华人民共和国统计法》第三十七条第一款")
+        );
         // Article 37 is broken down, and paragraph 2 is not in the catalogue.
         assert_eq!(r("《中华人民共和国统计法》第三十七条第二款"), None);
         // Article 51 is not broken down: its paragraphs resolve to it.

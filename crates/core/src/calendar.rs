@@ -58,8 +58,7 @@ impl CalendarYear {
     /// Parse and validate a year file. A malformed file is rejected whole, with the line
     /// (for syntax) or the holiday and field (for content) that is wrong.
     pub fn parse_toml(text: &str) -> Result<Self, CalendarError> {
-        let year: CalendarYear =
-            toml::from_str(text).map_err(|e| CalendarError::Syntax(e.to_string()))?;
+        let year: CalendarYear = toml::from_str(text).map_err(|e| CalendarError::Syntax(e.to_string()))?;
         year.validate()?;
         Ok(year)
     }
@@ -168,10 +167,7 @@ impl WorkCalendar {
 
     /// Whether `d` is a working day on the official calendar.
     pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> {
-        let y = self
-            .years
-            .get(&d.year())
-            .ok_or(CalendarError::MissingYear(d.year()))?;
+        let y = self.years.get(&d.year()).ok_or(CalendarError::MissingYear(d.year()))?;
         if y.makeup.contains(&d) {
             return Ok(true);
         }
@@ -210,16 +206,12 @@ impl WorkCalendar {
 }
 
 fn next_day(d: NaiveDate) -> Result<NaiveDate, CalendarError> {
-    d.checked_add_days(Days::new(1))
-        .ok_or(CalendarError::MissingYear(d.year() + 1))
+    d.checked_add_days(Days::new(1)).ok_or(CalendarError::MissingYear(d.year() + 1))
 }
 
 /// The calendar files shipped with the program, 2019 through 2026.
 pub fn bundled_years() -> Vec<CalendarYear> {
-    BUNDLED
-        .iter()
-        .map(|text| CalendarYear::parse_toml(text).expect("bundled calendar is valid"))
-        .collect()
+    BUNDLED.iter().map(|text| CalendarYear::parse_toml(text).expect("bundled calendar is valid")).collect()
 }
 
 const BUNDLED: &[&str] = &[
@@ -312,7 +304,8 @@ mod tests {
             to = "2027-02-21"
         "#;
         assert!(CalendarYear::parse_toml(wrong_year).unwrap_err().to_string().contains("2026-02-15"));
-        let bad_date = "year = 2027\nsource = \"x\"\n[[holidays]]\nname = \"a\"\nfrom = \"2027-02-30\"\nto = \"2027-03-01\"\n";
+        let bad_date =
+            "year = 2027\nsource = \"x\"\n[[holidays]]\nname = \"a\"\nfrom = \"2027-02-30\"\nto = \"2027-03-01\"\n";
         assert!(CalendarYear::parse_toml(bad_date).is_err());
     }
 

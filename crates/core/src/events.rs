@@ -32,7 +32,12 @@ impl Actor {
 
 impl From<&Principal> for Actor {
     fn from(p: &Principal) -> Self {
-        Self { account_id: Some(p.account_id), name: p.display_name.clone(), role: Some(p.role), agency_id: p.agency_id }
+        Self {
+            account_id: Some(p.account_id),
+            name: p.display_name.clone(),
+            role: Some(p.role),
+            agency_id: p.agency_id,
+        }
     }
 }
 
@@ -40,9 +45,18 @@ impl From<&Principal> for Actor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum AccountEvent {
-    AccountCreated { account_id: Uuid, username: String, display_name: String, role: Role, agency_id: Option<Uuid>, officer_id: Option<Uuid> },
+    AccountCreated {
+        account_id: Uuid,
+        username: String,
+        display_name: String,
+        role: Role,
+        agency_id: Option<Uuid>,
+        officer_id: Option<Uuid>,
+    },
     PasswordChanged,
-    AccountDisabled { reason: String },
+    AccountDisabled {
+        reason: String,
+    },
 }
 
 /// Events of profile streams (`profile:<id>`): each version is published once.
@@ -77,7 +91,13 @@ macro_rules! from_event {
         }
     )*};
 }
-from_event!(Agency(AgencyEvent), Officer(OfficerEvent), Account(AccountEvent), Profile(ProfileEvent), Calendar(CalendarEvent));
+from_event!(
+    Agency(AgencyEvent),
+    Officer(OfficerEvent),
+    Account(AccountEvent),
+    Profile(ProfileEvent),
+    Calendar(CalendarEvent)
+);
 
 impl DomainEvent {
     /// The stream kind this event belongs to (the prefix of its stream id).

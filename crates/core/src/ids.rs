@@ -34,11 +34,7 @@ const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', 
 impl CitizenId {
     /// The check digit for the first 17 digits.
     pub fn check_digit(first17: &[u8]) -> char {
-        let sum: u32 = first17
-            .iter()
-            .zip(ID_WEIGHTS)
-            .map(|(d, w)| u32::from(d - b'0') * w)
-            .sum();
+        let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
         ID_CHECK[(sum % 11) as usize]
     }
 
@@ -137,11 +133,7 @@ impl Uscc {
 
     /// The check character for the first 17 characters (all already in the charset).
     pub fn check_character(first17: &str) -> char {
-        let sum: u32 = first17
-            .chars()
-            .zip(USCC_WEIGHTS)
-            .map(|(c, w)| Self::value(c).unwrap_or(0) * w)
-            .sum();
+        let sum: u32 = first17.chars().zip(USCC_WEIGHTS).map(|(c, w)| Self::value(c).unwrap_or(0) * w).sum();
         let v = (31 - sum % 31) % 31;
         USCC_CHARS.as_bytes()[v as usize] as char
     }
@@ -203,10 +195,7 @@ mod tests {
             Err(CitizenIdError::CheckDigit { expected: 'X', actual: '1' })
         );
         assert_eq!(CitizenId::parse("110105491231002"), Err(CitizenIdError::Length(15)));
-        assert!(matches!(
-            CitizenId::parse("110105194902301234"),
-            Err(CitizenIdError::BirthDate(_))
-        ));
+        assert!(matches!(CitizenId::parse("110105194902301234"), Err(CitizenIdError::BirthDate(_))));
         let msg = CitizenId::parse("110105194912310021").unwrap_err().to_string();
         assert!(msg.contains("校验位"), "{msg}");
     }

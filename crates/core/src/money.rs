@@ -31,12 +31,7 @@ impl Money {
     /// Parse an amount written in yuan.
     pub fn parse_yuan(input: &str) -> Result<Self, MoneyError> {
         let err = || MoneyError(input.to_string());
-        let s: String = input
-            .trim()
-            .trim_end_matches('元')
-            .chars()
-            .filter(|c| *c != ',' && *c != '，')
-            .collect();
+        let s: String = input.trim().trim_end_matches('元').chars().filter(|c| *c != ',' && *c != '，').collect();
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
         if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
             return Err(err());
@@ -57,7 +52,7 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let a = self.0.unsigned_abs();
-        if a % 100 == 0 {
+        if a.is_multiple_of(100) {
             write!(f, "{sign}{}元", a / 100)
         } else {
             write!(f, "{sign}{}.{:02}元", a / 100, a % 100)

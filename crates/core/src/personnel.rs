@@ -46,7 +46,9 @@ impl StaffKind {
 
     pub fn parse(s: &str) -> Option<StaffKind> {
         let s = s.trim();
-        StaffKind::ALL.into_iter().find(|k| k.as_str() == s || k.label() == s || k.label().trim_start_matches("行政") == s)
+        StaffKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s || k.label().trim_start_matches("行政") == s)
     }
 }
 
@@ -61,7 +63,8 @@ pub enum LeaveReason {
 }
 
 impl LeaveReason {
-    pub const ALL: [LeaveReason; 4] = [LeaveReason::Transfer, LeaveReason::Dismissal, LeaveReason::Resignation, LeaveReason::Retirement];
+    pub const ALL: [LeaveReason; 4] =
+        [LeaveReason::Transfer, LeaveReason::Dismissal, LeaveReason::Resignation, LeaveReason::Retirement];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -147,7 +150,10 @@ impl Certificate {
         r.require("certificate.category", "执法类别", &self.category);
         r.require("certificate.scope", "执法区域", &self.scope);
         if self.expires_on <= self.issued_on {
-            r.add("certificate.expires_on", format!("有效期截止日（{}）必须晚于发证日期（{}）", self.expires_on, self.issued_on));
+            r.add(
+                "certificate.expires_on",
+                format!("有效期截止日（{}）必须晚于发证日期（{}）", self.expires_on, self.issued_on),
+            );
         }
         r.into_result()
     }
@@ -205,7 +211,12 @@ impl Officer {
         for e in events {
             match (e, me.as_mut()) {
                 (OfficerEvent::OfficerRegistered { officer_id, profile }, None) => {
-                    me = Some(Officer { id: *officer_id, profile: profile.clone(), certificates: vec![], left_post: None });
+                    me = Some(Officer {
+                        id: *officer_id,
+                        profile: profile.clone(),
+                        certificates: vec![],
+                        left_post: None,
+                    });
                 }
                 (_, Some(o)) => o.apply(e),
                 _ => {}
@@ -291,7 +302,9 @@ impl Officer {
             r.add("certificate.issued_on", format!("{}已于{}离岗，不能再发证", self.profile.name, left));
         }
         r.into_result()?;
-        Ok(OfficerEvent::CertificateIssued { certificate: Certificate { number: certificate.number.trim().to_string(), ..certificate } })
+        Ok(OfficerEvent::CertificateIssued {
+            certificate: Certificate { number: certificate.number.trim().to_string(), ..certificate },
+        })
     }
 
     pub fn decide_revoke(&self, number: &str, on: NaiveDate, reason: &str) -> Result<OfficerEvent, Rejection> {
@@ -327,7 +340,12 @@ impl Officer {
 /// Checks the officers named for an on-site act: at least `min` distinct people who may act
 /// on that date (P-01, P-02), auxiliaries attached but not counted (P-03). Returns the
 /// certificate numbers to record.
-pub fn check_act_officers(officers: &[&Officer], auxiliaries: &[&Officer], on: NaiveDate, min: usize) -> Result<Vec<String>, Rejection> {
+pub fn check_act_officers(
+    officers: &[&Officer],
+    auxiliaries: &[&Officer],
+    on: NaiveDate,
+    min: usize,
+) -> Result<Vec<String>, Rejection> {
     let mut r = Rejection::new();
     let mut numbers = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -364,7 +382,9 @@ mod tests {
     fn agency() -> Agency {
         let mut a = Agency { id: Uuid::new_v4(), ..Default::default() };
         for (name, kind) in [("执法大队", UnitKind::Handling), ("法制股", UnitKind::Legal)] {
-            a.apply(&AgencyEvent::UnitAdded { unit: Unit { id: Uuid::new_v4(), name: name.into(), kind, duties: String::new() } });
+            a.apply(&AgencyEvent::UnitAdded {
+                unit: Unit { id: Uuid::new_v4(), name: name.into(), kind, duties: String::new() },
+            });
         }
         a
     }
@@ -386,7 +406,14 @@ mod tests {
     }
 
     fn cert(number: &str) -> Certificate {
-        Certificate { number: number.into(), category: "市场监管".into(), scope: "安乡县".into(), issued_on: d("2024-01-01"), expires_on: d("2026-12-31"), revoked: None }
+        Certificate {
+            number: number.into(),
+            category: "市场监管".into(),
+            scope: "安乡县".into(),
+            issued_on: d("2024-01-01"),
+            expires_on: d("2026-12-31"),
+            revoked: None,
+        }
     }
 
     // rule: P-01
@@ -459,6 +486,8 @@ mod tests {
         assert!(err.message_for("unit_id").unwrap().contains("法制机构"));
         let mut officer = person(&a, "李明", StaffKind::Officer).profile;
         officer.unit_id = a.units[1].id;
-        assert!(Officer::decide_register(&a, officer).unwrap_err().message_for("unit_id").unwrap().contains("不得承担执法"));
+        assert!(
+            Officer::decide_register(&a, officer).unwrap_err().message_for("unit_id").unwrap().contains("不得承担执法")
+        );
     }
 }

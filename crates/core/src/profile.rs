@@ -114,9 +114,7 @@ impl PolicyProfile {
 
     pub fn validate(&self) -> Result<(), ProfileError> {
         let bad = |field, reason: &str| Err(ProfileError::Invalid { field, reason: reason.to_string() });
-        if self.id.is_empty()
-            || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if self.id.is_empty() || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return bad("id", "标识只能由小写字母、数字和连字符组成");
         }
         if self.name.trim().is_empty() {
@@ -168,18 +166,12 @@ impl PolicyProfile {
 /// Picks the version of a profile in force on `on`: the latest whose effective date is not
 /// after it.
 pub fn version_in_force(versions: &[PolicyProfile], on: NaiveDate) -> Option<&PolicyProfile> {
-    versions
-        .iter()
-        .filter(|p| p.effective_from <= on)
-        .max_by_key(|p| (p.effective_from, p.version))
+    versions.iter().filter(|p| p.effective_from <= on).max_by_key(|p| (p.effective_from, p.version))
 }
 
 /// The profiles shipped with the program, one per seed jurisdiction.
 pub fn bundled_profiles() -> Vec<PolicyProfile> {
-    BUNDLED
-        .iter()
-        .map(|t| PolicyProfile::parse_toml(t).expect("bundled profile is valid"))
-        .collect()
+    BUNDLED.iter().map(|t| PolicyProfile::parse_toml(t).expect("bundled profile is valid")).collect()
 }
 
 const BUNDLED: &[&str] = &[
@@ -210,7 +202,10 @@ mod tests {
         assert_eq!(a.retention_days_person, 183);
         assert_eq!(a.av_store.working_days, Some(WorkingDays(2)));
         assert_eq!(a.av_store.remote_hours_after_return, Some(24));
-        assert_eq!((a.review_wd, a.review_urgent_wd, a.review_extension_wd), (WorkingDays(3), Some(WorkingDays(1)), WorkingDays(2)));
+        assert_eq!(
+            (a.review_wd, a.review_urgent_wd, a.review_extension_wd),
+            (WorkingDays(3), Some(WorkingDays(1)), WorkingDays(2))
+        );
         let b = get("baishan").params;
         assert!(!b.reason_giving_mandatory);
         assert_eq!(b.major_fine_person_fen, Money::from_yuan(2_000));
@@ -262,9 +257,14 @@ mod tests {
         let err = PolicyProfile::parse_toml(&text).unwrap_err();
         assert_eq!(
             err,
-            ProfileError::Invalid { field: "publish_minors", reason: "未成年人的执法信息依法不予公开，只能为 false".into() }
+            ProfileError::Invalid {
+                field: "publish_minors",
+                reason: "未成年人的执法信息依法不予公开，只能为 false".into()
+            }
         );
-        let both = get("laizhou").to_toml().replace("[params.av_store]\nhours = 48", "[params.av_store]\nhours = 48\nworking_days = 2");
+        let both = get("laizhou")
+            .to_toml()
+            .replace("[params.av_store]\nhours = 48", "[params.av_store]\nhours = 48\nworking_days = 2");
         assert!(PolicyProfile::parse_toml(&both).unwrap_err().to_string().contains("av_store"));
     }
 }

@@ -120,7 +120,9 @@ impl AgencyInfo {
         if !s.email.trim().is_empty() && !s.email.contains('@') {
             r.add("supervision.email", "电子邮箱格式不正确");
         }
-        if !s.postcode.trim().is_empty() && !(s.postcode.len() == 6 && s.postcode.bytes().all(|b| b.is_ascii_digit())) {
+        let postcode = s.postcode.trim();
+        let postcode_ok = postcode.is_empty() || (postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit()));
+        if !postcode_ok {
             r.add("supervision.postcode", "邮政编码应为6位数字");
         }
         r.into_result()

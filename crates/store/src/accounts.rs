@@ -27,7 +27,12 @@ pub struct AccountRow {
 
 impl AccountRow {
     pub fn principal(&self) -> Principal {
-        Principal { account_id: self.id, display_name: self.display_name.clone(), role: self.role, agency_id: self.agency_id }
+        Principal {
+            account_id: self.id,
+            display_name: self.display_name.clone(),
+            role: self.role,
+            agency_id: self.agency_id,
+        }
     }
 }
 
@@ -80,12 +85,17 @@ impl Db {
             officer_id: new.officer_id,
         };
         let mut tx = self.write.begin().await?;
-        append_in(&mut tx, self.backend(), actor, vec![Append::new(stream::account(id), ExpectedVersion::NoStream, vec![event.into()])])
-            .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => StoreError::Duplicate(format!("用户名“{}”已被使用", new.username.trim())),
-                other => other,
-            })?;
+        append_in(
+            &mut tx,
+            self.backend(),
+            actor,
+            vec![Append::new(stream::account(id), ExpectedVersion::NoStream, vec![event.into()])],
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => StoreError::Duplicate(format!("用户名“{}”已被使用", new.username.trim())),
+            other => other,
+        })?;
         sqlx::query("INSERT INTO account_credentials (account_id, password_hash) VALUES ($1, $2)")
             .bind(id.to_string())
             .bind(&new.password_hash)
@@ -100,7 +110,13 @@ impl Db {
         let s = stream::account(account);
         let version = self.stream_version(&s).await?;
         let mut tx = self.write.begin().await?;
-        append_in(&mut tx, self.backend(), actor, vec![Append::new(s, ExpectedVersion::Exact(version), vec![AccountEvent::PasswordChanged.into()])]).await?;
+        append_in(
+            &mut tx,
+            self.backend(),
+            actor,
+            vec![Append::new(s, ExpectedVersion::Exact(version), vec![AccountEvent::PasswordChanged.into()])],
+        )
+        .await?;
         sqlx::query("UPDATE account_credentials SET password_hash = $2 WHERE account_id = $1")
             .bind(account.to_string())
             .bind(password_hash)
@@ -134,19 +150,29 @@ impl Db {
     /// Accounts of an agency, or every account for `None`.
     pub async fn accounts(&self, agency: Option<Uuid>) -> Result<Vec<AccountRow>> {
         let rows = match agency {
-            Some(a) => q(format!("SELECT {ACCOUNT_COLS} FROM accounts a WHERE a.agency_id = $1 ORDER BY a.role, a.username"))
-                .bind(a.to_string())
-                .fetch_all(&self.read)
-                .await?,
-            None => q(format!("SELECT {ACCOUNT_COLS} FROM accounts a ORDER BY a.agency_id, a.role, a.username"))
-                .fetch_all(&self.read)
-                .await?,
+            Some(a) => {
+                q(format!("SELECT {ACCOUNT_COLS} FROM accounts a WHERE a.agency_id = $1 ORDER BY a.role, a.username"))
+                    .bind(a.to_string())
+                    .fetch_all(&self.read)
+                    .await?
+            }
+            None => {
+                q(format!("SELECT {ACCOUNT_COLS} FROM accounts a ORDER BY a.agency_id, a.role, a.username"))
+                    .fetch_all(&self.read)
+                    .await?
+            }
         };
         rows.iter().map(account_row).collect()
     }
 
     /// Stores a new session (the token itself is never stored, only its hash).
-    pub async fn create_session(&self, token_hash: &str, account: Uuid, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account: Uuid,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash)
             .bind(account.to_string())

@@ -85,7 +85,9 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url).ok_or_else(|| {
-            sqlx::Error::Configuration(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）").into())
+            sqlx::Error::Configuration(
+                format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）").into(),
+            )
         })?;
         let opts = AnyConnectOptions::from_str(url)?.disable_statement_logging();
         match backend {

@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zhifa_core::access::Role;
-use zhifa_core::events::{stream, Actor, DomainEvent, RecordedEvent};
+use zhifa_core::events::{Actor, DomainEvent, RecordedEvent, stream};
 
 use crate::{Backend, Db, Result, StoreError, projection};
 
@@ -85,11 +85,12 @@ impl Db {
 
     /// Events after a global position, in order, at most `limit`.
     pub async fn read_all(&self, after: i64, limit: i64) -> Result<Vec<RecordedEvent>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2")))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2")))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
         rows.iter().map(decode_row).collect()
     }
 
@@ -111,10 +112,8 @@ pub(crate) async fn append_in(
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *conn).await?;
     }
-    let mut position: i64 = sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+    let mut position: i64 =
+        sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *conn).await?.try_get(0)?;
     let at = now_text();
     let recorded_at: DateTime<Utc> = at.parse().expect("own format");
     let mut out = Vec::new();
@@ -158,7 +157,9 @@ pub(crate) async fn append_in(
             .execute(&mut *conn)
             .await
             .map_err(|e| match StoreError::from_db(e) {
-                StoreError::Duplicate(_) => StoreError::Conflict { stream: rec.stream_id.clone(), expected, actual: version },
+                StoreError::Duplicate(_) => {
+                    StoreError::Conflict { stream: rec.stream_id.clone(), expected, actual: version }
+                }
                 other => other,
             })?;
             projection::apply(&mut *conn, &rec).await?;

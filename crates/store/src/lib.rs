@@ -8,10 +8,10 @@
 //! becomes [`StoreError::Duplicate`] naming the constraint; everything else is
 //! [`StoreError::Database`] with its cause, which the web layer logs and answers as 500.
 
+pub mod accounts;
 mod db;
 mod events;
 mod projection;
-pub mod accounts;
 pub mod queries;
 pub mod testing;
 

@@ -249,10 +249,12 @@ impl Db {
         let mut after = 0i64;
         let mut count = 0u64;
         loop {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT 1000")))
-                .bind(after)
-                .fetch_all(&mut *tx)
-                .await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT 1000"
+            )))
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
             if rows.is_empty() {
                 break;
             }

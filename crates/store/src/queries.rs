@@ -22,7 +22,6 @@ fn uuid_col(row: &AnyRow, col: &str) -> Result<Uuid> {
     s.parse().map_err(|e| corrupt(col, e))
 }
 
-
 fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
     let s: String = row.try_get(col)?;
     s.parse().map_err(|e| corrupt(col, e))
@@ -168,10 +167,11 @@ impl Db {
     }
 
     pub async fn units(&self, agency: Uuid) -> Result<Vec<UnitRow>> {
-        let rows = sqlx::query("SELECT id, agency_id, name, kind, duties FROM units WHERE agency_id = $1 ORDER BY kind, name")
-            .bind(agency.to_string())
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, agency_id, name, kind, duties FROM units WHERE agency_id = $1 ORDER BY kind, name")
+                .bind(agency.to_string())
+                .fetch_all(&self.read)
+                .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
@@ -195,10 +195,8 @@ impl Db {
     }
 
     pub async fn officer(&self, id: Uuid) -> Result<Option<OfficerRow>> {
-        let row = q(format!("SELECT {OFFICER_COLS} WHERE o.id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.read)
-            .await?;
+        let row =
+            q(format!("SELECT {OFFICER_COLS} WHERE o.id = $1")).bind(id.to_string()).fetch_optional(&self.read).await?;
         row.as_ref().map(officer_row).transpose()
     }
 
@@ -221,10 +219,8 @@ impl Db {
     }
 
     pub async fn certificate(&self, number: &str) -> Result<Option<CertificateRow>> {
-        let row = q(format!("SELECT {CERT_COLS} WHERE c.number = $1"))
-            .bind(number.trim())
-            .fetch_optional(&self.read)
-            .await?;
+        let row =
+            q(format!("SELECT {CERT_COLS} WHERE c.number = $1")).bind(number.trim()).fetch_optional(&self.read).await?;
         row.as_ref().map(cert_row).transpose()
     }
 
@@ -260,7 +256,9 @@ impl Db {
         .fetch_all(&self.read)
         .await?;
         rows.iter()
-            .map(|r| Ok(BasisRow { id: uuid_col(r, "id")?, citation: r.try_get("citation")?, text: r.try_get("text")? }))
+            .map(|r| {
+                Ok(BasisRow { id: uuid_col(r, "id")?, citation: r.try_get("citation")?, text: r.try_get("text")? })
+            })
             .collect()
     }
 

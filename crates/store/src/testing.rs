@@ -92,7 +92,10 @@ async fn create_pg_from_template(name: &str) {
         exec(format!("CREATE DATABASE {building}")).execute(&mut admin).await.expect("create template");
         let db = Db::open(&pg_url_for(&building)).await.expect("migrate template");
         db.close().await;
-        exec(format!("ALTER DATABASE {building} RENAME TO {template}")).execute(&mut admin).await.expect("rename template");
+        exec(format!("ALTER DATABASE {building} RENAME TO {template}"))
+            .execute(&mut admin)
+            .await
+            .expect("rename template");
     }
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
         .execute(&mut admin)

@@ -9,7 +9,12 @@ use zhifa_store::testing::TestDb;
 use zhifa_store::{Append, ExpectedVersion, StoreError};
 
 fn actor() -> Actor {
-    Actor { account_id: Some(Uuid::new_v4()), name: "张管理".into(), role: Some(Role::Administrator), agency_id: Some(Uuid::new_v4()) }
+    Actor {
+        account_id: Some(Uuid::new_v4()),
+        name: "张管理".into(),
+        role: Some(Role::Administrator),
+        agency_id: Some(Uuid::new_v4()),
+    }
 }
 
 fn registered(name: &str) -> (Uuid, DomainEvent) {
@@ -30,7 +35,8 @@ async fn appended_events_carry_actor_role_agency_and_time() {
     let who = actor();
     let (id, ev) = registered("安乡县司法局");
     let before = chrono::Utc::now();
-    let rec = t.db.append_to(&who, &stream::agency(id), ExpectedVersion::NoStream, vec![ev, unit("执法股")]).await.unwrap();
+    let rec =
+        t.db.append_to(&who, &stream::agency(id), ExpectedVersion::NoStream, vec![ev, unit("执法股")]).await.unwrap();
     assert_eq!(rec.iter().map(|r| r.version).collect::<Vec<_>>(), [1, 2]);
     let loaded = t.db.load_stream(&stream::agency(id)).await.unwrap();
     assert_eq!(loaded, rec);
@@ -76,7 +82,8 @@ async fn concurrent_writers_on_one_stream_never_lose_an_update() {
                 // Read-modify-write with retry on conflict.
                 loop {
                     let v = db.stream_version(&s).await.unwrap();
-                    match db.append_to(&actor(), &s, ExpectedVersion::Exact(v), vec![unit(&format!("队{w}-{i}"))]).await {
+                    match db.append_to(&actor(), &s, ExpectedVersion::Exact(v), vec![unit(&format!("队{w}-{i}"))]).await
+                    {
                         Ok(_) => break,
                         Err(StoreError::Conflict { .. }) => continue,
                         Err(e) => panic!("{e}"),
@@ -127,12 +134,14 @@ async fn a_multi_stream_append_is_all_or_nothing() {
     let t = TestDb::new().await;
     let (a, ev_a) = registered("白山乡人民政府");
     let (b, ev_b) = registered("白山乡人民政府"); // same name: the projection's unique key refuses
-    let err = t
-        .db
-        .append(&actor(), vec![
-            Append::new(stream::agency(a), ExpectedVersion::NoStream, vec![ev_a]),
-            Append::new(stream::agency(b), ExpectedVersion::NoStream, vec![ev_b]),
-        ])
+    let err =
+        t.db.append(
+            &actor(),
+            vec![
+                Append::new(stream::agency(a), ExpectedVersion::NoStream, vec![ev_a]),
+                Append::new(stream::agency(b), ExpectedVersion::NoStream, vec![ev_b]),
+            ],
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
@@ -145,14 +154,23 @@ async fn projections_rebuild_to_the_same_state() {
     let t = TestDb::new().await;
     for name in ["陵川县民政局", "安乡县司法局"] {
         let (id, ev) = registered(name);
-        t.db.append_to(&actor(), &stream::agency(id), ExpectedVersion::NoStream, vec![ev, unit("执法股"), unit("综合股")]).await.unwrap();
+        t.db.append_to(
+            &actor(),
+            &stream::agency(id),
+            ExpectedVersion::NoStream,
+            vec![ev, unit("执法股"), unit("综合股")],
+        )
+        .await
+        .unwrap();
     }
-    let before: Vec<_> = t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
+    let before: Vec<_> =
+        t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
     // Damage a projection; the rebuild restores it from the events.
     sqlx::query("DELETE FROM units").execute(t.db.writer()).await.unwrap();
     sqlx::query("UPDATE agencies SET short_name = 'x'").execute(t.db.writer()).await.unwrap();
     assert_eq!(t.db.rebuild_projections().await.unwrap(), 6);
-    let after: Vec<_> = t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
+    let after: Vec<_> =
+        t.db.agencies().await.unwrap().into_iter().map(|a| (a.id, a.info.name, a.info.short_name)).collect();
     assert_eq!(before, after);
     assert_eq!(t.db.units(after[0].0).await.unwrap().len(), 2);
 }

@@ -56,7 +56,12 @@ pub async fn login(
                 agency_id: session.account.agency_id,
             };
             let mut resp = Json(view).into_response();
-            let cookie = set_cookie(SESSION_COOKIE, &session.token, s.config.secure_cookies, Some(zhifa_app::auth::SESSION_HOURS * 3600));
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &session.token,
+                s.config.secure_cookies,
+                Some(zhifa_app::auth::SESSION_HOURS * 3600),
+            );
             resp.headers_mut().append(SET_COOKIE, cookie);
             Ok(resp)
         }
@@ -112,7 +117,11 @@ pub async fn agencies(State(s): State<AppState>, user: CurrentUser) -> Result<Js
     Ok(Json(list.into_iter().map(|a| json!(AgencyView::from(a))).collect()))
 }
 
-pub async fn agency(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn agency(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!(AgencyView::from(s.app.agency_for(&user.principal, id).await?))))
 }
 
@@ -143,7 +152,15 @@ impl CertificateView {
             zhifa_core::personnel::CertificateStatus::Revoked => "revoked",
             zhifa_core::personnel::CertificateStatus::NotYetValid => "not_yet_valid",
         };
-        Self { number: c.number.clone(), category: c.category.clone(), scope: c.scope.clone(), issued_on: c.issued_on, expires_on: c.expires_on, revoked_on: c.revoked_on, status }
+        Self {
+            number: c.number.clone(),
+            category: c.category.clone(),
+            scope: c.scope.clone(),
+            issued_on: c.issued_on,
+            expires_on: c.expires_on,
+            revoked_on: c.revoked_on,
+            status,
+        }
     }
 }
 
@@ -163,7 +180,11 @@ struct OfficerView {
 
 fn officer_view(user: &CurrentUser, o: OfficerRow, certs: &[CertificateRow]) -> OfficerView {
     let privacy = user.principal.can_read(o.agency_id, Sensitivity::PersonalPrivacy).is_ok();
-    let citizen_id = if privacy { o.citizen_id } else { o.citizen_id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect() };
+    let citizen_id = if privacy {
+        o.citizen_id
+    } else {
+        o.citizen_id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect()
+    };
     OfficerView {
         id: o.id,
         agency_id: o.agency_id,
@@ -177,14 +198,22 @@ fn officer_view(user: &CurrentUser, o: OfficerRow, certs: &[CertificateRow]) -> 
     }
 }
 
-pub async fn officers(State(s): State<AppState>, user: CurrentUser, Path(agency): Path<Uuid>) -> Result<Json<Vec<Value>>, ApiError> {
+pub async fn officers(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(agency): Path<Uuid>,
+) -> Result<Json<Vec<Value>>, ApiError> {
     s.app.agency_for(&user.principal, agency).await?;
     let officers = s.app.db.officers(agency).await.map_err(zhifa_app::AppError::from)?;
     let certs = s.app.db.certificates_of_agency(agency).await.map_err(zhifa_app::AppError::from)?;
     Ok(Json(officers.into_iter().map(|o| json!(officer_view(&user, o, &certs))).collect()))
 }
 
-pub async fn officer(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn officer(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     let (o, certs) = s.app.officer_for(&user.principal, id).await?;
     Ok(Json(json!(officer_view(&user, o, &certs))))
 }
@@ -215,7 +244,12 @@ fn parse_date(r: &mut Rejection, field: &str, v: &str) -> Option<NaiveDate> {
     v.parse().map_err(|_| r.add(field, format!("日期“{v}”格式应为 YYYY-MM-DD"))).ok()
 }
 
-pub async fn create_officer(State(s): State<AppState>, user: CurrentUser, Path(agency): Path<Uuid>, Json(req): Json<OfficerRequest>) -> Result<Response, ApiError> {
+pub async fn create_officer(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(agency): Path<Uuid>,
+    Json(req): Json<OfficerRequest>,
+) -> Result<Response, ApiError> {
     let mut r = Rejection::new();
     let citizen_id = CitizenId::parse(&req.citizen_id).map_err(|e| r.add("citizen_id", e.to_string())).ok();
     let kind = StaffKind::parse(&req.kind);
@@ -225,19 +259,45 @@ pub async fn create_officer(State(s): State<AppState>, user: CurrentUser, Path(a
     let certificate = req.certificate.as_ref().and_then(|c| {
         let issued = parse_date(&mut r, "certificate.issued_on", &c.issued_on);
         let expires = parse_date(&mut r, "certificate.expires_on", &c.expires_on);
-        Some(Certificate { number: c.number.clone(), category: c.category.clone(), scope: c.scope.clone(), issued_on: issued?, expires_on: expires?, revoked: None })
+        Some(Certificate {
+            number: c.number.clone(),
+            category: c.category.clone(),
+            scope: c.scope.clone(),
+            issued_on: issued?,
+            expires_on: expires?,
+            revoked: None,
+        })
     });
     let (Some(citizen_id), Some(kind), true) = (citizen_id, kind, r.is_empty()) else {
         return Err(zhifa_app::AppError::Rejected(r).into());
     };
-    let input = OfficerInput { agency_id: agency, unit_id: req.unit_id, name: req.name, citizen_id, kind, position: req.position, phone: req.phone, certificate };
+    let input = OfficerInput {
+        agency_id: agency,
+        unit_id: req.unit_id,
+        name: req.name,
+        citizen_id,
+        kind,
+        position: req.position,
+        phone: req.phone,
+        certificate,
+    };
     let id = s.app.register_officer(&user.principal, input).await?;
     let (o, certs) = s.app.officer_for(&user.principal, id).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!(officer_view(&user, o, &certs)))).into_response())
 }
 
-pub async fn certificate(State(s): State<AppState>, user: CurrentUser, Path(number): Path<String>) -> Result<Json<Value>, ApiError> {
-    let c = s.app.db.certificate(&number).await.map_err(zhifa_app::AppError::from)?.ok_or(zhifa_app::AppError::NotFound("执法证"))?;
+pub async fn certificate(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let c = s
+        .app
+        .db
+        .certificate(&number)
+        .await
+        .map_err(zhifa_app::AppError::from)?
+        .ok_or(zhifa_app::AppError::NotFound("执法证"))?;
     user.principal.can_read_agency(c.agency_id).map_err(zhifa_app::AppError::from)?;
     let mut v = json!(CertificateView::new(&c));
     v["officer"] = json!(c.officer_name);
@@ -245,8 +305,13 @@ pub async fn certificate(State(s): State<AppState>, user: CurrentUser, Path(numb
     Ok(Json(v))
 }
 
-pub async fn workday(State(s): State<AppState>, _user: CurrentUser, Path(date): Path<String>) -> Result<Json<Value>, ApiError> {
-    let d: NaiveDate = date.parse().map_err(|_| ApiError::invalid("date", format!("日期“{date}”格式应为 YYYY-MM-DD")))?;
+pub async fn workday(
+    State(s): State<AppState>,
+    _user: CurrentUser,
+    Path(date): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let d: NaiveDate =
+        date.parse().map_err(|_| ApiError::invalid("date", format!("日期“{date}”格式应为 YYYY-MM-DD")))?;
     let cal = s.app.db.work_calendar().await.map_err(zhifa_app::AppError::from)?;
     let working = cal.is_working_day(d).map_err(|e| ApiError::invalid("date", e.to_string()))?;
     Ok(Json(json!({ "date": d, "working_day": working })))

@@ -156,7 +156,8 @@ struct LoginTemplate {
 /// GET /login
 pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let token = cookie(&headers, PRE_SESSION_COOKIE).map(str::to_string).unwrap_or_else(random_token);
-    let mut resp = render(StatusCode::OK, LoginTemplate { nav: Nav::anonymous(&token), username: String::new(), error: None });
+    let mut resp =
+        render(StatusCode::OK, LoginTemplate { nav: Nav::anonymous(&token), username: String::new(), error: None });
     resp.headers_mut().append(SET_COOKIE, set_cookie(PRE_SESSION_COOKIE, &token, state.config.secure_cookies, None));
     resp
 }
@@ -205,7 +206,8 @@ pub async fn login_submit(
         Ok(s) => {
             let mut resp = Redirect::to("/").into_response();
             let age = zhifa_app::auth::SESSION_HOURS * 3600;
-            resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, state.config.secure_cookies, Some(age)));
+            resp.headers_mut()
+                .append(SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, state.config.secure_cookies, Some(age)));
             resp
         }
         Err(LoginError::Internal(e)) => {

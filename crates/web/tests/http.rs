@@ -73,7 +73,9 @@ impl TestApp {
         let pre = set_cookie(&page, "zhifa_csrf").expect("pre-session cookie");
         let token = csrf_in(&page.body);
         let anon = Browser { cookie: format!("zhifa_csrf={pre}"), csrf: token };
-        let res = self.post_form(&anon, "/login", &[("username", username), ("password", zhifa_app::demo::DEMO_PASSWORD)], true).await;
+        let res = self
+            .post_form(&anon, "/login", &[("username", username), ("password", zhifa_app::demo::DEMO_PASSWORD)], true)
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{username}: {}", res.body);
         let session = set_cookie(&res, "zhifa_session").expect("session cookie");
         let cookie = format!("zhifa_session={session}");
@@ -117,7 +119,12 @@ async fn every_role_is_refused_another_agencys_data() {
     for user in ["scj-admin", "scj-head", "scj-fzsh", "scj-zf", "scj-fj", "sfj-admin", "sfj-jd"] {
         let b = t.login(user).await;
         let supervisor = user == "sfj-jd";
-        for path in [format!("/agencies/{other}"), format!("/officers/{other_officer}"), format!("/api/v1/agencies/{other}"), format!("/api/v1/agencies/{other}/officers")] {
+        for path in [
+            format!("/agencies/{other}"),
+            format!("/officers/{other_officer}"),
+            format!("/api/v1/agencies/{other}"),
+            format!("/api/v1/agencies/{other}/officers"),
+        ] {
             let r = t.get(Some(&b), &path).await;
             if supervisor {
                 assert_eq!(r.status, StatusCode::OK, "{user} {path}");
@@ -127,7 +134,9 @@ async fn every_role_is_refused_another_agencys_data() {
             }
         }
         // Nobody but the agency's own administrator may write to it, supervisors included.
-        let r = t.post_form(&b, &format!("/agencies/{other}/units"), &[("name", "越权机构"), ("kind", "handling")], true).await;
+        let r = t
+            .post_form(&b, &format!("/agencies/{other}/units"), &[("name", "越权机构"), ("kind", "handling")], true)
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} wrote to another agency");
         // The agency list shows only what the account may see.
         let list = t.get(Some(&b), "/agencies").await.body;
@@ -158,16 +167,21 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
     let own = t.agency_id("安乡县市场监督管理局").await;
     let b = t.login("scj-admin").await;
     let before = t.app.db.units(own).await.unwrap().len();
-    let r = t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], false).await;
+    let r =
+        t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], false).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("CSRF"));
     assert_eq!(t.app.db.units(own).await.unwrap().len(), before);
-    let r = t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], true).await;
+    let r =
+        t.post_form(&b, &format!("/agencies/{own}/units"), &[("name", "稽查二队"), ("kind", "handling")], true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(t.app.db.units(own).await.unwrap().len(), before + 1);
     // The login form needs its token too.
     let anon = Browser { cookie: "zhifa_csrf=abc".into(), csrf: "wrong".into() };
-    assert_eq!(t.post_form(&anon, "/login", &[("username", "admin"), ("password", "x")], true).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.post_form(&anon, "/login", &[("username", "admin"), ("password", "x")], true).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 // rule: N-08
@@ -175,7 +189,15 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
 async fn the_officer_form_shows_each_error_next_to_its_field_and_stores_nothing() {
     let t = TestApp::with_demo().await;
     let own = t.agency_id("安乡县市场监督管理局").await;
-    let unit = t.app.db.units(own).await.unwrap().into_iter().find(|u| u.kind == zhifa_core::registry::UnitKind::Handling).unwrap();
+    let unit = t
+        .app
+        .db
+        .units(own)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == zhifa_core::registry::UnitKind::Handling)
+        .unwrap();
     let b = t.login("scj-admin").await;
     let before = t.app.db.officers(own).await.unwrap().len();
     let unit_id = unit.id.to_string();
@@ -212,12 +234,26 @@ async fn the_officer_form_shows_each_error_next_to_its_field_and_stores_nothing(
 async fn the_api_refuses_a_certificate_for_an_auxiliary_with_a_structured_error() {
     let t = TestApp::with_demo().await;
     let own = t.agency_id("安乡县市场监督管理局").await;
-    let unit = t.app.db.units(own).await.unwrap().into_iter().find(|u| u.kind == zhifa_core::registry::UnitKind::Handling).unwrap();
+    let unit = t
+        .app
+        .db
+        .units(own)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == zhifa_core::registry::UnitKind::Handling)
+        .unwrap();
     let login = t
-        .send(Request::post("/api/v1/session").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"username":"scj-admin","password":"zhifa2026"}"#)).unwrap())
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"username":"scj-admin","password":"zhifa2026"}"#))
+                .unwrap(),
+        )
         .await;
     assert_eq!(login.status, StatusCode::OK);
-    let csrf = serde_json::from_str::<serde_json::Value>(&login.body).unwrap()["csrf_token"].as_str().unwrap().to_string();
+    let csrf =
+        serde_json::from_str::<serde_json::Value>(&login.body).unwrap()["csrf_token"].as_str().unwrap().to_string();
     let cookie = format!("zhifa_session={}", set_cookie(&login, "zhifa_session").unwrap());
     let first17 = "43072119900101003";
     let id = format!("{first17}{}", zhifa_core::ids::CitizenId::check_digit(first17.as_bytes()));
@@ -226,7 +262,9 @@ async fn the_api_refuses_a_certificate_for_an_auxiliary_with_a_structured_error(
         "certificate": {"number": "AUX001", "category": "市场监管", "scope": "安乡县", "issued_on": "2025-01-01", "expires_on": "2027-01-01"}
     });
     let post = |with_csrf: bool| {
-        let mut req = Request::post(format!("/api/v1/agencies/{own}/officers")).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, &cookie);
+        let mut req = Request::post(format!("/api/v1/agencies/{own}/officers"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, &cookie);
         if with_csrf {
             req = req.header("x-csrf-token", &csrf);
         }

@@ -8,7 +8,9 @@ use zhifa_core::Rejection;
 use zhifa_core::registry::{ActKind, AgencyInfo, EnforcementItem, SupervisionContacts, UnitKind};
 
 use crate::AppState;
-use crate::forms::{Cell, Field, FormPage, MessageTemplate, Nav, Section, TablePage, pairs, render, render_form, render_table, value};
+use crate::forms::{
+    Cell, Field, FormPage, MessageTemplate, Nav, Section, TablePage, pairs, render, render_form, render_table, value,
+};
 use crate::pages::{after_submit, page_error};
 use crate::session::CurrentUser;
 
@@ -23,7 +25,12 @@ pub async fn list(State(s): State<AppState>, user: CurrentUser) -> Response {
         if a.info.is_judicial_bureau {
             name = name.tagged("ok", "司法局");
         }
-        section.rows.push(vec![name, a.info.jurisdiction.into(), a.info.legal_representative.into(), a.profile_id.into()]);
+        section.rows.push(vec![
+            name,
+            a.info.jurisdiction.into(),
+            a.info.legal_representative.into(),
+            a.profile_id.into(),
+        ]);
     }
     let mut page = TablePage { title: "执法主体".into(), sections: vec![section], ..Default::default() };
     if user.principal.is_platform_admin() {
@@ -34,10 +41,20 @@ pub async fn list(State(s): State<AppState>, user: CurrentUser) -> Response {
 
 async fn agency_form(s: &AppState) -> FormPage {
     let profiles = s.app.db.profiles().await.unwrap_or_default();
-    let mut ids: Vec<(String, String)> = profiles.iter().map(|p| (p.id.clone(), format!("{}（{}）", p.name, p.id))).collect();
+    let mut ids: Vec<(String, String)> =
+        profiles.iter().map(|p| (p.id.clone(), format!("{}（{}）", p.name, p.id))).collect();
     ids.dedup_by(|a, b| a.0 == b.0);
     let bureaus: Vec<(String, String)> = std::iter::once((String::new(), "（无）".to_string()))
-        .chain(s.app.db.agencies().await.unwrap_or_default().into_iter().filter(|a| a.info.is_judicial_bureau).map(|a| (a.id.to_string(), a.info.name)))
+        .chain(
+            s.app
+                .db
+                .agencies()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a.info.is_judicial_bureau)
+                .map(|a| (a.id.to_string(), a.info.name)),
+        )
         .collect();
     FormPage::new(
         "登记执法主体",
@@ -100,7 +117,13 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<U
         Err(e) => return page_error(&user, e),
     };
     let db = &s.app.db;
-    let (units, officers, certs, items, basis) = match (db.units(id).await, db.officers(id).await, db.certificates_of_agency(id).await, db.items(id).await, db.basis_entries(id).await) {
+    let (units, officers, certs, items, basis) = match (
+        db.units(id).await,
+        db.officers(id).await,
+        db.certificates_of_agency(id).await,
+        db.items(id).await,
+        db.basis_entries(id).await,
+    ) {
         (Ok(u), Ok(o), Ok(c), Ok(i), Ok(b)) => (u, o, c, i, b),
         _ => return page_error(&user, zhifa_app::AppError::NotFound("执法机关数据")),
     };
@@ -116,7 +139,17 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<U
             ("法定代表人".into(), info.legal_representative.clone()),
             ("地址".into(), info.address.clone()),
             ("电话".into(), info.phone.clone()),
-            ("监督渠道".into(), format!("{} 电话{} {} {} {}", info.supervision.unit, info.supervision.phone, info.supervision.address, info.supervision.postcode, info.supervision.email)),
+            (
+                "监督渠道".into(),
+                format!(
+                    "{} 电话{} {} {} {}",
+                    info.supervision.unit,
+                    info.supervision.phone,
+                    info.supervision.address,
+                    info.supervision.postcode,
+                    info.supervision.email
+                ),
+            ),
             ("策略配置".into(), a.profile_id.clone()),
         ],
         ..Default::default()
@@ -140,11 +173,23 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<U
                 Cell::from(c.number.clone()).tagged(class, &label)
             }
         };
-        os.rows.push(vec![name, o.kind.label().into(), o.unit_name.clone().into(), o.position.clone().into(), cert_cell]);
+        os.rows.push(vec![
+            name,
+            o.kind.label().into(),
+            o.unit_name.clone().into(),
+            o.position.clone().into(),
+            cert_cell,
+        ]);
     }
     let mut is = Section::new("行政执法事项清单", &["编码", "名称", "类别", "实施依据", "实施主体"]);
     for i in &items {
-        is.rows.push(vec![i.code.clone().into(), i.name.clone().into(), i.kind.label().into(), i.basis.clone().into(), i.competence.clone().into()]);
+        is.rows.push(vec![
+            i.code.clone().into(),
+            i.name.clone().into(),
+            i.kind.label().into(),
+            i.basis.clone().into(),
+            i.competence.clone().into(),
+        ]);
     }
     let mut bs = Section::new("法律依据目录", &["条文", "内容"]);
     for b in &basis {
@@ -210,8 +255,12 @@ fn item_form(id: Uuid) -> FormPage {
         vec![
             Field::text("code", "事项编码").required(),
             Field::text("name", "事项名称").required(),
-            Field::new("kind", "事项类别", "select").required().options(ActKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()),
-            Field::text("basis", "实施依据").required().hint("写明法律全称及条款，例如《中华人民共和国食品安全法》第一百二十四条"),
+            Field::new("kind", "事项类别", "select")
+                .required()
+                .options(ActKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()),
+            Field::text("basis", "实施依据")
+                .required()
+                .hint("写明法律全称及条款，例如《中华人民共和国食品安全法》第一百二十四条"),
             Field::text("competence", "实施主体").required(),
             Field::new("procedure", "办理流程", "textarea"),
         ],
@@ -225,7 +274,10 @@ pub async fn item_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
 pub async fn item_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
     let v = pairs(&body);
     let Some(kind) = ActKind::parse(value(&v, "kind")) else {
-        return render_form(&Nav::for_user(&user), &item_form(id).fill(&v).with_errors(&Rejection::one("kind", "请选择事项类别")));
+        return render_form(
+            &Nav::for_user(&user),
+            &item_form(id).fill(&v).with_errors(&Rejection::one("kind", "请选择事项类别")),
+        );
     };
     let item = EnforcementItem {
         id: Uuid::new_v4(),
@@ -245,7 +297,9 @@ fn basis_form(id: Uuid) -> FormPage {
         "新增法律依据",
         &format!("/agencies/{id}/basis"),
         vec![
-            Field::text("citation", "条文").required().hint("法律全称加书名号及条、款、项、目，例如《中华人民共和国统计法》第三十七条第一款第（一）项"),
+            Field::text("citation", "条文")
+                .required()
+                .hint("法律全称加书名号及条、款、项、目，例如《中华人民共和国统计法》第三十七条第一款第（一）项"),
             Field::new("text", "条文内容", "textarea").required(),
         ],
     )
@@ -287,11 +341,20 @@ pub struct KindQuery {
     kind: String,
 }
 
-pub async fn import_page(user: CurrentUser, Path(id): Path<Uuid>, axum::extract::Query(q): axum::extract::Query<KindQuery>) -> Response {
+pub async fn import_page(
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<KindQuery>,
+) -> Response {
     render_form(&Nav::for_user(&user), &import_form(id, &q.kind))
 }
 
-pub async fn import_submit(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, mut multipart: Multipart) -> Response {
+pub async fn import_submit(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    mut multipart: Multipart,
+) -> Response {
     let nav = Nav::for_user(&user);
     let mut kind = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -304,11 +367,27 @@ pub async fn import_submit(State(s): State<AppState>, user: CurrentUser, Path(id
                     Ok(bytes) if name == "kind" => kind = String::from_utf8_lossy(&bytes).into_owned(),
                     Ok(bytes) if name == "file" && !file_name.is_empty() => file = Some((file_name, bytes.to_vec())),
                     Ok(_) => {}
-                    Err(_) => return render_form(&nav, &import_form(id, &kind).with_errors(&Rejection::one("file", format!("文件过大或上传中断：单个文件不超过{}MB", s.config.max_upload_bytes / 1024 / 1024)))),
+                    Err(_) => {
+                        return render_form(
+                            &nav,
+                            &import_form(id, &kind).with_errors(&Rejection::one(
+                                "file",
+                                format!(
+                                    "文件过大或上传中断：单个文件不超过{}MB",
+                                    s.config.max_upload_bytes / 1024 / 1024
+                                ),
+                            )),
+                        );
+                    }
                 }
             }
             Ok(None) => break,
-            Err(_) => return render_form(&nav, &import_form(id, &kind).with_errors(&Rejection::one("file", "上传内容无法读取，请重新选择文件"))),
+            Err(_) => {
+                return render_form(
+                    &nav,
+                    &import_form(id, &kind).with_errors(&Rejection::one("file", "上传内容无法读取，请重新选择文件")),
+                );
+            }
         }
     }
     let Some((file_name, bytes)) = file else {
@@ -322,14 +401,27 @@ pub async fn import_submit(State(s): State<AppState>, user: CurrentUser, Path(id
     };
     let back = format!("/agencies/{id}");
     match result {
-        Ok(n) => render(axum::http::StatusCode::OK, MessageTemplate { nav: &nav, title: "导入完成", class: "notice", message: &format!("已导入{n}行。"), rows: vec![], back: &back }),
+        Ok(n) => render(
+            axum::http::StatusCode::OK,
+            MessageTemplate {
+                nav: &nav,
+                title: "导入完成",
+                class: "notice",
+                message: &format!("已导入{n}行。"),
+                rows: vec![],
+                back: &back,
+            },
+        ),
         Err(zhifa_app::import_service::ImportFailure::Rows(errors)) => render(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             MessageTemplate {
                 nav: &nav,
                 title: "导入未完成",
                 class: "alert",
-                message: &format!("文件中有{}处错误，未导入任何数据。请在Excel中改正下列各行后重新导入：", errors.len()),
+                message: &format!(
+                    "文件中有{}处错误，未导入任何数据。请在Excel中改正下列各行后重新导入：",
+                    errors.len()
+                ),
                 rows: errors.iter().map(|e| e.to_string()).collect(),
                 back: &format!("/agencies/{id}/import?kind={kind}"),
             },
@@ -343,6 +435,13 @@ pub async fn not_found() -> Response {
     let nav = Nav::default();
     render(
         axum::http::StatusCode::NOT_FOUND,
-        MessageTemplate { nav: &nav, title: "未找到", class: "alert", message: "您访问的页面不存在。", rows: vec![], back: "/" },
+        MessageTemplate {
+            nav: &nav,
+            title: "未找到",
+            class: "alert",
+            message: "您访问的页面不存在。",
+            rows: vec![],
+            back: "/",
+        },
     )
 }

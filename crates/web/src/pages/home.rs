@@ -32,14 +32,19 @@ pub async fn home(State(s): State<AppState>, user: CurrentUser) -> Response {
     let mut certs_valid = 0;
     let mut todo = Vec::new();
     for a in &agencies {
-        let (Ok(os), Ok(cs)) = (s.app.db.officers(a.id).await, s.app.db.certificates_of_agency(a.id).await) else { continue };
+        let (Ok(os), Ok(cs)) = (s.app.db.officers(a.id).await, s.app.db.certificates_of_agency(a.id).await) else {
+            continue;
+        };
         officers += os.len();
         for c in &cs {
             let valid = c.revoked_on.is_none_or(|r| r > today) && c.expires_on >= today;
             if valid {
                 certs_valid += 1;
                 if (c.expires_on - today).num_days() <= 30 {
-                    todo.push(format!("{}：{}的执法证{}将于{}到期", a.info.name, c.officer_name, c.number, c.expires_on));
+                    todo.push(format!(
+                        "{}：{}的执法证{}将于{}到期",
+                        a.info.name, c.officer_name, c.number, c.expires_on
+                    ));
                 }
             }
         }
@@ -51,11 +56,21 @@ pub async fn home(State(s): State<AppState>, user: CurrentUser) -> Response {
     };
     let cards = vec![
         ("执法主体".to_string(), agencies.len(), "/agencies".to_string()),
-        ("人员".into(), officers, agencies.first().map(|a| format!("/agencies/{}", a.id)).unwrap_or_else(|| "/agencies".into())),
+        (
+            "人员".into(),
+            officers,
+            agencies.first().map(|a| format!("/agencies/{}", a.id)).unwrap_or_else(|| "/agencies".into()),
+        ),
         ("有效执法证".into(), certs_valid, "/agencies".into()),
     ];
     render(
         StatusCode::OK,
-        HomeTemplate { greeting: format!("您好，{}（{}）", p.display_name, p.role.label()), scope, cards, todo, nav: Nav::for_user(&user) },
+        HomeTemplate {
+            greeting: format!("您好，{}（{}）", p.display_name, p.role.label()),
+            scope,
+            cards,
+            todo,
+            nav: Nav::for_user(&user),
+        },
     )
 }

@@ -16,7 +16,13 @@ use crate::session::CurrentUser;
 
 /// After a service call from a form: redirect on success, the form with its errors on a
 /// rejection, an error page otherwise.
-pub fn after_submit<T>(user: &CurrentUser, result: Result<T, AppError>, form: FormPage, values: &[(String, String)], next: impl FnOnce(T) -> String) -> Response {
+pub fn after_submit<T>(
+    user: &CurrentUser,
+    result: Result<T, AppError>,
+    form: FormPage,
+    values: &[(String, String)],
+    next: impl FnOnce(T) -> String,
+) -> Response {
     let nav = Nav::for_user(user);
     match result {
         Ok(v) => Redirect::to(&next(v)).into_response(),

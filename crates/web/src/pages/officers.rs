@@ -32,8 +32,12 @@ async fn officer_form(s: &AppState, agency: Uuid) -> FormPage {
     let mut fields = vec![
         Field::text("name", "姓名").required(),
         Field::text("citizen_id", "身份证号码").required(),
-        Field::new("kind", "人员类别", "select").required().options(StaffKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect()),
-        Field::new("unit_id", "内设机构", "select").required().options(units.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.name, u.kind.label()))).collect()),
+        Field::new("kind", "人员类别", "select")
+            .required()
+            .options(StaffKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect()),
+        Field::new("unit_id", "内设机构", "select")
+            .required()
+            .options(units.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.name, u.kind.label()))).collect()),
         Field::text("position", "职务"),
         Field::text("phone", "联系电话"),
     ];
@@ -145,9 +149,20 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<U
         let (class, label) = cert_status(c, today);
         let mut status = Cell::from(c.revoke_reason.clone().unwrap_or_default()).tagged(class, &label);
         if admin && c.revoked_on.is_none() {
-            status = Cell { href: Some(format!("/officers/{id}/certificates/{}/revoke", c.number)), text: "注销".into(), tag: status.tag };
+            status = Cell {
+                href: Some(format!("/officers/{id}/certificates/{}/revoke", c.number)),
+                text: "注销".into(),
+                tag: status.tag,
+            };
         }
-        cs.rows.push(vec![c.number.clone().into(), c.category.clone().into(), c.scope.clone().into(), c.issued_on.to_string().into(), c.expires_on.to_string().into(), status]);
+        cs.rows.push(vec![
+            c.number.clone().into(),
+            c.category.clone().into(),
+            c.scope.clone().into(),
+            c.issued_on.to_string().into(),
+            c.expires_on.to_string().into(),
+            status,
+        ]);
     }
     if admin && o.left_on.is_none() {
         if o.kind != StaffKind::Auxiliary {
@@ -186,14 +201,23 @@ pub async fn issue_create(State(s): State<AppState>, user: CurrentUser, Path(id)
 fn revoke_form(id: Uuid, number: &str) -> FormPage {
     let mut on = Field::new("on", "注销日期", "date").required();
     on.value = chrono::Local::now().date_naive().to_string();
-    FormPage::new(&format!("注销执法证 {number}"), &format!("/officers/{id}/certificates/{number}/revoke"), vec![on, Field::text("reason", "注销原因").required()])
+    FormPage::new(
+        &format!("注销执法证 {number}"),
+        &format!("/officers/{id}/certificates/{number}/revoke"),
+        vec![on, Field::text("reason", "注销原因").required()],
+    )
 }
 
 pub async fn revoke_new(user: CurrentUser, Path((id, number)): Path<(Uuid, String)>) -> Response {
     render_form(&Nav::for_user(&user), &revoke_form(id, &number))
 }
 
-pub async fn revoke_create(State(s): State<AppState>, user: CurrentUser, Path((id, number)): Path<(Uuid, String)>, body: Bytes) -> Response {
+pub async fn revoke_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((id, number)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let mut r = Rejection::new();
     let Some(on) = date_field(&mut r, "on", "注销日期", value(&v, "on")) else {
@@ -209,7 +233,9 @@ fn leave_form(id: Uuid) -> FormPage {
         &format!("/officers/{id}/leave"),
         vec![
             Field::new("on", "离岗日期", "date").required(),
-            Field::new("reason", "离岗原因", "select").required().options(LeaveReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into())).collect()),
+            Field::new("reason", "离岗原因", "select")
+                .required()
+                .options(LeaveReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into())).collect()),
             Field::text("note", "说明"),
         ],
     );

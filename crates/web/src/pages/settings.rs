@@ -19,7 +19,13 @@ pub async fn profiles(State(s): State<AppState>, user: CurrentUser) -> Response 
     };
     let mut sec = Section::new("策略配置（各地参数不同之处）", &["标识", "名称", "版本", "生效日期", "依据"]);
     for p in &all {
-        sec.rows.push(vec![Cell::link(p.id.clone(), format!("/profiles/{}", p.id)), p.name.clone().into(), format!("v{}", p.version).into(), p.effective_from.to_string().into(), p.source.clone().into()]);
+        sec.rows.push(vec![
+            Cell::link(p.id.clone(), format!("/profiles/{}", p.id)),
+            p.name.clone().into(),
+            format!("v{}", p.version).into(),
+            p.effective_from.to_string().into(),
+            p.source.clone().into(),
+        ]);
     }
     let mut page = TablePage { title: "策略配置".into(), sections: vec![sec], ..Default::default() };
     if user.principal.is_platform_admin() {
@@ -50,15 +56,33 @@ pub async fn profile(State(s): State<AppState>, user: CurrentUser, Path(id): Pat
             ("公示期（法人和其他组织）".into(), format!("{}天", p.retention_days_org)),
             ("公示期（自然人）".into(), format!("{}天", p.retention_days_person)),
             ("更正答复期限".into(), wd(p.correction_answer_wd)),
-            ("音像资料存储期限".into(), match (p.av_store.hours, p.av_store.working_days) {
-                (Some(h), _) => format!("{h}小时"),
-                (_, Some(w)) => format!("{}{}", w, p.av_store.remote_hours_after_return.map(|h| format!("（异地执法返回后{h}小时）")).unwrap_or_default()),
-                _ => String::new(),
-            }),
+            (
+                "音像资料存储期限".into(),
+                match (p.av_store.hours, p.av_store.working_days) {
+                    (Some(h), _) => format!("{h}小时"),
+                    (_, Some(w)) => format!(
+                        "{}{}",
+                        w,
+                        p.av_store
+                            .remote_hours_after_return
+                            .map(|h| format!("（异地执法返回后{h}小时）"))
+                            .unwrap_or_default()
+                    ),
+                    _ => String::new(),
+                },
+            ),
             ("归档期限".into(), format!("{}天", p.archive_days)),
             ("重大罚款数额（自然人）".into(), p.major_fine_person_fen.to_string()),
             ("重大罚款数额（法人和其他组织）".into(), p.major_fine_org_fen.to_string()),
-            ("法制审核期限".into(), format!("{}；紧急{}；延长{}", wd(p.review_wd), p.review_urgent_wd.map(wd).unwrap_or_else(|| "—".into()), wd(p.review_extension_wd))),
+            (
+                "法制审核期限".into(),
+                format!(
+                    "{}；紧急{}；延长{}",
+                    wd(p.review_wd),
+                    p.review_urgent_wd.map(wd).unwrap_or_else(|| "—".into()),
+                    wd(p.review_extension_wd)
+                ),
+            ),
             ("所有决定均须法制审核".into(), if p.review_all_decisions { "是" } else { "否" }.into()),
             ("书面说明理由期限".into(), format!("{}日", p.reasons_request_days)),
             ("联合抽查最低比例".into(), format!("{}%", p.joint_inspection_min_pct)),
@@ -108,7 +132,11 @@ pub async fn calendars(State(s): State<AppState>, user: CurrentUser) -> Response
         let mut sec = Section::new(&format!("{}年（{}）", y.year, y.source), &["节假日", "放假", "调休上班"]);
         for h in &y.holidays {
             let makeup: Vec<String> = h.makeup_workdays.iter().map(|d| d.to_string()).collect();
-            sec.rows.push(vec![h.name.clone().into(), format!("{} 至 {}", h.from, h.to).into(), makeup.join("、").into()]);
+            sec.rows.push(vec![
+                h.name.clone().into(),
+                format!("{} 至 {}", h.from, h.to).into(),
+                makeup.join("、").into(),
+            ]);
         }
         sections.push(sec);
     }
@@ -149,16 +177,35 @@ pub async fn accounts(State(s): State<AppState>, user: CurrentUser) -> Response 
     };
     let mut sec = Section::new("账号", &["用户名", "姓名", "角色", "所属机关", "状态"]);
     for a in accounts {
-        let agency = a.agency_id.and_then(|id| agencies.iter().find(|g| g.id == id)).map(|g| g.info.name.clone()).unwrap_or_else(|| "（全平台）".into());
-        sec.rows.push(vec![a.username.into(), a.display_name.into(), a.role.label().into(), agency.into(), if a.disabled { "停用" } else { "正常" }.into()]);
+        let agency = a
+            .agency_id
+            .and_then(|id| agencies.iter().find(|g| g.id == id))
+            .map(|g| g.info.name.clone())
+            .unwrap_or_else(|| "（全平台）".into());
+        sec.rows.push(vec![
+            a.username.into(),
+            a.display_name.into(),
+            a.role.label().into(),
+            agency.into(),
+            if a.disabled { "停用" } else { "正常" }.into(),
+        ]);
     }
-    let page = TablePage { title: "账号".into(), actions: vec![("/accounts/new".into(), "新建账号".into())], sections: vec![sec], ..Default::default() };
+    let page = TablePage {
+        title: "账号".into(),
+        actions: vec![("/accounts/new".into(), "新建账号".into())],
+        sections: vec![sec],
+        ..Default::default()
+    };
     render_table(&Nav::for_user(&user), &page)
 }
 
 async fn account_form(s: &AppState, user: &CurrentUser) -> FormPage {
     let agencies = s.app.agencies_for(&user.principal).await.unwrap_or_default();
-    let mut agency_options: Vec<(String, String)> = agencies.iter().filter(|a| user.principal.can_administer_agency(a.id).is_ok()).map(|a| (a.id.to_string(), a.info.name.clone())).collect();
+    let mut agency_options: Vec<(String, String)> = agencies
+        .iter()
+        .filter(|a| user.principal.can_administer_agency(a.id).is_ok())
+        .map(|a| (a.id.to_string(), a.info.name.clone()))
+        .collect();
     if user.principal.is_platform_admin() {
         agency_options.insert(0, (String::new(), "（全平台，仅限平台管理员）".into()));
     }
@@ -169,7 +216,9 @@ async fn account_form(s: &AppState, user: &CurrentUser) -> FormPage {
             Field::text("username", "用户名").required(),
             Field::text("display_name", "姓名").required(),
             Field::new("password", "初始密码", "password").required().hint("至少8位，同时包含字母和数字"),
-            Field::new("role", "角色", "select").required().options(Role::ALL.iter().map(|r| (r.as_str().into(), r.label().into())).collect()),
+            Field::new("role", "角色", "select")
+                .required()
+                .options(Role::ALL.iter().map(|r| (r.as_str().into(), r.label().into())).collect()),
             Field::new("agency_id", "所属机关", "select").options(agency_options),
         ],
     )

@@ -59,6 +59,27 @@ impl App {
         Ok(id)
     }
 
+    /// Changes an agency's subject information (its own administrator or the platform
+    /// administrator); whether it is a judicial bureau is set at registration only.
+    pub async fn update_agency(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        info: AgencyInfo,
+        uscc_confirmed: bool,
+    ) -> AppResult<()> {
+        by.can_administer_agency(agency)?;
+        let (state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
+        info.validate(uscc_confirmed)?;
+        if self.db.agencies().await?.iter().any(|a| a.id != agency && a.info.name == info.name.trim()) {
+            return Err(Rejection::one("name", format!("“{}”已登记", info.name.trim())).into());
+        }
+        let info = AgencyInfo { is_judicial_bureau: state.info.is_judicial_bureau, ..info };
+        let event = AgencyEvent::AgencyInfoChanged { info };
+        self.db.append_to(&Actor::from(by), &stream::agency(agency), version, vec![event.into()]).await?;
+        Ok(())
+    }
+
     /// Binds an agency to another policy profile.
     pub async fn bind_profile(&self, by: &Principal, agency: Uuid, profile_id: &str) -> AppResult<()> {
         by.can_administer_platform()?;

@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route("/agencies/new", get(agencies::new_form))
         .route("/agencies/{id}", get(agencies::show))
+        .route("/agencies/{id}/edit", get(agencies::edit_page).post(agencies::edit_submit))
         .route("/agencies/{id}/units/new", get(agencies::unit_new))
         .route("/agencies/{id}/units", post(agencies::unit_create))
         .route("/agencies/{id}/officers/new", get(officers::new_form))

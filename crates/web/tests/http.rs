@@ -312,3 +312,31 @@ async fn the_agency_page_lists_officers_with_certificate_numbers_and_status() {
     assert!(page.contains("已注销"), "the revoked certificate is marked");
     assert!(page.contains("执法辅助人员"));
 }
+
+#[tokio::test]
+async fn an_agency_administrator_edits_its_own_agency_only() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let b = t.login("scj-admin").await;
+    let form = t.get(Some(&b), &format!("/agencies/{own}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"安市监\""), "pre-filled");
+    let fields = [
+        ("name", "安乡县市场监督管理局"),
+        ("short_name", "安市监"),
+        ("duties", "市场监督管理"),
+        ("jurisdiction", "安乡县行政区域"),
+        ("legal_representative", "李建国"),
+        ("address", "湖南省常德市安乡县深柳镇新址路1号"),
+        ("supervision.postcode", "41560"),
+    ];
+    let r = t.post_form(&b, &format!("/agencies/{own}/edit"), &fields, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("邮政编码应为6位数字"));
+    let mut good = fields.to_vec();
+    good.pop();
+    assert_eq!(t.post_form(&b, &format!("/agencies/{own}/edit"), &good, true).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.app.db.agency(own).await.unwrap().unwrap().info.address, "湖南省常德市安乡县深柳镇新址路1号");
+    let other = t.login("ltj-admin").await;
+    assert_eq!(t.post_form(&other, &format!("/agencies/{own}/edit"), &good, true).await.status, StatusCode::FORBIDDEN);
+}

@@ -85,10 +85,9 @@ pub async fn new_form(State(s): State<AppState>, user: CurrentUser) -> Response 
     render_form(&Nav::for_user(&user), &agency_form(&s).await)
 }
 
-pub async fn create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
-    let v = pairs(&body);
-    let get = |k| value(&v, k).trim().to_string();
-    let info = AgencyInfo {
+fn info_from(v: &[(String, String)]) -> AgencyInfo {
+    let get = |k| value(v, k).trim().to_string();
+    AgencyInfo {
         name: get("name"),
         short_name: get("short_name"),
         uscc: Some(get("uscc")).filter(|u| !u.is_empty()),
@@ -106,9 +105,72 @@ pub async fn create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -
         },
         supervising_bureau: get("supervising_bureau").parse().ok(),
         is_judicial_bureau: get("is_judicial_bureau") == "1",
-    };
-    let result = s.app.register_agency(&user.principal, info, &get("profile_id"), get("uscc_confirmed") == "1").await;
+    }
+}
+
+pub async fn create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
+    let v = pairs(&body);
+    let confirmed = value(&v, "uscc_confirmed") == "1";
+    let result = s.app.register_agency(&user.principal, info_from(&v), value(&v, "profile_id"), confirmed).await;
     after_submit(&user, result, agency_form(&s).await, &v, |id| format!("/agencies/{id}"))
+}
+
+/// The values of an agency as form pairs, to pre-fill the edit form.
+fn info_pairs(a: &zhifa_store::queries::AgencyRow) -> Vec<(String, String)> {
+    let i = &a.info;
+    [
+        ("name", i.name.clone()),
+        ("short_name", i.short_name.clone()),
+        ("uscc", i.uscc.clone().unwrap_or_default()),
+        ("duties", i.duties.clone()),
+        ("jurisdiction", i.jurisdiction.clone()),
+        ("legal_representative", i.legal_representative.clone()),
+        ("address", i.address.clone()),
+        ("phone", i.phone.clone()),
+        ("supervision.unit", i.supervision.unit.clone()),
+        ("supervision.phone", i.supervision.phone.clone()),
+        ("supervision.address", i.supervision.address.clone()),
+        ("supervision.postcode", i.supervision.postcode.clone()),
+        ("supervision.email", i.supervision.email.clone()),
+        ("supervising_bureau", i.supervising_bureau.map(|b| b.to_string()).unwrap_or_default()),
+        ("profile_id", a.profile_id.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+async fn edit_form(s: &AppState, user: &CurrentUser, id: Uuid) -> FormPage {
+    let mut page = agency_form(s).await;
+    page.title = "修改执法主体信息".into();
+    page.action = format!("/agencies/{id}/edit");
+    page.fields
+        .retain(|f| f.name != "is_judicial_bureau" && (f.name != "profile_id" || user.principal.is_platform_admin()));
+    page
+}
+
+pub async fn edit_page(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+    if let Err(e) = user.principal.can_administer_agency(id) {
+        return page_error(&user, e.into());
+    }
+    match s.app.agency_for(&user.principal, id).await {
+        Ok(a) => render_form(&Nav::for_user(&user), &edit_form(&s, &user, id).await.fill(&info_pairs(&a))),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+pub async fn edit_submit(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let v = pairs(&body);
+    let confirmed = value(&v, "uscc_confirmed") == "1";
+    let mut result = s.app.update_agency(&user.principal, id, info_from(&v), confirmed).await;
+    let profile = value(&v, "profile_id");
+    if result.is_ok() && user.principal.is_platform_admin() && !profile.is_empty() {
+        let current = s.app.agency_for(&user.principal, id).await.map(|a| a.profile_id);
+        if current.as_deref().is_ok_and(|c| c != profile) {
+            result = s.app.bind_profile(&user.principal, id, profile).await;
+        }
+    }
+    after_submit(&user, result, edit_form(&s, &user, id).await, &v, |_| format!("/agencies/{id}"))
 }
 
 pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Response {
@@ -155,6 +217,9 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<U
         ..Default::default()
     };
     let admin = user.principal.can_administer_agency(id).is_ok();
+    if admin {
+        page.actions.push((format!("/agencies/{id}/edit"), "修改机关信息".into()));
+    }
     let mut us = Section::new("内设机构", &["名称", "类别", "职责"]);
     for u in &units {
         us.rows.push(vec![u.name.clone().into(), u.kind.label().into(), u.duties.clone().into()]);

@@ -57,6 +57,7 @@ pub struct Db {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
     backend: Backend,
+    pub(crate) appender: tokio::sync::mpsc::UnboundedSender<crate::events::AppendJob>,
 }
 
 /// The SQLite URL for the database file under a data directory.
@@ -105,7 +106,7 @@ impl Db {
                     .after_connect(pragmas)
                     .connect_with(opts)
                     .await?;
-                Ok(Db { read, write, backend })
+                Ok(Db::with_pools(read, write, backend))
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -113,9 +114,15 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(opts)
                     .await?;
-                Ok(Db { read: pool.clone(), write: pool, backend })
+                Ok(Db::with_pools(pool.clone(), pool, backend))
             }
         }
+    }
+
+    fn with_pools(read: AnyPool, write: AnyPool, backend: Backend) -> Db {
+        let (appender, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(crate::events::group_commit_writer(write.clone(), backend, rx));
+        Db { read, write, backend, appender }
     }
 
     /// Connects and applies the embedded migrations.

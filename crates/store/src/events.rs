@@ -8,7 +8,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
+use tokio::sync::{mpsc, oneshot};
 use zhifa_core::access::Role;
 use zhifa_core::events::{Actor, DomainEvent, RecordedEvent, stream};
 
@@ -53,14 +54,83 @@ pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// One caller's append, waiting for the group commit.
+pub(crate) struct AppendJob {
+    actor: Actor,
+    batch: Vec<Append>,
+    reply: oneshot::Sender<Result<Vec<RecordedEvent>>>,
+}
+
+/// Most appends committed together in one transaction.
+const GROUP_MAX: usize = 128;
+
+/// The group-commit writer: takes every append waiting, applies each under its own
+/// savepoint (a failing one is rolled back alone and told why), and commits them in one
+/// transaction — one fsync for many appends. Runs until every `Db` handle is dropped.
+pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx: mpsc::UnboundedReceiver<AppendJob>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut tx = match pool.begin().await {
+            Ok(tx) => tx,
+            Err(e) => {
+                let msg = e.to_string();
+                for job in jobs {
+                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
+                }
+                continue;
+            }
+        };
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            let outcome = match sqlx::query("SAVEPOINT zhifa_append").execute(&mut *tx).await {
+                Ok(_) => match append_in(&mut tx, backend, &job.actor, job.batch.clone()).await {
+                    Ok(recorded) => sqlx::query("RELEASE SAVEPOINT zhifa_append")
+                        .execute(&mut *tx)
+                        .await
+                        .map(|_| recorded)
+                        .map_err(StoreError::from),
+                    Err(e) => match sqlx::query("ROLLBACK TO SAVEPOINT zhifa_append").execute(&mut *tx).await {
+                        Ok(_) => Err(e),
+                        Err(rollback) => {
+                            Err(StoreError::Batch(format!("{e}; rollback to savepoint failed: {rollback}")))
+                        }
+                    },
+                },
+                Err(e) => Err(e.into()),
+            };
+            outcomes.push(outcome);
+        }
+        match tx.commit().await {
+            Ok(()) => {
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for job in jobs {
+                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
+                }
+            }
+        }
+    }
+}
+
 impl Db {
     /// Appends to one or more streams atomically, updating the projections in the same
-    /// transaction. All or nothing.
+    /// transaction. All or nothing; acknowledged only once committed.
     pub async fn append(&self, actor: &Actor, batch: Vec<Append>) -> Result<Vec<RecordedEvent>> {
-        let mut tx = self.write.begin().await?;
-        let recorded = append_in(&mut tx, self.backend(), actor, batch).await?;
-        tx.commit().await?;
-        Ok(recorded)
+        let (reply, answer) = oneshot::channel();
+        self.appender
+            .send(AppendJob { actor: actor.clone(), batch, reply })
+            .map_err(|_| StoreError::Batch("the writer has stopped".into()))?;
+        answer.await.map_err(|_| StoreError::Batch("the writer has stopped".into()))?
     }
 
     /// Appends to one stream.

@@ -25,6 +25,8 @@ pub enum StoreError {
     Conflict { stream: String, expected: i64, actual: i64 },
     #[error("违反唯一性约束：{0}")]
     Duplicate(String),
+    #[error("the group commit failed: {0}")]
+    Batch(String),
     #[error("stored data could not be decoded: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -174,3 +174,31 @@ async fn projections_rebuild_to_the_same_state() {
     assert_eq!(before, after);
     assert_eq!(t.db.units(after[0].0).await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn in_a_group_commit_a_failing_append_fails_alone() {
+    let t = TestDb::new().await;
+    let (contested, _) = registered("x");
+    let mut handles = Vec::new();
+    for i in 0..20 {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            // Even tasks race for one new stream; odd tasks each create their own.
+            let (own, ev) = registered(&format!("安乡县第{i}执法队"));
+            let s = if i % 2 == 0 { stream::agency(contested) } else { stream::agency(own) };
+            db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await
+        }));
+    }
+    let mut ok = 0;
+    let mut conflicts = 0;
+    for h in handles {
+        match h.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict { .. }) => conflicts += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((ok, conflicts), (11, 9));
+    assert_eq!(t.db.event_count().await.unwrap(), 11);
+    assert_eq!(t.db.agencies().await.unwrap().len(), 11);
+}

@@ -149,6 +149,15 @@ impl App {
             position: input.position.trim().to_string(),
             phone: input.phone.trim().to_string(),
         };
+        if let Some(existing) =
+            self.db.officer_in_post_by_citizen_id(input.agency_id, profile.citizen_id.as_str()).await?
+        {
+            return Err(Rejection::one(
+                "citizen_id",
+                format!("该身份证号码已登记为本机关在岗人员（{}），请勿重复登记", existing.name),
+            )
+            .into());
+        }
         let registered = Officer::decide_register(agency, profile)?;
         let mut events = vec![registered];
         if let Some(cert) = input.certificate {

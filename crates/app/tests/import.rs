@@ -88,9 +88,11 @@ async fn an_officer_import_with_one_bad_row_stores_nothing() {
     assert_eq!(app.import_officers(&admin, agency, "人员.xlsx", &workbook(&good)).await.unwrap(), 2);
     assert_eq!(t.db.officers(agency).await.unwrap().len(), before + 2);
     assert_eq!(t.db.certificate("IMP0001").await.unwrap().unwrap().officer_name, "黄涛");
-    // The same file again: the certificate number is taken now; nothing more is stored.
+    // The same file again: the people are registered already; nothing more is stored.
     let again = app.import_officers(&admin, agency, "人员.xlsx", &workbook(&good)).await.unwrap_err();
-    assert!(matches!(again, ImportFailure::Rows(ref r) if r.iter().any(|e| e.to_string().contains("已被使用"))));
+    assert!(
+        matches!(again, ImportFailure::Rows(ref r) if r.len() == 2 && r.iter().all(|e| e.to_string().contains("请勿重复登记")))
+    );
     assert_eq!(t.db.officers(agency).await.unwrap().len(), before + 2);
 }
 

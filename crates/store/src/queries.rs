@@ -200,6 +200,17 @@ impl Db {
         row.as_ref().map(officer_row).transpose()
     }
 
+    /// A person of the agency, still in post, with this citizen ID.
+    pub async fn officer_in_post_by_citizen_id(&self, agency: Uuid, citizen_id: &str) -> Result<Option<OfficerRow>> {
+        let row =
+            q(format!("SELECT {OFFICER_COLS} WHERE o.agency_id = $1 AND o.citizen_id = $2 AND o.left_on IS NULL"))
+                .bind(agency.to_string())
+                .bind(citizen_id)
+                .fetch_optional(&self.read)
+                .await?;
+        row.as_ref().map(officer_row).transpose()
+    }
+
     /// Certificates of an officer, newest first.
     pub async fn certificates_of(&self, officer: Uuid) -> Result<Vec<CertificateRow>> {
         let rows = q(format!("SELECT {CERT_COLS} WHERE c.officer_id = $1 ORDER BY c.issued_on DESC"))

@@ -86,17 +86,31 @@ pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx:
                 continue;
             }
         };
+        let mut position = match lock_and_last_position(&mut tx, backend).await {
+            Ok(p) => p,
+            Err(e) => {
+                let msg = e.to_string();
+                for job in jobs {
+                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
+                }
+                continue;
+            }
+        };
         let mut outcomes = Vec::with_capacity(jobs.len());
         for job in &jobs {
+            let before = position;
             let outcome = match sqlx::query("SAVEPOINT zhifa_append").execute(&mut *tx).await {
-                Ok(_) => match append_in(&mut tx, backend, &job.actor, job.batch.clone()).await {
+                Ok(_) => match append_locked(&mut tx, &mut position, &job.actor, job.batch.clone()).await {
                     Ok(recorded) => sqlx::query("RELEASE SAVEPOINT zhifa_append")
                         .execute(&mut *tx)
                         .await
                         .map(|_| recorded)
                         .map_err(StoreError::from),
                     Err(e) => match sqlx::query("ROLLBACK TO SAVEPOINT zhifa_append").execute(&mut *tx).await {
-                        Ok(_) => Err(e),
+                        Ok(_) => {
+                            position = before;
+                            Err(e)
+                        }
                         Err(rollback) => {
                             Err(StoreError::Batch(format!("{e}; rollback to savepoint failed: {rollback}")))
                         }
@@ -173,17 +187,33 @@ impl Db {
 pub(crate) const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, payload, actor_account, \
      actor_name, actor_role, actor_agency, recorded_at FROM events";
 
+/// Takes the append lock for the rest of the transaction and reads the last position.
+pub(crate) async fn lock_and_last_position(conn: &mut AnyConnection, backend: Backend) -> Result<i64> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *conn).await?;
+    }
+    Ok(sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *conn).await?.try_get(0)?)
+}
+
+/// Appends in an open transaction, taking the append lock itself.
 pub(crate) async fn append_in(
     conn: &mut AnyConnection,
     backend: Backend,
     actor: &Actor,
     batch: Vec<Append>,
 ) -> Result<Vec<RecordedEvent>> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *conn).await?;
-    }
-    let mut position: i64 =
-        sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *conn).await?.try_get(0)?;
+    let mut position = lock_and_last_position(conn, backend).await?;
+    append_locked(conn, &mut position, actor, batch).await
+}
+
+/// Appends in a transaction that already holds the append lock; `position` is the last
+/// position used and is advanced past the new events.
+pub(crate) async fn append_locked(
+    conn: &mut AnyConnection,
+    position: &mut i64,
+    actor: &Actor,
+    batch: Vec<Append>,
+) -> Result<Vec<RecordedEvent>> {
     let at = now_text();
     let recorded_at: DateTime<Utc> = at.parse().expect("own format");
     let mut out = Vec::new();
@@ -198,7 +228,8 @@ pub(crate) async fn append_in(
             return Err(StoreError::Conflict { stream: append.stream_id, expected, actual });
         }
         for (i, event) in append.events.into_iter().enumerate() {
-            position += 1;
+            *position += 1;
+            let position = *position;
             let version = expected + 1 + i as i64;
             let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let rec = RecordedEvent {

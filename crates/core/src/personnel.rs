@@ -152,7 +152,7 @@ impl Certificate {
         if self.expires_on <= self.issued_on {
             r.add(
                 "certificate.expires_on",
-                format!("有效期截止日（{}）必须晚于发证日期（{}）", self.expires_on, self.issued_on),
+                format!("有效期至（{}）必须晚于发证日期（{}）", self.expires_on, self.issued_on),
             );
         }
         r.into_result()

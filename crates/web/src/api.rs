@@ -5,7 +5,7 @@
 //! `{code, message, field, errors: [{field, message}]}` with messages in Chinese.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
@@ -23,6 +23,7 @@ use zhifa_store::queries::{AgencyRow, CertificateRow, OfficerRow};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiErrorBody};
+use crate::pages::Parsed;
 use crate::session::{ClientAddr, CurrentUser, SESSION_COOKIE, client_key, set_cookie};
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +121,7 @@ pub async fn agencies(State(s): State<AppState>, user: CurrentUser) -> Result<Js
 pub async fn agency(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Parsed(id): Parsed<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!(AgencyView::from(s.app.agency_for(&user.principal, id).await?))))
 }
@@ -201,7 +202,7 @@ fn officer_view(user: &CurrentUser, o: OfficerRow, certs: &[CertificateRow]) -> 
 pub async fn officers(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(agency): Path<Uuid>,
+    Parsed(agency): Parsed<Uuid>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     s.app.agency_for(&user.principal, agency).await?;
     let officers = s.app.db.officers(agency).await.map_err(zhifa_app::AppError::from)?;
@@ -212,7 +213,7 @@ pub async fn officers(
 pub async fn officer(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Parsed(id): Parsed<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let (o, certs) = s.app.officer_for(&user.principal, id).await?;
     Ok(Json(json!(officer_view(&user, o, &certs))))
@@ -247,7 +248,7 @@ fn parse_date(r: &mut Rejection, field: &str, v: &str) -> Option<NaiveDate> {
 pub async fn create_officer(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(agency): Path<Uuid>,
+    Parsed(agency): Parsed<Uuid>,
     Json(req): Json<OfficerRequest>,
 ) -> Result<Response, ApiError> {
     let mut r = Rejection::new();
@@ -289,7 +290,7 @@ pub async fn create_officer(
 pub async fn certificate(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    Parsed(number): Parsed<String>,
 ) -> Result<Json<Value>, ApiError> {
     let c = s
         .app
@@ -308,7 +309,7 @@ pub async fn certificate(
 pub async fn workday(
     State(s): State<AppState>,
     _user: CurrentUser,
-    Path(date): Path<String>,
+    Parsed(date): Parsed<String>,
 ) -> Result<Json<Value>, ApiError> {
     let d: NaiveDate =
         date.parse().map_err(|_| ApiError::invalid("date", format!("日期“{date}”格式应为 YYYY-MM-DD")))?;

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(api::health))
         .fallback(agencies::not_found)
+        .method_not_allowed_fallback(agencies::use_the_form)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf_guard))
         .layer(DefaultBodyLimit::max(upload_limit))
         .with_state(state)

@@ -340,3 +340,34 @@ async fn an_agency_administrator_edits_its_own_agency_only() {
     let other = t.login("ltj-admin").await;
     assert_eq!(t.post_form(&other, &format!("/agencies/{own}/edit"), &good, true).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn mistyped_addresses_and_forms_of_other_agencies_answer_in_chinese() {
+    let t = TestApp::with_demo().await;
+    let own = t.agency_id("安乡县市场监督管理局").await;
+    let officer = t.app.db.officers(own).await.unwrap()[0].id;
+    let b = t.login("ltj-admin").await;
+    let r = t.get(Some(&b), "/officers/not-a-uuid").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("页面不存在"));
+    let r = t.get(Some(&b), "/api/v1/officers/not-a-uuid").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("\"code\":\"not_found\""));
+    let r = t.get(Some(&b), &format!("/agencies/{own}/officers")).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.body.contains("只接受表单提交"));
+    for path in [
+        format!("/officers/{officer}/leave"),
+        format!("/officers/{officer}/certificates/new"),
+        format!("/agencies/{own}/units/new"),
+        format!("/agencies/{own}/import"),
+    ] {
+        let r = t.get(Some(&b), &path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let admin = t.login("scj-admin").await;
+    assert_eq!(
+        t.get(Some(&admin), &format!("/officers/{officer}/certificates/NOPE/revoke")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,7 +1,7 @@
 //! /agencies: the register of enforcement subjects, their units, lists and imports.
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use uuid::Uuid;
 use zhifa_core::Rejection;
@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::forms::{
     Cell, Field, FormPage, MessageTemplate, Nav, Section, TablePage, pairs, render, render_form, render_table, value,
 };
-use crate::pages::{after_submit, page_error};
+use crate::pages::{Parsed, after_submit, page_error};
 use crate::session::CurrentUser;
 
 pub async fn list(State(s): State<AppState>, user: CurrentUser) -> Response {
@@ -149,7 +149,7 @@ async fn edit_form(s: &AppState, user: &CurrentUser, id: Uuid) -> FormPage {
     page
 }
 
-pub async fn edit_page(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn edit_page(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
     if let Err(e) = user.principal.can_administer_agency(id) {
         return page_error(&user, e.into());
     }
@@ -159,7 +159,12 @@ pub async fn edit_page(State(s): State<AppState>, user: CurrentUser, Path(id): P
     }
 }
 
-pub async fn edit_submit(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn edit_submit(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let confirmed = value(&v, "uscc_confirmed") == "1";
     let mut result = s.app.update_agency(&user.principal, id, info_from(&v), confirmed).await;
@@ -173,7 +178,7 @@ pub async fn edit_submit(State(s): State<AppState>, user: CurrentUser, Path(id):
     after_submit(&user, result, edit_form(&s, &user, id).await, &v, |_| format!("/agencies/{id}"))
 }
 
-pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
     let a = match s.app.agency_for(&user.principal, id).await {
         Ok(a) => a,
         Err(e) => return page_error(&user, e),
@@ -302,11 +307,19 @@ async fn unit_form(id: Uuid) -> FormPage {
     )
 }
 
-pub async fn unit_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn unit_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    if let Err(e) = user.principal.can_administer_agency(id) {
+        return page_error(&user, e.into());
+    }
     render_form(&Nav::for_user(&user), &unit_form(id).await)
 }
 
-pub async fn unit_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn unit_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let kind = if value(&v, "kind") == "legal" { UnitKind::Legal } else { UnitKind::Handling };
     let result = s.app.add_unit(&user.principal, id, value(&v, "name"), kind, value(&v, "duties")).await;
@@ -332,11 +345,19 @@ fn item_form(id: Uuid) -> FormPage {
     )
 }
 
-pub async fn item_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn item_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    if let Err(e) = user.principal.can_administer_agency(id) {
+        return page_error(&user, e.into());
+    }
     render_form(&Nav::for_user(&user), &item_form(id))
 }
 
-pub async fn item_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn item_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let Some(kind) = ActKind::parse(value(&v, "kind")) else {
         return render_form(
@@ -370,11 +391,19 @@ fn basis_form(id: Uuid) -> FormPage {
     )
 }
 
-pub async fn basis_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn basis_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    if let Err(e) = user.principal.can_administer_agency(id) {
+        return page_error(&user, e.into());
+    }
     render_form(&Nav::for_user(&user), &basis_form(id))
 }
 
-pub async fn basis_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn basis_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let result = s.app.add_basis(&user.principal, id, value(&v, "citation"), value(&v, "text")).await;
     after_submit(&user, result, basis_form(id), &v, |_| format!("/agencies/{id}"))
@@ -408,16 +437,19 @@ pub struct KindQuery {
 
 pub async fn import_page(
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Parsed(id): Parsed<Uuid>,
     axum::extract::Query(q): axum::extract::Query<KindQuery>,
 ) -> Response {
+    if let Err(e) = user.principal.can_administer_agency(id) {
+        return page_error(&user, e.into());
+    }
     render_form(&Nav::for_user(&user), &import_form(id, &q.kind))
 }
 
 pub async fn import_submit(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Parsed(id): Parsed<Uuid>,
     mut multipart: Multipart,
 ) -> Response {
     let nav = Nav::for_user(&user);
@@ -493,6 +525,23 @@ pub async fn import_submit(
         ),
         Err(zhifa_app::import_service::ImportFailure::App(e)) => page_error(&user, e),
     }
+}
+
+/// A known path opened with the wrong method — typically the address of a form's target
+/// reloaded after a rejected submission.
+pub async fn use_the_form() -> Response {
+    let nav = Nav::default();
+    render(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        MessageTemplate {
+            nav: &nav,
+            title: "请通过页面操作",
+            class: "alert",
+            message: "此地址只接受表单提交，不能直接打开。请返回上一页重新填写并提交表单。",
+            rows: vec![],
+            back: "/",
+        },
+    )
 }
 
 /// Unknown paths: a 404 page.

@@ -47,6 +47,28 @@ pub fn date_field(r: &mut Rejection, field: &str, label: &str, v: &str) -> Optio
     }
 }
 
+/// A path parameter that failed to parse (a mistyped id in the address) answers with the
+/// Chinese 404 page, or a JSON error under `/api`, instead of axum's plain-text 400.
+pub struct Parsed<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Parsed<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Response> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Parsed(v)),
+            Err(_) if parts.uri.path().starts_with("/api/") => {
+                Err(crate::error::ApiError::from(AppError::NotFound("所请求的资源")).into_response())
+            }
+            Err(_) => Err(crate::pages::agencies::not_found().await),
+        }
+    }
+}
+
 /// A page error with the user's navigation.
 pub fn page_error(user: &CurrentUser, e: AppError) -> Response {
     PageError(e, Nav::for_user(user)).into_response()

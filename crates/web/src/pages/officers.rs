@@ -1,7 +1,7 @@
 //! /agencies/{id}/officers and /officers/{id}: people, certificates, leaving the post.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 use zhifa_app::registry::OfficerInput;
@@ -13,7 +13,7 @@ use zhifa_core::personnel::{Certificate, LeaveReason, StaffKind};
 use crate::AppState;
 use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value};
 use crate::pages::agencies::cert_status;
-use crate::pages::{after_submit, date_field, page_error};
+use crate::pages::{Parsed, after_submit, date_field, page_error};
 use crate::session::CurrentUser;
 
 fn cert_fields(prefix: &str) -> Vec<Field> {
@@ -47,7 +47,7 @@ async fn officer_form(s: &AppState, agency: Uuid) -> FormPage {
     page
 }
 
-pub async fn new_form(State(s): State<AppState>, user: CurrentUser, Path(agency): Path<Uuid>) -> Response {
+pub async fn new_form(State(s): State<AppState>, user: CurrentUser, Parsed(agency): Parsed<Uuid>) -> Response {
     if let Err(e) = user.principal.can_administer_agency(agency) {
         return page_error(&user, e.into());
     }
@@ -62,7 +62,7 @@ fn read_certificate(v: &[(String, String)], prefix: &str, r: &mut Rejection, req
         return None;
     }
     let issued = date_field(r, &format!("{prefix}issued_on"), "发证日期", &get("issued_on"));
-    let expires = date_field(r, &format!("{prefix}expires_on"), "有效期截止日", &get("expires_on"));
+    let expires = date_field(r, &format!("{prefix}expires_on"), "有效期至", &get("expires_on"));
     let cert = Certificate {
         number: get("number"),
         category: get("category"),
@@ -80,7 +80,12 @@ fn read_certificate(v: &[(String, String)], prefix: &str, r: &mut Rejection, req
     Some(cert)
 }
 
-pub async fn create(State(s): State<AppState>, user: CurrentUser, Path(agency): Path<Uuid>, body: Bytes) -> Response {
+pub async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(agency): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let mut r = Rejection::new();
     let citizen_id = match CitizenId::parse(value(&v, "citizen_id")) {
@@ -125,7 +130,7 @@ fn masked(id: &str) -> String {
     id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect()
 }
 
-pub async fn show(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
     let (o, certs) = match s.app.officer_for(&user.principal, id).await {
         Ok(x) => x,
         Err(e) => return page_error(&user, e),
@@ -183,11 +188,30 @@ fn issue_form(id: Uuid) -> FormPage {
     FormPage::new("发放行政执法证", &format!("/officers/{id}/certificates"), fields)
 }
 
-pub async fn issue_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+/// Opens a form about an officer only for those who may administer the officer's agency.
+async fn may_administer_officer(
+    s: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<zhifa_store::queries::OfficerRow, Response> {
+    let officer = s.app.officer_for(&user.principal, id).await.map_err(|e| page_error(user, e))?.0;
+    user.principal.can_administer_agency(officer.agency_id).map_err(|e| page_error(user, e.into()))?;
+    Ok(officer)
+}
+
+pub async fn issue_new(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    if let Err(r) = may_administer_officer(&s, &user, id).await {
+        return r;
+    }
     render_form(&Nav::for_user(&user), &issue_form(id))
 }
 
-pub async fn issue_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn issue_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let mut r = Rejection::new();
     let cert = read_certificate(&v, "certificate.", &mut r, true);
@@ -208,14 +232,25 @@ fn revoke_form(id: Uuid, number: &str) -> FormPage {
     )
 }
 
-pub async fn revoke_new(user: CurrentUser, Path((id, number)): Path<(Uuid, String)>) -> Response {
-    render_form(&Nav::for_user(&user), &revoke_form(id, &number))
+pub async fn revoke_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, number)): Parsed<(Uuid, String)>,
+) -> Response {
+    if let Err(r) = may_administer_officer(&s, &user, id).await {
+        return r;
+    }
+    match s.app.db.certificate(&number).await {
+        Ok(Some(c)) if c.officer_id == id => render_form(&Nav::for_user(&user), &revoke_form(id, &number)),
+        Ok(_) => page_error(&user, zhifa_app::AppError::NotFound("该人员的此执法证")),
+        Err(e) => page_error(&user, e.into()),
+    }
 }
 
 pub async fn revoke_create(
     State(s): State<AppState>,
     user: CurrentUser,
-    Path((id, number)): Path<(Uuid, String)>,
+    Parsed((id, number)): Parsed<(Uuid, String)>,
     body: Bytes,
 ) -> Response {
     let v = pairs(&body);
@@ -243,11 +278,19 @@ fn leave_form(id: Uuid) -> FormPage {
     page
 }
 
-pub async fn leave_new(user: CurrentUser, Path(id): Path<Uuid>) -> Response {
+pub async fn leave_new(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    if let Err(r) = may_administer_officer(&s, &user, id).await {
+        return r;
+    }
     render_form(&Nav::for_user(&user), &leave_form(id))
 }
 
-pub async fn leave_create(State(s): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn leave_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
     let v = pairs(&body);
     let mut r = Rejection::new();
     let on = date_field(&mut r, "on", "离岗日期", value(&v, "on"));

@@ -1,7 +1,7 @@
 //! Platform settings: policy profiles, the working-day calendar, accounts.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use zhifa_app::auth::AccountInput;
 use zhifa_core::Rejection;
@@ -9,7 +9,7 @@ use zhifa_core::access::Role;
 
 use crate::AppState;
 use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value};
-use crate::pages::{after_submit, page_error};
+use crate::pages::{Parsed, after_submit, page_error};
 use crate::session::CurrentUser;
 
 pub async fn profiles(State(s): State<AppState>, user: CurrentUser) -> Response {
@@ -34,7 +34,7 @@ pub async fn profiles(State(s): State<AppState>, user: CurrentUser) -> Response 
     render_table(&Nav::for_user(&user), &page)
 }
 
-pub async fn profile(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
+pub async fn profile(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<String>) -> Response {
     let versions = match s.app.db.profile_versions(&id).await {
         Ok(v) if !v.is_empty() => v,
         Ok(_) => return page_error(&user, zhifa_app::AppError::NotFound("策略配置")),

@@ -76,64 +76,51 @@ pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx:
                 Err(_) => break,
             }
         }
-        let mut tx = match pool.begin().await {
-            Ok(tx) => tx,
-            Err(e) => {
-                let msg = e.to_string();
-                for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
-                }
-                continue;
-            }
-        };
-        let mut position = match lock_and_last_position(&mut tx, backend).await {
-            Ok(p) => p,
-            Err(e) => {
-                let msg = e.to_string();
-                for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
-                }
-                continue;
-            }
-        };
-        let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in &jobs {
-            let before = position;
-            let outcome = match sqlx::query("SAVEPOINT zhifa_append").execute(&mut *tx).await {
-                Ok(_) => match append_locked(&mut tx, &mut position, &job.actor, job.batch.clone()).await {
-                    Ok(recorded) => sqlx::query("RELEASE SAVEPOINT zhifa_append")
-                        .execute(&mut *tx)
-                        .await
-                        .map(|_| recorded)
-                        .map_err(StoreError::from),
-                    Err(e) => match sqlx::query("ROLLBACK TO SAVEPOINT zhifa_append").execute(&mut *tx).await {
-                        Ok(_) => {
-                            position = before;
-                            Err(e)
-                        }
-                        Err(rollback) => {
-                            Err(StoreError::Batch(format!("{e}; rollback to savepoint failed: {rollback}")))
-                        }
-                    },
-                },
-                Err(e) => Err(e.into()),
-            };
-            outcomes.push(outcome);
-        }
-        match tx.commit().await {
-            Ok(()) => {
+        match commit_group(&pool, backend, &jobs).await {
+            Ok(outcomes) => {
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
             }
-            Err(e) => {
-                let msg = e.to_string();
+            // Something other than a clean version conflict failed inside the group: the
+            // group was rolled back; each append now gets a transaction of its own, so a
+            // bad one fails alone with its own error.
+            Err(_) => {
                 for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Batch(msg.clone())));
+                    let outcome = commit_one(&pool, backend, &job).await;
+                    let _ = job.reply.send(outcome);
                 }
             }
         }
     }
+}
+
+/// Commits a group in one transaction. Version conflicts are detected before anything of
+/// that append is written, so they fail alone; any other error aborts the group.
+async fn commit_group(pool: &AnyPool, backend: Backend, jobs: &[AppendJob]) -> Result<Vec<Result<Vec<RecordedEvent>>>> {
+    let mut tx = pool.begin().await?;
+    let mut position = lock_and_last_position(&mut tx, backend).await?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let before = position;
+        match append_locked(&mut tx, &mut position, &job.actor, job.batch.clone()).await {
+            Ok(recorded) => outcomes.push(Ok(recorded)),
+            Err(e @ StoreError::Conflict { .. }) if position == before => outcomes.push(Err(e)),
+            Err(e) => {
+                let _ = tx.rollback().await;
+                return Err(e);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+async fn commit_one(pool: &AnyPool, backend: Backend, job: &AppendJob) -> Result<Vec<RecordedEvent>> {
+    let mut tx = pool.begin().await?;
+    let recorded = append_in(&mut tx, backend, &job.actor, job.batch.clone()).await?;
+    tx.commit().await?;
+    Ok(recorded)
 }
 
 impl Db {
@@ -218,22 +205,13 @@ pub(crate) async fn append_locked(
     let recorded_at: DateTime<Utc> = at.parse().expect("own format");
     let mut out = Vec::new();
     for append in batch {
-        let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-            .bind(&append.stream_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
         let expected = append.expected.as_i64();
-        if actual != expected {
-            return Err(StoreError::Conflict { stream: append.stream_id, expected, actual });
-        }
         for (i, event) in append.events.into_iter().enumerate() {
             *position += 1;
-            let position = *position;
             let version = expected + 1 + i as i64;
             let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let rec = RecordedEvent {
-                position,
+                position: *position,
                 stream_id: append.stream_id.clone(),
                 version,
                 event_type: event.type_name(),
@@ -241,34 +219,48 @@ pub(crate) async fn append_locked(
                 actor: actor.clone(),
                 recorded_at,
             };
-            sqlx::query(
-                "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
-                 actor_name, actor_role, actor_agency, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(position)
-            .bind(&rec.stream_id)
-            .bind(version)
-            .bind(&rec.event_type)
-            .bind(payload)
-            .bind(actor.account_id.map(|u| u.to_string()))
-            .bind(&actor.name)
-            .bind(actor.role.map(|r| r.as_str().to_string()))
-            .bind(actor.agency_id.map(|u| u.to_string()))
-            .bind(&at)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| match StoreError::from_db(e) {
-                StoreError::Duplicate(_) => {
-                    StoreError::Conflict { stream: rec.stream_id.clone(), expected, actual: version }
-                }
-                other => other,
-            })?;
+            // The first event of each stream carries the version check: it is inserted only
+            // if the stream is still at the version the writer saw (one statement, no race:
+            // the append lock is held).
+            let sql = if i == 0 { INSERT_IF_AT_VERSION } else { INSERT_EVENT };
+            let mut query = sqlx::query(sql)
+                .bind(rec.position)
+                .bind(&rec.stream_id)
+                .bind(version)
+                .bind(&rec.event_type)
+                .bind(payload)
+                .bind(actor.account_id.map(|u| u.to_string()))
+                .bind(&actor.name)
+                .bind(actor.role.map(|r| r.as_str().to_string()))
+                .bind(actor.agency_id.map(|u| u.to_string()))
+                .bind(&at);
+            if i == 0 {
+                query = query.bind(expected);
+            }
+            let inserted = query.execute(&mut *conn).await.map_err(StoreError::from_db)?.rows_affected();
+            if inserted == 0 {
+                *position -= 1;
+                let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+                    .bind(&rec.stream_id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                return Err(StoreError::Conflict { stream: rec.stream_id, expected, actual });
+            }
             projection::apply(&mut *conn, &rec).await?;
             out.push(rec);
         }
     }
     Ok(out)
 }
+
+const INSERT_EVENT: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
+     actor_name, actor_role, actor_agency, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+const INSERT_IF_AT_VERSION: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, \
+     actor_account, actor_name, actor_role, actor_agency, recorded_at) \
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+     WHERE (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $2) = $11";
 
 pub(crate) fn decode_row(row: &AnyRow) -> Result<RecordedEvent> {
     let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));

@@ -202,3 +202,33 @@ async fn in_a_group_commit_a_failing_append_fails_alone() {
     assert_eq!(t.db.event_count().await.unwrap(), 11);
     assert_eq!(t.db.agencies().await.unwrap().len(), 11);
 }
+
+#[tokio::test]
+async fn a_failing_append_in_a_group_does_not_take_the_others_down() {
+    let t = TestDb::new().await;
+    let mut handles = Vec::new();
+    for i in 0..16 {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            // Tasks 0 and 1 register the same agency name: the projection refuses the second.
+            let name = if i < 2 { "重名执法机关".to_string() } else { format!("陵川县第{i}执法队") };
+            let (id, ev) = registered(&name);
+            db.append_to(&actor(), &stream::agency(id), ExpectedVersion::NoStream, vec![ev]).await
+        }));
+    }
+    let results: Vec<_> = futures_results(handles).await;
+    let duplicates = results.iter().filter(|r| matches!(r, Err(StoreError::Duplicate(_)))).count();
+    assert_eq!(duplicates, 1, "{results:?}");
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 15);
+    assert_eq!(t.db.event_count().await.unwrap(), 15);
+    let positions: Vec<i64> = t.db.read_all(0, 100).await.unwrap().iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=15).collect::<Vec<_>>(), "gapless after a rolled-back group");
+}
+
+async fn futures_results<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::forms::{
     Cell, Field, FormPage, MessageTemplate, Nav, Section, TablePage, pairs, render, render_form, render_table, value,
 };
-use crate::pages::{Parsed, after_submit, page_error};
+use crate::pages::{Parsed, admin_form, after_submit, page_error};
 use crate::session::CurrentUser;
 
 pub async fn list(State(s): State<AppState>, user: CurrentUser) -> Response {
@@ -308,10 +308,7 @@ async fn unit_form(id: Uuid) -> FormPage {
 }
 
 pub async fn unit_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_administer_agency(id) {
-        return page_error(&user, e.into());
-    }
-    render_form(&Nav::for_user(&user), &unit_form(id).await)
+    admin_form(&user, id, &unit_form(id).await)
 }
 
 pub async fn unit_create(
@@ -346,10 +343,7 @@ fn item_form(id: Uuid) -> FormPage {
 }
 
 pub async fn item_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_administer_agency(id) {
-        return page_error(&user, e.into());
-    }
-    render_form(&Nav::for_user(&user), &item_form(id))
+    admin_form(&user, id, &item_form(id))
 }
 
 pub async fn item_create(
@@ -392,10 +386,7 @@ fn basis_form(id: Uuid) -> FormPage {
 }
 
 pub async fn basis_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_administer_agency(id) {
-        return page_error(&user, e.into());
-    }
-    render_form(&Nav::for_user(&user), &basis_form(id))
+    admin_form(&user, id, &basis_form(id))
 }
 
 pub async fn basis_create(
@@ -440,10 +431,7 @@ pub async fn import_page(
     Parsed(id): Parsed<Uuid>,
     axum::extract::Query(q): axum::extract::Query<KindQuery>,
 ) -> Response {
-    if let Err(e) = user.principal.can_administer_agency(id) {
-        return page_error(&user, e.into());
-    }
-    render_form(&Nav::for_user(&user), &import_form(id, &q.kind))
+    admin_form(&user, id, &import_form(id, &q.kind))
 }
 
 pub async fn import_submit(

@@ -69,6 +69,14 @@ where
     }
 }
 
+/// Shows a form about an agency to those who may administer it, else the refusal page.
+pub fn admin_form(user: &CurrentUser, agency: uuid::Uuid, form: &FormPage) -> Response {
+    match user.principal.can_administer_agency(agency) {
+        Ok(()) => render_form(&Nav::for_user(user), form),
+        Err(e) => page_error(user, e.into()),
+    }
+}
+
 /// A page error with the user's navigation.
 pub fn page_error(user: &CurrentUser, e: AppError) -> Response {
     PageError(e, Nav::for_user(user)).into_response()

@@ -13,7 +13,7 @@ use zhifa_core::personnel::{Certificate, LeaveReason, StaffKind};
 use crate::AppState;
 use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value};
 use crate::pages::agencies::cert_status;
-use crate::pages::{Parsed, after_submit, date_field, page_error};
+use crate::pages::{Parsed, admin_form, after_submit, date_field, page_error};
 use crate::session::CurrentUser;
 
 fn cert_fields(prefix: &str) -> Vec<Field> {
@@ -48,10 +48,7 @@ async fn officer_form(s: &AppState, agency: Uuid) -> FormPage {
 }
 
 pub async fn new_form(State(s): State<AppState>, user: CurrentUser, Parsed(agency): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_administer_agency(agency) {
-        return page_error(&user, e.into());
-    }
-    render_form(&Nav::for_user(&user), &officer_form(&s, agency).await)
+    admin_form(&user, agency, &officer_form(&s, agency).await)
 }
 
 /// Reads the certificate fields; None when all are empty.

@@ -437,7 +437,7 @@ mod tests {
         assert!(o.decide_issue(bad, false).unwrap_err().message_for("certificate.expires_on").is_some());
     }
 
-    // rule: P-03
+    // rule: P-02, P-03
     #[test]
     fn auxiliaries_never_count_nor_hold_certificates() {
         let a = agency();

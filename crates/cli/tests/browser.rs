@@ -23,6 +23,8 @@
 //! When a scenario fails, a screenshot of the page it was on is written to
 //! `test-artifacts/<scenario>.png` at the workspace root.
 
+mod support;
+
 use std::any::Any;
 use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -38,6 +40,7 @@ use fantoccini::elements::Element;
 use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+use support::{TestStore, citizen_id};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -69,7 +72,7 @@ async fn browser_scenarios() {
         );
     }
     let started = Instant::now();
-    let store = TestStore::new();
+    let store = TestStore::new("zhifa_b_");
     let server = Server::start(&store);
     let driver = Driver::start();
     let client = driver.connect().await;
@@ -553,19 +556,6 @@ fn tag_digits(tag: &str) -> String {
     tag.bytes().map(|b| char::from(b'0' + b % 10)).collect()
 }
 
-/// The GB 11643-1999 check digit of the first 17 digits of a citizen ID.
-fn check_digit(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    assert_eq!(first17.len(), 17, "{first17}");
-    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(d, w)| d.to_digit(10).expect("a digit") * w).sum();
-    "10X98765432".chars().nth((sum % 11) as usize).expect("sum mod 11 < 11")
-}
-
-/// A valid citizen ID: the 17 digits and their check digit.
-fn citizen_id(first17: &str) -> String {
-    format!("{first17}{}", check_digit(first17))
-}
-
 /// The same citizen ID with a check digit that is wrong.
 fn wrong_check_digit(valid: &str) -> String {
     let (first17, right) = valid.split_at(17);
@@ -582,87 +572,12 @@ fn far_future_date() -> String {
 fn the_check_digit_helper_follows_gb_11643() {
     // The standard's example number.
     assert_eq!(citizen_id("11010519491231002"), "11010519491231002X");
-    assert_eq!(check_digit("44052418800101001"), '4');
+    assert_eq!(citizen_id("44052418800101001"), "440524188001010014");
     assert_eq!(wrong_check_digit("11010519491231002X"), "110105194912310020");
 }
 
 // ---------------------------------------------------------------------------------------------
 // The database, the server and the browser driver
-
-/// Where the server keeps its data; dropping it drops the PostgreSQL database.
-struct TestStore {
-    dir: tempfile::TempDir,
-    /// `ZHIFA_DATABASE_URL` for PostgreSQL; `None` for SQLite in `dir`.
-    database_url: Option<String>,
-    /// (admin URL, database name) to drop at the end.
-    pg: Option<(String, String)>,
-}
-
-impl TestStore {
-    fn new() -> TestStore {
-        let dir = tempfile::tempdir().expect("a temporary data directory");
-        match std::env::var("ZHIFA_TEST_DB").as_deref() {
-            Err(_) | Ok("" | "sqlite") => TestStore { dir, database_url: None, pg: None },
-            Ok("postgres") => {
-                let admin = std::env::var("ZHIFA_TEST_PG_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-                let name = format!("zhifa_b_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-                psql(&admin, &format!("CREATE DATABASE {name}"));
-                let url = database_url_for(&admin, &name);
-                TestStore { dir, database_url: Some(url), pg: Some((admin, name)) }
-            }
-            Ok(other) => panic!("ZHIFA_TEST_DB={other}: expected sqlite or postgres"),
-        }
-    }
-
-    fn backend(&self) -> &'static str {
-        if self.pg.is_some() { "PostgreSQL" } else { "SQLite" }
-    }
-}
-
-impl Drop for TestStore {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg {
-            let status = Command::new("psql")
-                .args([admin.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c"])
-                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .stdout(Stdio::null())
-                .status();
-            if !matches!(status, Ok(s) if s.success()) {
-                eprintln!("warning: could not drop the test database {name}: {status:?}");
-            }
-        }
-    }
-}
-
-fn psql(admin_url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args([admin_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .expect("psql should be installed (scripts/install-test-deps)");
-    assert!(
-        out.status.success(),
-        "psql `{sql}` on {admin_url} failed (is PostgreSQL running? scripts/install-test-deps starts it): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The admin URL with its database name replaced by `name` (query string kept).
-fn database_url_for(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (admin_url, None),
-    };
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority..].find('/') {
-        Some(slash) => &base[..authority + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
 
 /// A running `zhifa serve --demo`; killed when dropped.
 struct Server {
@@ -678,17 +593,8 @@ impl Server {
         let log_dir = tempfile::tempdir().expect("a temporary directory for the server log");
         let log_path = log_dir.path().join("server.log");
         let log = std::fs::File::create(&log_path).expect("create the server log");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhifa"));
-        cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-            .env("ZHIFA_DATA_DIR", store.dir.path())
-            .env_remove("ZHIFA_DATABASE_URL")
-            .env_remove("ZHIFA_CONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log);
-        if let Some(url) = &store.database_url {
-            cmd.env("ZHIFA_DATABASE_URL", url);
-        }
+        let mut cmd = store.serve_command(true);
+        cmd.stderr(log);
         let mut child = cmd.spawn().expect("start zhifa serve");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = mpsc::channel();
@@ -711,7 +617,7 @@ impl Server {
                 server.log_tail()
             ),
         };
-        server.base = parse_base_url(&line).unwrap_or_else(|| panic!("no URL in the start-up line “{line}”"));
+        server.base = support::parse_base_url(&line).unwrap_or_else(|| panic!("no URL in the start-up line “{line}”"));
         server
     }
 
@@ -732,13 +638,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// `zhifa 已启动：http://127.0.0.1:PORT/ （数据库：SQLite，用时 713 毫秒）` → `http://127.0.0.1:PORT`.
-fn parse_base_url(line: &str) -> Option<String> {
-    let start = line.find("http://")?;
-    let url: String = line[start..].chars().take_while(|c| !c.is_whitespace() && *c != '（').collect();
-    Some(url.trim_end_matches('/').to_string())
 }
 
 /// A running chromedriver in its own process group; the group (chromedriver and any Chromium it

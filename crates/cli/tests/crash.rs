@@ -19,6 +19,8 @@
 //! comes from `ZHIFA_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`), and a
 //! database `zhifa_c_<random>` is created with `psql` and dropped at the end.
 
+mod support;
+
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
+use support::TestStore;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -48,81 +51,6 @@ const MIN_ACKNOWLEDGED: usize = 5;
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 // ---------------------------------------------------------------------------------------------
-// The database under test
-
-/// Where the server keeps its data; dropping it removes the data (the PostgreSQL database is
-/// dropped WITH (FORCE), so a server still connected does not block it).
-struct TestStore {
-    dir: tempfile::TempDir,
-    /// `ZHIFA_DATABASE_URL` for PostgreSQL; `None` for SQLite in `dir`.
-    database_url: Option<String>,
-    /// (admin URL, database name) to drop at the end.
-    pg: Option<(String, String)>,
-}
-
-impl TestStore {
-    fn new() -> TestStore {
-        let dir = tempfile::tempdir().expect("temporary data directory");
-        let backend = std::env::var("ZHIFA_TEST_DB").unwrap_or_else(|_| "sqlite".into());
-        match backend.as_str() {
-            "" | "sqlite" => TestStore { dir, database_url: None, pg: None },
-            "postgres" => {
-                let admin = std::env::var("ZHIFA_TEST_PG_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-                let name = format!("zhifa_c_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-                psql(&admin, &format!("CREATE DATABASE {name}"));
-                let url = database_url_for(&admin, &name);
-                TestStore { dir, database_url: Some(url), pg: Some((admin, name)) }
-            }
-            other => panic!("ZHIFA_TEST_DB={other}: expected sqlite or postgres"),
-        }
-    }
-
-    fn backend(&self) -> &'static str {
-        if self.pg.is_some() { "PostgreSQL" } else { "SQLite" }
-    }
-}
-
-impl Drop for TestStore {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg {
-            let status = std::process::Command::new("psql")
-                .args([admin.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c"])
-                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .status();
-            if !matches!(status, Ok(s) if s.success()) {
-                eprintln!("warning: could not drop test database {name}: {status:?}");
-            }
-        }
-    }
-}
-
-fn psql(admin_url: &str, sql: &str) {
-    let out = std::process::Command::new("psql")
-        .args([admin_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .expect("psql is installed");
-    assert!(out.status.success(), "psql `{sql}` failed: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// The admin URL with its database name replaced by `name` (query string kept).
-fn database_url_for(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (admin_url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The server process
 
 /// A running `zhifa serve`; killed (SIGKILL) when dropped.
@@ -133,30 +61,18 @@ struct Server {
 
 impl Server {
     async fn start(store: &TestStore, demo: bool) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhifa"));
-        cmd.args(["serve", "--bind", "127.0.0.1:0"]);
-        if demo {
-            cmd.arg("--demo");
-        }
-        for var in ["ZHIFA_CONFIG", "ZHIFA_DATABASE_URL", "ZHIFA_DATA_DIR", "ZHIFA_BIND"] {
-            cmd.env_remove(var);
-        }
-        cmd.env("ZHIFA_DATA_DIR", store.dir.path());
-        if let Some(url) = &store.database_url {
-            cmd.env("ZHIFA_DATABASE_URL", url);
-        }
+        let mut cmd = Command::from(store.serve_command(demo));
         if std::env::var_os("ZHIFA_LOG").is_none() {
             cmd.env("ZHIFA_LOG", "warn");
         }
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
+        cmd.stderr(Stdio::inherit()).kill_on_drop(true);
         let mut child = cmd.spawn().expect("start the zhifa binary");
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
         let started = async {
             while let Some(line) = lines.next_line().await.expect("read server stdout") {
-                if let Some(rest) = line.split_once("已启动：").map(|(_, r)| r) {
-                    let url = rest.split_whitespace().next().unwrap_or(rest);
-                    return Some(url.trim_end_matches('/').to_string());
+                if line.contains("已启动") {
+                    return support::parse_base_url(&line);
                 }
             }
             None
@@ -280,12 +196,8 @@ async fn login(client: &HttpClient, server: &Server) -> Session {
 /// a birth date from 1990-01-01 on (one day per thousand people), a 3-digit sequence and the
 /// check character.
 fn citizen_id(n: usize) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
     let birth = NaiveDate::from_ymd_opt(1990, 1, 1).expect("date") + chrono::Days::new((n / 1000) as u64);
-    let first17 = format!("430721{}{:03}", birth.format("%Y%m%d"), n % 1000);
-    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
+    support::citizen_id(&format!("430721{}{:03}", birth.format("%Y%m%d"), n % 1000))
 }
 
 /// The id of the agency's handling (enforcement) unit, read from the officer form's unit list
@@ -374,7 +286,7 @@ impl Writer {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_during_writes_loses_no_acknowledged_event() {
     let t0 = Instant::now();
-    let store = TestStore::new();
+    let store = TestStore::new("zhifa_c_");
     let mut server = Server::start(&store, true).await;
     eprintln!("[crash] {} server at {} after {:?}", store.backend(), server.base, t0.elapsed());
 

@@ -75,6 +75,12 @@ impl CitizenId {
     }
 }
 
+/// A citizen ID with the date of birth hidden (430721********0012), for readers not entitled
+/// to personal privacy.
+pub fn mask_citizen_id(id: &str) -> String {
+    id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect()
+}
+
 impl TryFrom<String> for CitizenId {
     type Error = CitizenIdError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 use zhifa_core::calendar::{CalendarYear, WorkCalendar};
 use zhifa_core::events::{DomainEvent, stream};
-use zhifa_core::personnel::{Officer, StaffKind};
+use zhifa_core::personnel::{Certificate, Officer, StaffKind};
 use zhifa_core::profile::PolicyProfile;
 use zhifa_core::registry::{ActKind, Agency, AgencyInfo, UnitKind};
 
@@ -76,6 +76,20 @@ pub struct CertificateRow {
     pub expires_on: NaiveDate,
     pub revoked_on: Option<NaiveDate>,
     pub revoke_reason: Option<String>,
+}
+
+impl CertificateRow {
+    /// The domain certificate, whose rules say what its status is on a date.
+    pub fn certificate(&self) -> Certificate {
+        Certificate {
+            number: self.number.clone(),
+            category: self.category.clone(),
+            scope: self.scope.clone(),
+            issued_on: self.issued_on,
+            expires_on: self.expires_on,
+            revoked: self.revoked_on.map(|d| (d, self.revoke_reason.clone().unwrap_or_default())),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

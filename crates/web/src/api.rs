@@ -139,19 +139,12 @@ struct CertificateView {
 
 impl CertificateView {
     fn new(c: &CertificateRow) -> Self {
-        let cert = Certificate {
-            number: c.number.clone(),
-            category: c.category.clone(),
-            scope: c.scope.clone(),
-            issued_on: c.issued_on,
-            expires_on: c.expires_on,
-            revoked: c.revoked_on.map(|d| (d, String::new())),
-        };
-        let status = match cert.status_on(chrono::Local::now().date_naive()) {
-            zhifa_core::personnel::CertificateStatus::Valid => "valid",
-            zhifa_core::personnel::CertificateStatus::Expired => "expired",
-            zhifa_core::personnel::CertificateStatus::Revoked => "revoked",
-            zhifa_core::personnel::CertificateStatus::NotYetValid => "not_yet_valid",
+        use zhifa_core::personnel::CertificateStatus::*;
+        let status = match c.certificate().status_on(chrono::Local::now().date_naive()) {
+            Valid => "valid",
+            Expired => "expired",
+            Revoked => "revoked",
+            NotYetValid => "not_yet_valid",
         };
         Self {
             number: c.number.clone(),
@@ -181,11 +174,7 @@ struct OfficerView {
 
 fn officer_view(user: &CurrentUser, o: OfficerRow, certs: &[CertificateRow]) -> OfficerView {
     let privacy = user.principal.can_read(o.agency_id, Sensitivity::PersonalPrivacy).is_ok();
-    let citizen_id = if privacy {
-        o.citizen_id
-    } else {
-        o.citizen_id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect()
-    };
+    let citizen_id = if privacy { o.citizen_id } else { zhifa_core::ids::mask_citizen_id(&o.citizen_id) };
     OfficerView {
         id: o.id,
         agency_id: o.agency_id,

@@ -280,16 +280,14 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
 
 /// The status tag of a certificate today.
 pub fn cert_status(c: &zhifa_store::queries::CertificateRow, today: chrono::NaiveDate) -> (&'static str, String) {
-    if let Some(r) = c.revoked_on.filter(|r| *r <= today) {
-        return ("bad", format!("已注销（{r}）"));
+    use zhifa_core::personnel::CertificateStatus::*;
+    match c.certificate().status_on(today) {
+        Revoked => ("bad", format!("已注销（{}）", c.revoked_on.map(|d| d.to_string()).unwrap_or_default())),
+        Expired => ("bad", Expired.label().into()),
+        NotYetValid => ("warn", NotYetValid.label().into()),
+        Valid if (c.expires_on - today).num_days() <= 30 => ("warn", format!("{}到期", c.expires_on)),
+        Valid => ("ok", Valid.label().into()),
     }
-    if c.expires_on < today {
-        return ("bad", "已过期".into());
-    }
-    if (c.expires_on - today).num_days() <= 30 {
-        return ("warn", format!("{}到期", c.expires_on));
-    }
-    ("ok", "有效".into())
 }
 
 async fn unit_form(id: Uuid) -> FormPage {

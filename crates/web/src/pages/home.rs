@@ -37,8 +37,7 @@ pub async fn home(State(s): State<AppState>, user: CurrentUser) -> Response {
         };
         officers += os.len();
         for c in &cs {
-            let valid = c.revoked_on.is_none_or(|r| r > today) && c.expires_on >= today;
-            if valid {
+            if c.certificate().is_valid_on(today) {
                 certs_valid += 1;
                 if (c.expires_on - today).num_days() <= 30 {
                     todo.push(format!(

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use zhifa_app::registry::OfficerInput;
 use zhifa_core::Rejection;
 use zhifa_core::access::Sensitivity;
-use zhifa_core::ids::CitizenId;
+use zhifa_core::ids::{CitizenId, mask_citizen_id};
 use zhifa_core::personnel::{Certificate, LeaveReason, StaffKind};
 
 use crate::AppState;
@@ -122,11 +122,6 @@ pub async fn create(
     after_submit(&user, result, form, &v, |id| format!("/officers/{id}"))
 }
 
-/// Masks a citizen ID for those not entitled to personal privacy.
-fn masked(id: &str) -> String {
-    id.chars().enumerate().map(|(i, c)| if (6..14).contains(&i) { '*' } else { c }).collect()
-}
-
 pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
     let (o, certs) = match s.app.officer_for(&user.principal, id).await {
         Ok(x) => x,
@@ -138,7 +133,7 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
         title: format!("{}（{}）", o.name, o.kind.label()),
         info: vec![
             ("内设机构".into(), o.unit_name.clone()),
-            ("身份证号码".into(), if privacy_ok { o.citizen_id.clone() } else { masked(&o.citizen_id) }),
+            ("身份证号码".into(), if privacy_ok { o.citizen_id.clone() } else { mask_citizen_id(&o.citizen_id) }),
             ("职务".into(), o.position.clone()),
             ("联系电话".into(), if privacy_ok { o.phone.clone() } else { "（个人隐私，无权查看）".into() }),
             ("在岗状态".into(), o.left_on.map(|d| format!("{d}离岗")).unwrap_or_else(|| "在岗".into())),

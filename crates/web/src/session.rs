@@ -77,7 +77,13 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match current(parts, state).await {
+        // The CSRF guard has already looked the session up for state-changing requests.
+        let known = parts.extensions.get::<CurrentUser>().cloned();
+        let user = match known {
+            Some(u) => Some(u),
+            None => current(parts, state).await,
+        };
+        match user {
             Some(u) => Ok(u),
             None if parts.uri.path().starts_with("/api/") => Err(ApiError::unauthorized().into_response()),
             None => Err(Redirect::to("/login").into_response()),
@@ -90,9 +96,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let user = current(&parts, &state).await;
+    if let Some(u) = &user {
+        parts.extensions.insert(u.clone());
+    }
     if path.starts_with("/api/") {
         if path == "/api/v1/session" && parts.method == Method::POST {
             return next.run(Request::from_parts(parts, body)).await;

@@ -7,12 +7,15 @@ use uuid::Uuid;
 use zhifa_core::access::Principal;
 use zhifa_core::basis::BasisEntry;
 use zhifa_core::events::{DomainEvent, stream};
-use zhifa_core::registry::EnforcementItem;
+use zhifa_core::registry::{Agency, AgencyEvent, EnforcementItem};
 use zhifa_store::{Append, ExpectedVersion};
 
 use crate::import::{self, RowError};
 use crate::registry::OfficerInput;
 use crate::{App, AppError};
+
+/// A parser of one kind of list (see [`crate::import`]).
+type Parser<R> = fn(&import::Table) -> Result<Vec<(usize, R)>, Vec<RowError>>;
 
 /// Why an import stored nothing.
 #[derive(Debug)]
@@ -113,14 +116,8 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<usize, ImportFailure> {
-        by.can_administer_agency(agency).map_err(AppError::from)?;
-        let (mut state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
-        let table = import::read_table(file_name, bytes).map_err(file_error)?;
-        let rows = import::parse_items(&table).map_err(ImportFailure::Rows)?;
-        let mut errors = Vec::new();
-        let mut events = Vec::new();
-        for (row, i) in rows {
-            let item = EnforcementItem {
+        self.import_into_agency(by, agency, file_name, bytes, import::parse_items, Some("事项编码"), |state, i| {
+            state.decide_list_item(EnforcementItem {
                 id: Uuid::new_v4(),
                 code: i.code,
                 name: i.name,
@@ -128,16 +125,9 @@ impl App {
                 basis: i.basis,
                 competence: i.competence,
                 procedure: i.procedure,
-            };
-            match state.decide_list_item(item) {
-                Ok(e) => {
-                    state.apply(&e);
-                    events.push(DomainEvent::from(e));
-                }
-                Err(r) => errors.extend(r.errors.into_iter().map(|e| row_error(row, Some("事项编码"), e.message))),
-            }
-        }
-        self.finish_agency_import(by, agency, version, events, errors).await
+            })
+        })
+        .await
     }
 
     /// Imports basis entries into an agency's catalogue.
@@ -148,32 +138,40 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<usize, ImportFailure> {
+        self.import_into_agency(by, agency, file_name, bytes, import::parse_basis, None, |state, b| {
+            state.decide_add_basis(BasisEntry { id: Uuid::new_v4(), citation: b.citation, text: b.text })
+        })
+        .await
+    }
+
+    /// Parses a file into rows, decides each against the agency (as it will be after the rows
+    /// before it), and appends every event to the agency's stream at once — or nothing.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_into_agency<R>(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        file_name: &str,
+        bytes: &[u8],
+        parse: Parser<R>,
+        column: Option<&str>,
+        decide: impl Fn(&Agency, R) -> Result<AgencyEvent, zhifa_core::Rejection>,
+    ) -> Result<usize, ImportFailure> {
         by.can_administer_agency(agency).map_err(AppError::from)?;
         let (mut state, version) = self.db.load_agency(agency).await?.ok_or(AppError::NotFound("执法机关"))?;
         let table = import::read_table(file_name, bytes).map_err(file_error)?;
-        let rows = import::parse_basis(&table).map_err(ImportFailure::Rows)?;
+        let rows = parse(&table).map_err(ImportFailure::Rows)?;
         let mut errors = Vec::new();
         let mut events = Vec::new();
-        for (row, b) in rows {
-            match state.decide_add_basis(BasisEntry { id: Uuid::new_v4(), citation: b.citation, text: b.text }) {
+        for (row, input) in rows {
+            match decide(&state, input) {
                 Ok(e) => {
                     state.apply(&e);
                     events.push(DomainEvent::from(e));
                 }
-                Err(r) => errors.extend(r.errors.into_iter().map(|e| row_error(row, None, e.message))),
+                Err(r) => errors.extend(r.errors.into_iter().map(|e| row_error(row, column, e.message))),
             }
         }
-        self.finish_agency_import(by, agency, version, events, errors).await
-    }
-
-    async fn finish_agency_import(
-        &self,
-        by: &Principal,
-        agency: Uuid,
-        version: ExpectedVersion,
-        events: Vec<DomainEvent>,
-        errors: Vec<RowError>,
-    ) -> Result<usize, ImportFailure> {
         if !errors.is_empty() {
             return Err(ImportFailure::Rows(errors));
         }

@@ -12,7 +12,7 @@ use zhifa_core::access::{Principal, Role};
 use zhifa_core::events::{AccountEvent, Actor, stream};
 
 use crate::events::{append_in, now_text};
-use crate::{Append, Db, ExpectedVersion, Result, StoreError};
+use crate::{Append, Db, ExpectedVersion, Result, StoreError, q};
 
 #[derive(Debug, Clone)]
 pub struct AccountRow {
@@ -66,10 +66,6 @@ fn account_row(row: &AnyRow) -> Result<AccountRow> {
         officer_id: opt("officer_id")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
-}
-
-fn q(text: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query(sqlx::AssertSqlSafe(text))
 }
 
 impl Db {

@@ -11,7 +11,7 @@ use zhifa_core::personnel::{Certificate, Officer, StaffKind};
 use zhifa_core::profile::PolicyProfile;
 use zhifa_core::registry::{ActKind, Agency, AgencyInfo, UnitKind};
 
-use crate::{Db, ExpectedVersion, Result, StoreError};
+use crate::{Db, ExpectedVersion, Result, StoreError, q};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -158,10 +158,6 @@ fn cert_row(row: &AnyRow) -> Result<CertificateRow> {
         revoked_on: opt_date_col(row, "revoked_on")?,
         revoke_reason: row.try_get("revoke_reason")?,
     })
-}
-
-fn q(text: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query(sqlx::AssertSqlSafe(text))
 }
 
 impl Db {

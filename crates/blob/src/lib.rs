@@ -1,0 +1,1 @@
+//! zhifa-blob: evidence files (rules R-08…R-11, storage half).

@@ -1,7 +1,7 @@
 //! The events of every stream, and their envelope (rule X-04).
 //!
 //! Streams are named `<kind>:<key>`: `agency:<uuid>`, `officer:<uuid>`, `account:<uuid>`,
-//! `profile:<id>`, `calendar:<year>`. An event's payload is its JSON form; the store adds
+//! `profile:<id>`, `calendar:<year>`, `case:<uuid>`, `access:<case uuid>`. An event's payload is its JSON form; the store adds
 //! the stream version and global position.
 
 use chrono::{DateTime, Utc};
@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::access::{Principal, Role};
 use crate::calendar::CalendarYear;
+use crate::case::{AccessEvent, CaseEvent};
 use crate::personnel::OfficerEvent;
 use crate::profile::PolicyProfile;
 use crate::registry::AgencyEvent;
@@ -82,6 +83,8 @@ pub enum DomainEvent {
     Account(AccountEvent),
     Profile(ProfileEvent),
     Calendar(CalendarEvent),
+    Case(CaseEvent),
+    Access(AccessEvent),
 }
 
 macro_rules! from_event {
@@ -96,7 +99,9 @@ from_event!(
     Officer(OfficerEvent),
     Account(AccountEvent),
     Profile(ProfileEvent),
-    Calendar(CalendarEvent)
+    Calendar(CalendarEvent),
+    Case(CaseEvent),
+    Access(AccessEvent)
 );
 
 impl DomainEvent {
@@ -108,6 +113,8 @@ impl DomainEvent {
             DomainEvent::Account(_) => "account",
             DomainEvent::Profile(_) => "profile",
             DomainEvent::Calendar(_) => "calendar",
+            DomainEvent::Case(_) => "case",
+            DomainEvent::Access(_) => "access",
         }
     }
 
@@ -125,6 +132,8 @@ impl DomainEvent {
             "account" => DomainEvent::Account(serde_json::from_str(payload)?),
             "profile" => DomainEvent::Profile(serde_json::from_str(payload)?),
             "calendar" => DomainEvent::Calendar(serde_json::from_str(payload)?),
+            "case" => DomainEvent::Case(serde_json::from_str(payload)?),
+            "access" => DomainEvent::Access(serde_json::from_str(payload)?),
             other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
         })
     }
@@ -162,6 +171,14 @@ pub mod stream {
     }
     pub fn calendar(year: i32) -> String {
         format!("calendar:{year}")
+    }
+    pub fn case(id: Uuid) -> String {
+        format!("case:{id}")
+    }
+    /// The openings of a case's records, apart from the case so reading never
+    /// conflicts with writing.
+    pub fn access(case: Uuid) -> String {
+        format!("access:{case}")
     }
     /// The kind prefix of a stream id.
     pub fn kind(stream_id: &str) -> &str {

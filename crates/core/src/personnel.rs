@@ -176,10 +176,37 @@ pub struct OfficerProfile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum OfficerEvent {
-    OfficerRegistered { officer_id: Uuid, profile: OfficerProfile },
-    CertificateIssued { certificate: Certificate },
-    CertificateRevoked { number: String, on: NaiveDate, reason: String },
-    OfficerLeftPost { on: NaiveDate, reason: LeaveReason, note: String },
+    OfficerRegistered {
+        officer_id: Uuid,
+        profile: OfficerProfile,
+    },
+    CertificateIssued {
+        certificate: Certificate,
+    },
+    CertificateRevoked {
+        number: String,
+        on: NaiveDate,
+        reason: String,
+    },
+    OfficerLeftPost {
+        on: NaiveDate,
+        reason: LeaveReason,
+        note: String,
+    },
+    /// The officer declared a conflict of interest with a party (回避, N-06).
+    ConflictDeclared {
+        conflict: Conflict,
+    },
+}
+
+/// A declared conflict of interest with a party (N-06): the party's identity number (or
+/// name when it has none), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub party_key: String,
+    pub party_name: String,
+    pub reason: String,
+    pub declared_on: NaiveDate,
 }
 
 /// Why a person may not perform an enforcement act.
@@ -202,6 +229,7 @@ pub struct Officer {
     pub profile: OfficerProfile,
     pub certificates: Vec<Certificate>,
     pub left_post: Option<(NaiveDate, LeaveReason, String)>,
+    pub conflicts: Vec<Conflict>,
 }
 
 impl Officer {
@@ -216,6 +244,7 @@ impl Officer {
                         profile: profile.clone(),
                         certificates: vec![],
                         left_post: None,
+                        conflicts: vec![],
                     });
                 }
                 (_, Some(o)) => o.apply(e),
@@ -235,6 +264,7 @@ impl Officer {
                 }
             }
             OfficerEvent::OfficerLeftPost { on, reason, note } => self.left_post = Some((*on, *reason, note.clone())),
+            OfficerEvent::ConflictDeclared { conflict } => self.conflicts.push(conflict.clone()),
         }
     }
 
@@ -318,6 +348,31 @@ impl Officer {
             return Err(Rejection::one("reason", "请填写注销原因"));
         }
         Ok(OfficerEvent::CertificateRevoked { number: number.to_string(), on, reason: reason.trim().to_string() })
+    }
+
+    /// The declared conflict with the party of this key, if any (N-06).
+    pub fn conflict_with(&self, party_key: &str) -> Option<&Conflict> {
+        let key = party_key.trim();
+        self.conflicts.iter().find(|c| !key.is_empty() && c.party_key.trim() == key)
+    }
+
+    /// Declares a conflict with a party (N-06).
+    pub fn decide_declare_conflict(&self, conflict: Conflict) -> Result<OfficerEvent, Rejection> {
+        let mut r = Rejection::new();
+        r.require("party_key", "当事人身份证号码、统一社会信用代码或名称", &conflict.party_key);
+        r.require("reason", "回避理由", &conflict.reason);
+        if self.conflict_with(&conflict.party_key).is_some() {
+            r.add("party_key", format!("{}已申报与该当事人的回避事由", self.profile.name));
+        }
+        r.into_result()?;
+        Ok(OfficerEvent::ConflictDeclared {
+            conflict: Conflict {
+                party_key: conflict.party_key.trim().to_string(),
+                party_name: conflict.party_name.trim().to_string(),
+                reason: conflict.reason.trim().to_string(),
+                ..conflict
+            },
+        })
     }
 
     /// Leaving the post revokes every certificate not yet revoked, from that date (P-04).

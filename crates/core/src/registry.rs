@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::basis::BasisEntry;
+use crate::case::{AvRequirement, RecordKind};
 use crate::ids::Uscc;
 use crate::validation::Rejection;
 
@@ -188,12 +189,75 @@ impl EnforcementItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum AgencyEvent {
-    AgencyRegistered { agency_id: Uuid, info: AgencyInfo, profile_id: String },
-    AgencyInfoChanged { info: AgencyInfo },
-    UnitAdded { unit: Unit },
-    ProfileBound { profile_id: String },
-    ItemListed { item: EnforcementItem },
-    BasisEntryAdded { entry: BasisEntry },
+    AgencyRegistered {
+        agency_id: Uuid,
+        info: AgencyInfo,
+        profile_id: String,
+    },
+    AgencyInfoChanged {
+        info: AgencyInfo,
+    },
+    UnitAdded {
+        unit: Unit,
+    },
+    ProfileBound {
+        profile_id: String,
+    },
+    ItemListed {
+        item: EnforcementItem,
+    },
+    BasisEntryAdded {
+        entry: BasisEntry,
+    },
+    /// A line of the agency's AV-item list (音像记录事项清单, R-08), extending the acts
+    /// for which the law already requires AV.
+    AvItemListed {
+        item: AvListItem,
+    },
+    /// A book of pre-numbered on-the-spot decision forms.
+    FormBookIssued {
+        book: FormBook,
+    },
+}
+
+/// A line of the AV-item list: which act, at which stage and place, what to record, how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvListItem {
+    pub id: Uuid,
+    pub act: RecordKind,
+    pub place: String,
+    pub content: String,
+    pub method: AvRequirement,
+}
+
+/// A book of pre-numbered forms: `prefix` followed by the numbers `first..=last`, zero
+/// padded to `width` digits (e.g. 安市监简〔2026〕000001).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormBook {
+    pub id: Uuid,
+    pub prefix: String,
+    pub first: u32,
+    pub last: u32,
+    pub width: u8,
+    pub issued_on: chrono::NaiveDate,
+    /// The officer who holds the book, if issued to one.
+    pub holder: Option<Uuid>,
+}
+
+impl FormBook {
+    pub fn number(&self, n: u32) -> String {
+        format!("{}{:0width$}", self.prefix, n, width = usize::from(self.width))
+    }
+
+    /// Whether `number` is a form of this book.
+    pub fn contains(&self, number: &str) -> bool {
+        number
+            .trim()
+            .strip_prefix(self.prefix.as_str())
+            .filter(|digits| digits.len() == usize::from(self.width) && digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse::<u32>().ok())
+            .is_some_and(|n| (self.first..=self.last).contains(&n))
+    }
 }
 
 /// The state of an agency: the fold of its events.
@@ -205,6 +269,8 @@ pub struct Agency {
     pub units: Vec<Unit>,
     pub items: Vec<EnforcementItem>,
     pub basis: Vec<BasisEntry>,
+    pub av_list: Vec<AvListItem>,
+    pub form_books: Vec<FormBook>,
 }
 
 impl Agency {
@@ -220,6 +286,8 @@ impl Agency {
             AgencyEvent::ProfileBound { profile_id } => self.profile_id = profile_id.clone(),
             AgencyEvent::ItemListed { item } => self.items.push(item.clone()),
             AgencyEvent::BasisEntryAdded { entry } => self.basis.push(entry.clone()),
+            AgencyEvent::AvItemListed { item } => self.av_list.push(item.clone()),
+            AgencyEvent::FormBookIssued { book } => self.form_books.push(book.clone()),
         }
     }
 
@@ -264,6 +332,52 @@ impl Agency {
         Ok(AgencyEvent::ItemListed { item })
     }
 
+    /// The AV requirements of the agency's list, by act.
+    pub fn av_requirements(&self) -> crate::case::requirements::AvList {
+        self.av_list.iter().map(|i| (i.act, i.method)).collect()
+    }
+
+    /// Adds a line to the AV-item list; the acts the law already covers need none.
+    pub fn decide_list_av_item(&self, item: AvListItem) -> Result<AgencyEvent, Rejection> {
+        let mut r = Rejection::new();
+        if let Some(m) = item.act.mandatory_av() {
+            r.add("act", format!("{}依法必须全程音像记录（{}），已在清单中", item.act.label(), m.label()));
+        }
+        if self.av_list.iter().any(|i| i.act == item.act) {
+            r.add("act", format!("{}已在音像记录事项清单中", item.act.label()));
+        }
+        r.require("content", "记录内容", &item.content);
+        r.into_result()?;
+        Ok(AgencyEvent::AvItemListed { item })
+    }
+
+    /// Issues a book of pre-numbered forms; books never overlap.
+    pub fn decide_issue_form_book(&self, book: FormBook) -> Result<AgencyEvent, Rejection> {
+        let mut r = Rejection::new();
+        r.require("prefix", "编号前缀", &book.prefix);
+        if book.first == 0 || book.last < book.first {
+            r.add("last", "终止号必须不小于起始号，且起始号从1开始");
+        }
+        if book.width == 0 || book.width > 10 || book.last.to_string().len() > usize::from(book.width) {
+            r.add("width", "编号位数应在1至10之间，且足以容纳终止号");
+        }
+        if book.last.saturating_sub(book.first) >= 100_000 {
+            r.add("last", "一次最多发放100000份");
+        }
+        for b in self.form_books.iter().filter(|b| b.prefix == book.prefix) {
+            if book.first <= b.last && b.first <= book.last {
+                r.add("first", format!("与已发放的{}至{}重叠", b.number(b.first), b.number(b.last)));
+            }
+        }
+        r.into_result()?;
+        Ok(AgencyEvent::FormBookIssued { book: FormBook { prefix: book.prefix.trim().to_string(), ..book } })
+    }
+
+    /// Whether a form number belongs to a book issued to this agency.
+    pub fn form_book_of(&self, number: &str) -> Option<&FormBook> {
+        self.form_books.iter().find(|b| b.contains(number))
+    }
+
     /// Adds a basis entry; a position of a law is catalogued once.
     pub fn decide_add_basis(&self, entry: BasisEntry) -> Result<AgencyEvent, Rejection> {
         if entry.text.trim().is_empty() {
@@ -290,6 +404,44 @@ mod tests {
         assert!(err.message_for("kind").unwrap().contains("法制机构只能有一个"));
         assert!(a.decide_add_unit("执法大队", UnitKind::Handling, "").is_err());
         assert_eq!(a.legal_unit().unwrap().name, "法制股");
+    }
+
+    // rule: R-16
+    #[test]
+    fn form_books_never_overlap_and_know_their_numbers() {
+        let mut a = Agency::default();
+        let book = |first, last| FormBook {
+            id: Uuid::new_v4(),
+            prefix: "安市监简".into(),
+            first,
+            last,
+            width: 6,
+            issued_on: "2026-01-01".parse().unwrap(),
+            holder: None,
+        };
+        a.apply(&a.decide_issue_form_book(book(1, 100)).unwrap());
+        assert!(a.decide_issue_form_book(book(100, 200)).unwrap_err().to_string().contains("重叠"));
+        a.apply(&a.decide_issue_form_book(book(101, 200)).unwrap());
+        assert!(a.form_book_of("安市监简000150").is_some());
+        assert!(a.form_book_of("安市监简000201").is_none());
+        assert!(a.form_book_of("安市监简150").is_none());
+        assert_eq!(a.form_books[0].number(7), "安市监简000007");
+    }
+
+    // rule: R-08
+    #[test]
+    fn the_av_list_extends_the_law_and_cannot_relist_mandatory_acts() {
+        let mut a = Agency::default();
+        let item = |act| AvListItem {
+            id: Uuid::new_v4(),
+            act,
+            place: "办案场所".into(),
+            content: "询问全过程".into(),
+            method: AvRequirement::Video,
+        };
+        assert!(a.decide_list_av_item(item(RecordKind::SiteInspection)).is_err());
+        a.apply(&a.decide_list_av_item(item(RecordKind::Inquiry)).unwrap());
+        assert_eq!(a.av_requirements().get(&RecordKind::Inquiry), Some(&AvRequirement::Video));
     }
 
     #[test]

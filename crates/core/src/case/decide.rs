@@ -1,0 +1,722 @@
+//! The commands on a case, each a pure check of (case, command, profile, calendar, time)
+//! that returns the events to append or a [`Rejection`] listing everything wrong.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
+use uuid::Uuid;
+
+use crate::access::{Role, Sensitivity};
+use crate::calendar::{CalendarError, WorkCalendar};
+use crate::case::requirements::{AvList, missing};
+use crate::case::{
+    ActingOfficer, ApprovalStep, AvItem, AvMetadata, Case, CaseEvent, CaseOpening, CatalogueEntry, Initiation,
+    LimitationCheck, MediaKind, Party, PartyKind, Procedure, Record, RecordKind, Signature, SpotPenalty, Stage,
+    StoredFile,
+};
+use crate::law;
+use crate::personnel::{Officer, check_act_officers};
+use crate::profile::PolicyProfile;
+use crate::registry::{ActKind, Agency, UnitKind};
+use crate::validation::Rejection;
+
+/// At least this many certified officers on a case and on every on-site act (P-02).
+pub const MIN_OFFICERS: usize = 2;
+
+/// What an officer typed to open a case. Officers are resolved by the caller.
+#[derive(Debug, Clone)]
+pub struct OpenCase<'a> {
+    pub act_kind: ActKind,
+    pub procedure: Procedure,
+    pub initiation: Initiation,
+    pub party: Party,
+    pub summary: String,
+    pub item_code: Option<String>,
+    pub handling_unit: Uuid,
+    pub officers: Vec<&'a Officer>,
+    pub auxiliaries: Vec<&'a Officer>,
+    pub violation_ended_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub limitation_override: String,
+}
+
+fn acting(officers: &[&Officer], numbers: &[String]) -> Vec<ActingOfficer> {
+    officers
+        .iter()
+        .zip(numbers)
+        .map(|(o, n)| ActingOfficer { officer_id: o.id, name: o.profile.name.clone(), certificate_number: n.clone() })
+        .collect()
+}
+
+fn auxiliaries(aux: &[&Officer]) -> Vec<ActingOfficer> {
+    aux.iter()
+        .map(|o| ActingOfficer { officer_id: o.id, name: o.profile.name.clone(), certificate_number: String::new() })
+        .collect()
+}
+
+/// Officers with a declared conflict with the party (N-06).
+fn check_conflicts(r: &mut Rejection, field: &str, officers: &[&Officer], party: &Party) {
+    for o in officers {
+        if let Some(c) = o.conflict_with(&party.conflict_key()) {
+            r.add(
+                field,
+                format!("{}已申报与当事人{}存在回避事由（{}），不得参与本案", o.profile.name, party.name, c.reason),
+            );
+        }
+    }
+}
+
+/// The limitation check at filing (N-07): a violation that ended more than two years ago
+/// (five where life, health or financial safety was harmed) is flagged.
+pub fn limitation_flag(ended: NaiveDate, serious_harm: bool, today: NaiveDate) -> Option<String> {
+    let years = if serious_harm { law::LIMITATION_YEARS_SERIOUS } else { law::LIMITATION_YEARS };
+    let limit = ended.checked_add_months(Months::new(12 * years))?;
+    (today > limit).then(|| {
+        format!("违法行为于{ended}终了，至今已超过{years}年（{limit}届满），依《行政处罚法》第三十六条不再给予行政处罚")
+    })
+}
+
+/// Opens a case (R-01…R-04, P-02, P-03, N-06, N-07, R-16).
+pub fn decide_open(
+    agency: &Agency,
+    profile: &PolicyProfile,
+    cmd: OpenCase<'_>,
+    number: String,
+    now: NaiveDateTime,
+) -> Result<CaseEvent, Rejection> {
+    let today = now.date();
+    let mut r = Rejection::new();
+    r.require("party.name", "当事人名称", &cmd.party.name);
+    r.require("summary", "案由", &cmd.summary);
+    match agency.unit(cmd.handling_unit) {
+        Some(u) if u.kind == UnitKind::Handling => {}
+        Some(u) => r.add("handling_unit", format!("“{}”是法制机构，不得承办案件", u.name)),
+        None => r.add("handling_unit", "请选择本机关的承办机构"),
+    }
+    if cmd.procedure == Procedure::Simplified && cmd.act_kind != ActKind::Penalty {
+        r.add("procedure", "简易程序只适用于行政处罚");
+    }
+    if cmd.procedure == Procedure::Simplified && cmd.initiation == Initiation::Application {
+        r.add("initiation", "依申请的事项不适用简易程序");
+    }
+    if cmd.initiation == Initiation::Application && cmd.act_kind == ActKind::Penalty {
+        r.add("initiation", "行政处罚不能依申请启动");
+    }
+    let numbers = match check_act_officers(&cmd.officers, &cmd.auxiliaries, today, MIN_OFFICERS) {
+        Ok(n) => n,
+        Err(e) => {
+            r.errors.extend(e.errors);
+            vec![]
+        }
+    };
+    check_conflicts(&mut r, "officers", &cmd.officers, &cmd.party);
+    let mut limitation = LimitationCheck {
+        violation_ended_on: cmd.violation_ended_on,
+        serious_harm: cmd.serious_harm,
+        flagged: None,
+        override_reason: None,
+    };
+    if let Some(ended) = cmd.violation_ended_on {
+        if ended > today {
+            r.add("violation_ended_on", "违法行为终了日期不能晚于今天");
+        }
+        limitation.flagged = limitation_flag(ended, cmd.serious_harm, today);
+        if limitation.flagged.is_some() && cmd.act_kind == ActKind::Penalty {
+            if cmd.limitation_override.trim().is_empty() {
+                r.add(
+                    "limitation_override",
+                    format!("{}；如仍需立案，请说明理由", limitation.flagged.clone().unwrap_or_default()),
+                );
+            } else {
+                limitation.override_reason = Some(cmd.limitation_override.trim().to_string());
+            }
+        }
+    }
+    r.into_result()?;
+    let mut party = cmd.party;
+    party.name = party.name.trim().to_string();
+    if party.kind == PartyKind::Person
+        && let Ok(id) = crate::ids::CitizenId::parse(&party.id_number)
+    {
+        party.minor = id.is_minor_on(today);
+    }
+    Ok(CaseEvent::CaseOpened {
+        opening: CaseOpening {
+            case_id: Uuid::new_v4(),
+            agency_id: agency.id,
+            number,
+            act_kind: cmd.act_kind,
+            procedure: cmd.procedure,
+            initiation: cmd.initiation,
+            party,
+            summary: cmd.summary.trim().to_string(),
+            item_code: cmd.item_code.filter(|c| !c.trim().is_empty()),
+            handling_unit: cmd.handling_unit,
+            opened_at: now,
+            officers: acting(&cmd.officers, &numbers),
+            auxiliaries: auxiliaries(&cmd.auxiliaries),
+            limitation,
+            profile: profile.reference(),
+        },
+    })
+}
+
+fn check_open(case: &Case) -> Result<Stage, Rejection> {
+    if case.is_archived() {
+        return Err(Rejection::one("case", "案件已归档，案卷不得再增删；如需更正请由负责人另行处理"));
+    }
+    case.current_stage().ok_or_else(|| Rejection::one("case", "案件已结案，请办理归档"))
+}
+
+/// Re-assigns the case's officers (P-02, P-03, N-06).
+pub fn decide_assign(
+    case: &Case,
+    officers: &[&Officer],
+    aux: &[&Officer],
+    reason: &str,
+    today: NaiveDate,
+) -> Result<CaseEvent, Rejection> {
+    check_open(case)?;
+    let mut r = Rejection::new();
+    r.require("reason", "变更理由", reason);
+    let numbers = match check_act_officers(officers, aux, today, MIN_OFFICERS) {
+        Ok(n) => n,
+        Err(e) => {
+            r.errors.extend(e.errors);
+            vec![]
+        }
+    };
+    check_conflicts(&mut r, "officers", officers, &case.opening.party);
+    r.into_result()?;
+    Ok(CaseEvent::OfficersAssigned {
+        officers: acting(officers, &numbers),
+        auxiliaries: auxiliaries(aux),
+        reason: reason.trim().to_string(),
+    })
+}
+
+/// A record as typed, with the officers who performed the act resolved by the caller.
+#[derive(Debug, Clone)]
+pub struct NewRecord<'a> {
+    pub kind: RecordKind,
+    pub fields: BTreeMap<String, String>,
+    pub officers: Vec<&'a Officer>,
+    pub credentials_shown: bool,
+    pub auxiliaries: Vec<&'a Officer>,
+    pub signature: Option<Signature>,
+    pub serves: Option<Uuid>,
+    pub form_number: Option<String>,
+    pub penalty: Option<SpotPenalty>,
+    pub sensitivity: Sensitivity,
+}
+
+impl<'a> NewRecord<'a> {
+    pub fn new(kind: RecordKind, fields: &[(&str, &str)]) -> Self {
+        NewRecord {
+            kind,
+            fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            officers: vec![],
+            credentials_shown: false,
+            auxiliaries: vec![],
+            signature: None,
+            serves: None,
+            form_number: None,
+            penalty: None,
+            sensitivity: Sensitivity::Internal,
+        }
+    }
+}
+
+/// Whether a record of `kind` may be made while the case is in `stage`: records of the
+/// current or an earlier stage (supplementary evidence), and service of notices during
+/// the decision stage.
+fn allowed_in(case: &Case, kind: RecordKind, stage: Stage) -> bool {
+    if kind.stage() <= stage {
+        return true;
+    }
+    if kind.is_service() && stage >= Stage::Decision {
+        return true;
+    }
+    // Simplified procedure: the on-the-spot decision is made at the scene.
+    case.opening.procedure == Procedure::Simplified && kind == RecordKind::OnTheSpotDecision
+}
+
+/// Adds a written record (R-02… …R-16, P-02, P-03). `form_number_problem` is
+/// the caller's finding on a pre-numbered form (not issued to the agency, already used).
+pub fn decide_add_record(
+    case: &Case,
+    cmd: NewRecord<'_>,
+    form_number_problem: Option<String>,
+    today: NaiveDate,
+) -> Result<CaseEvent, Rejection> {
+    let stage = check_open(case)?;
+    let kind = cmd.kind;
+    let mut r = match kind.check_fields(&cmd.fields) {
+        Ok(()) => Rejection::new(),
+        Err(e) => e,
+    };
+    if !allowed_in(case, kind, stage) {
+        r.add(
+            "kind",
+            format!(
+                "案件处于“{}”阶段，尚不能制作{}（属于“{}”阶段）",
+                stage.label(),
+                kind.label(),
+                kind.stage().label()
+            ),
+        );
+    }
+    let mut numbers = vec![];
+    if kind.on_site() {
+        match check_act_officers(&cmd.officers, &cmd.auxiliaries, today, MIN_OFFICERS) {
+            Ok(n) => numbers = n,
+            Err(e) => r.errors.extend(e.errors),
+        }
+        if !cmd.credentials_shown {
+            r.add("credentials_shown", "现场执法须向当事人出示执法证件，并在笔录中记明");
+        }
+        for o in &cmd.officers {
+            if !case.officers.iter().any(|a| a.officer_id == o.id) {
+                r.add("officers", format!("{}未被指派办理本案", o.profile.name));
+            }
+        }
+        check_conflicts(&mut r, "officers", &cmd.officers, &case.opening.party);
+    } else if !cmd.officers.is_empty() {
+        numbers =
+            cmd.officers.iter().map(|o| o.assignable_on(today).map(|c| c.number.clone()).unwrap_or_default()).collect();
+    }
+    if kind.party_signs() {
+        match &cmd.signature {
+            None => r.add("signature", "请记录当事人签名，或记录拒绝签名的情况及见证人"),
+            Some(Signature::Signed { signer }) if signer.trim().is_empty() => r.add("signature.signer", "请填写签名人"),
+            Some(Signature::Refused { reason, witness }) => {
+                if reason.trim().is_empty() {
+                    r.add("signature.reason", "当事人拒绝签名的，请记明拒签情况");
+                }
+                if witness.trim().is_empty() {
+                    r.add("signature.witness", "当事人拒绝签名的，须有见证人");
+                }
+            }
+            _ => {}
+        }
+    }
+    if kind.is_service() {
+        match cmd.serves.and_then(|id| case.record(id)) {
+            None => r.add("serves", "请选择所送达的文书"),
+            Some(d) if d.record.kind.is_service() => r.add("serves", "不能送达一份送达记录"),
+            Some(_) => {}
+        }
+    } else if let Some(id) = cmd.serves
+        && case.record(id).is_none()
+    {
+        r.add("serves", "所关联的记录不存在");
+    }
+    if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::CourtApplication) && !case.has(RecordKind::Reminder)
+    {
+        r.add("kind", "实施强制执行或申请法院强制执行前，须先送达催告书（R-15）");
+    }
+    if matches!(kind, RecordKind::StatementDefence | RecordKind::StatementWaiver) && !case.has(RecordKind::PriorNotice)
+    {
+        r.add("kind", "请先制作并送达事先告知书，再记录陈述申辩");
+    }
+    if kind == RecordKind::DecisionDocument && case.opening.procedure == Procedure::Simplified {
+        r.add("kind", "简易程序使用当场行政处罚决定书");
+    }
+    let mut penalty = None;
+    let mut form_number = None;
+    if kind == RecordKind::OnTheSpotDecision {
+        if case.opening.procedure != Procedure::Simplified {
+            r.add("kind", "只有简易程序案件才能当场作出处罚决定");
+        }
+        check_spot_penalty(&mut r, case.opening.party.kind, cmd.penalty.as_ref());
+        penalty = cmd.penalty.clone();
+        match cmd.form_number.as_deref().map(str::trim) {
+            None | Some("") => r.add("form_number", "请填写预定格式、编有号码的当场处罚决定书编号"),
+            Some(n) => {
+                if let Some(p) = form_number_problem {
+                    r.add("form_number", p);
+                }
+                if case.records_of(RecordKind::OnTheSpotDecision).next().is_some() {
+                    r.add("kind", "本案已作出当场处罚决定；如有错误请更正");
+                }
+                form_number = Some(n.to_string());
+            }
+        }
+    }
+    r.into_result()?;
+    Ok(CaseEvent::RecordAdded {
+        record: Record {
+            id: Uuid::new_v4(),
+            kind,
+            stage,
+            fields: cmd
+                .fields
+                .into_iter()
+                .map(|(k, v)| (k, v.trim().to_string()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+            officers: acting(&cmd.officers, &numbers),
+            credentials_shown: cmd.credentials_shown,
+            auxiliaries: auxiliaries(&cmd.auxiliaries),
+            signature: cmd.signature,
+            serves: cmd.serves,
+            form_number,
+            penalty,
+            sensitivity: cmd.sensitivity,
+        },
+    })
+}
+
+/// The law's limits on an on-the-spot penalty (R-16; 行政处罚法 Art 51).
+fn check_spot_penalty(r: &mut Rejection, party: PartyKind, p: Option<&SpotPenalty>) {
+    let Some(p) = p else {
+        r.add("penalty", "请填写处罚内容（警告或罚款）");
+        return;
+    };
+    if !p.warning && p.fine.is_none() {
+        r.add("penalty", "简易程序只能给予警告或者罚款");
+    }
+    if let Some(f) = p.fine {
+        let (max, who) = match party {
+            PartyKind::Person => (law::SIMPLIFIED_MAX_PERSON_FEN, "公民二百元"),
+            PartyKind::Organisation => (law::SIMPLIFIED_MAX_ORG_FEN, "法人或者其他组织三千元"),
+        };
+        if f.fen() <= 0 {
+            r.add("penalty.fine", "罚款金额必须大于零");
+        } else if f.fen() > max {
+            r.add("penalty.fine", format!("罚款{f}超过简易程序的上限（{who}以下），应适用普通程序"));
+        }
+    }
+}
+
+/// A correction: new values for fields of a record, with the reason. The original
+/// record stays as it was.
+pub fn decide_correct(
+    case: &Case,
+    record_id: Uuid,
+    reason: &str,
+    fields: BTreeMap<String, String>,
+) -> Result<CaseEvent, Rejection> {
+    check_open(case)?;
+    let rec = case.record(record_id).ok_or_else(|| Rejection::one("record_id", "要更正的记录不存在"))?;
+    let mut r = Rejection::new();
+    r.require("reason", "更正理由", reason);
+    let changed: BTreeMap<String, String> =
+        fields.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(k, v)| rec.field(k) != v).collect();
+    if changed.is_empty() {
+        r.add("fields", "没有任何栏目被更改");
+    }
+    let mut after = rec.current_fields();
+    after.extend(changed.clone());
+    after.retain(|_, v| !v.is_empty());
+    if let Err(e) = rec.record.kind.check_fields(&after) {
+        r.errors.extend(e.errors);
+    }
+    r.into_result()?;
+    Ok(CaseEvent::RecordCorrected { record_id, reason: reason.trim().to_string(), fields: changed })
+}
+
+/// When AV material captured at `captured` had to be in the system.
+pub fn av_store_deadline(
+    profile: &PolicyProfile,
+    calendar: &WorkCalendar,
+    meta: &AvMetadata,
+) -> Result<NaiveDateTime, CalendarError> {
+    let d = &profile.params.av_store;
+    let captured = meta.captured_at;
+    if let (Some(h), Some(back)) = (d.remote_hours_after_return, meta.remote_return_at) {
+        return Ok(back + TimeDelta::hours(i64::from(h)));
+    }
+    if let Some(wd) = d.working_days {
+        let day = calendar.add_working_days(captured.date(), wd)?;
+        return Ok(day.and_hms_opt(23, 59, 59).expect("valid time"));
+    }
+    Ok(captured + TimeDelta::hours(i64::from(d.hours.unwrap_or(24))))
+}
+
+/// Attaches AV material (R-08…R-11). The file was stored and hashed by the caller.
+pub fn decide_attach_av(
+    case: &Case,
+    profile: &PolicyProfile,
+    calendar: &WorkCalendar,
+    file: StoredFile,
+    meta: AvMetadata,
+    now: NaiveDateTime,
+) -> Result<CaseEvent, Rejection> {
+    check_open(case)?;
+    let mut r = check_av_metadata(case, &meta, now);
+    let media = MediaKind::from_media_type(&file.media_type);
+    if media.is_none() {
+        r.add("file", format!("不支持的文件类型：{}", file.media_type));
+    }
+    if media == Some(MediaKind::Audio) && meta.transcript.trim().is_empty() {
+        r.add("transcript", "录音须附文字记录（R-10）");
+    }
+    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        r.add("file", "文件摘要（SHA-256）无效");
+    }
+    let deadline =
+        av_store_deadline(profile, calendar, &meta).map_err(|e| Rejection::one("captured_at", e.to_string()));
+    r.into_result()?;
+    let deadline = deadline?;
+    let late = (now > deadline).then(|| {
+        format!(
+            "超过存储期限：{}采集，应于{}前存入系统，实际{}存入（{}）",
+            meta.captured_at.format("%Y-%m-%d %H:%M"),
+            deadline.format("%Y-%m-%d %H:%M"),
+            now.format("%Y-%m-%d %H:%M"),
+            profile.reference()
+        )
+    });
+    Ok(CaseEvent::AvAttached {
+        av: AvItem {
+            id: Uuid::new_v4(),
+            media: media.expect("checked"),
+            file,
+            meta: trim_meta(meta),
+            stored_at: now,
+            late,
+        },
+    })
+}
+
+fn trim_meta(mut m: AvMetadata) -> AvMetadata {
+    for s in [
+        &mut m.place,
+        &mut m.captured_by,
+        &mut m.production_method,
+        &mut m.maker,
+        &mut m.proves,
+        &mut m.transcript,
+        &mut m.interruption_explanation,
+    ] {
+        *s = s.trim().to_string();
+    }
+    m
+}
+
+/// Checks the metadata of R-09/R-10 (the same checks for a correction).
+pub fn check_av_metadata(case: &Case, meta: &AvMetadata, now: NaiveDateTime) -> Rejection {
+    let mut r = Rejection::new();
+    r.require("place", "采集地点", &meta.place);
+    r.require("captured_by", "采集人", &meta.captured_by);
+    r.require("production_method", "制作方法", &meta.production_method);
+    r.require("maker", "制作人", &meta.maker);
+    r.require("proves", "证明对象", &meta.proves);
+    if meta.captured_at > now + TimeDelta::minutes(5) {
+        r.add("captured_at", "采集时间不能晚于当前时间");
+    }
+    if let Some(id) = meta.record_id
+        && case.record(id).is_none()
+    {
+        r.add("record_id", "所记录的执法行为（笔录）不存在");
+    }
+    for (i, gap) in meta.interruptions.iter().enumerate() {
+        if gap.reason.trim().is_empty() {
+            r.add(format!("interruptions.{i}.reason"), "音像记录中断的，须说明中断原因（R-09）");
+        }
+        if let Some(back) = gap.resumed_at
+            && back < gap.from
+        {
+            r.add(format!("interruptions.{i}.resumed_at"), "恢复时间不能早于中断时间");
+        }
+    }
+    if meta.interruptions.iter().any(|g| g.resumed_at.is_none()) && meta.interruption_explanation.trim().is_empty() {
+        r.add("interruption_explanation", "音像记录中断且无法恢复的，须作出书面说明（R-09）");
+    }
+    r
+}
+
+/// Corrects the metadata of an AV item; the file itself never changes.
+pub fn decide_correct_av(
+    case: &Case,
+    av_id: Uuid,
+    reason: &str,
+    meta: AvMetadata,
+    now: NaiveDateTime,
+) -> Result<CaseEvent, Rejection> {
+    check_open(case)?;
+    let item = case.av.iter().find(|a| a.id == av_id).ok_or_else(|| Rejection::one("av_id", "音像记录不存在"))?;
+    let mut r = check_av_metadata(case, &meta, now);
+    r.require("reason", "更正理由", reason);
+    if item.media == MediaKind::Audio && meta.transcript.trim().is_empty() {
+        r.add("transcript", "录音须附文字记录（R-10）");
+    }
+    r.into_result()?;
+    Ok(CaseEvent::AvMetadataCorrected { av_id, reason: reason.trim().to_string(), meta: trim_meta(meta) })
+}
+
+/// Who is giving an approval step.
+#[derive(Debug, Clone)]
+pub struct Approver {
+    pub name: String,
+    pub role: Role,
+    pub officer_id: Option<Uuid>,
+}
+
+/// One step of the approval chain handler → reviewer → approver.
+pub fn decide_approval(
+    case: &Case,
+    record_id: Uuid,
+    step: ApprovalStep,
+    approved: bool,
+    opinion: &str,
+    by: &Approver,
+    now: NaiveDateTime,
+) -> Result<CaseEvent, Rejection> {
+    check_open(case)?;
+    let rec = case.record(record_id).ok_or_else(|| Rejection::one("record_id", "审批的记录不存在"))?;
+    let mut r = Rejection::new();
+    if !rec.record.kind.needs_approval_chain() {
+        r.add("record_id", format!("{}不需要审批", rec.record.kind.label()));
+    }
+    match rec.next_step() {
+        None => r.add("step", "审批流程已完成"),
+        Some(next) if next != step => r.add("step", format!("应先由{}签署", next.label().trim_end_matches("意见"))),
+        Some(_) => {}
+    }
+    r.require("opinion", "意见", opinion);
+    match step {
+        ApprovalStep::Handler => {
+            let assigned = by.officer_id.is_some_and(|id| case.officers.iter().any(|o| o.officer_id == id));
+            if !assigned {
+                r.add("step", "承办人意见须由本案承办的执法人员签署");
+            }
+        }
+        ApprovalStep::Reviewer => {
+            if !matches!(by.role, Role::Officer | Role::Head) {
+                r.add("step", "审核意见须由承办机构负责人或执法人员签署");
+            }
+            let handler = rec.approvals.iter().rev().find(|a| a.step == ApprovalStep::Handler && a.approved);
+            if handler.is_some_and(|h| h.officer_name == by.name) {
+                r.add("step", "审核人不能与承办人为同一人");
+            }
+        }
+        ApprovalStep::Approver => {
+            if by.role != Role::Head {
+                r.add("step", "审批意见须由负责人签署");
+            }
+        }
+    }
+    r.into_result()?;
+    Ok(CaseEvent::ApprovalGiven {
+        record_id,
+        step,
+        officer_name: by.name.clone(),
+        approved,
+        opinion: opinion.trim().to_string(),
+        at: now,
+    })
+}
+
+/// Completes the current stage; refused with everything still missing.
+pub fn decide_complete_stage(
+    case: &Case,
+    stage: Stage,
+    av_list: &AvList,
+    today: NaiveDate,
+) -> Result<CaseEvent, Rejection> {
+    let current = check_open(case)?;
+    if stage != current {
+        return Err(Rejection::one(
+            "stage",
+            format!("当前阶段是“{}”，不能完成“{}”阶段", current.label(), stage.label()),
+        ));
+    }
+    let gaps = missing(case, stage, av_list);
+    if !gaps.is_empty() {
+        let mut r = Rejection::new();
+        for g in gaps {
+            r.add("stage", g);
+        }
+        return Err(r);
+    }
+    Ok(CaseEvent::StageCompleted { stage, on: today })
+}
+
+/// Marks the decision as major; legal review is then required before it is issued.
+pub fn decide_mark_major(case: &Case, reason: &str) -> Result<CaseEvent, Rejection> {
+    let stage = check_open(case)?;
+    if stage > Stage::Decision {
+        return Err(Rejection::one("reason", "决定已作出，不能再标记为重大执法决定"));
+    }
+    if reason.trim().is_empty() {
+        return Err(Rejection::one("reason", "请填写认定为重大执法决定的理由"));
+    }
+    Ok(CaseEvent::MarkedMajor { reason: reason.trim().to_string() })
+}
+
+/// The catalogue (目录) of a case file: every record and AV item in order.
+pub fn catalogue(case: &Case) -> Vec<CatalogueEntry> {
+    let mut out = Vec::new();
+    let mut seq = 0;
+    for rec in &case.records {
+        seq += 1;
+        let date = rec
+            .record
+            .kind
+            .fields()
+            .iter()
+            .filter(|f| matches!(f.ty, crate::case::FieldType::Date | crate::case::FieldType::DateTime))
+            .map(|f| rec.field(f.key))
+            .find(|v| !v.is_empty())
+            .unwrap_or("")
+            .to_string();
+        out.push(CatalogueEntry {
+            seq,
+            title: rec.record.kind.label().to_string(),
+            item: "record".into(),
+            id: rec.record.id,
+            sha256: None,
+            storage_key: None,
+            date,
+        });
+        for av in case.av_for(rec.record.id) {
+            seq += 1;
+            out.push(av_entry(seq, av));
+        }
+    }
+    for av in case.av.iter().filter(|a| a.meta.record_id.is_none()) {
+        seq += 1;
+        out.push(av_entry(seq, av));
+    }
+    out
+}
+
+fn av_entry(seq: u32, av: &AvItem) -> CatalogueEntry {
+    CatalogueEntry {
+        seq,
+        title: format!("{}：{}", av.media.label(), av.file.file_name),
+        item: "av".into(),
+        id: av.id,
+        sha256: Some(av.file.sha256.clone()),
+        storage_key: Some(av.file.storage_key.clone()),
+        date: av.meta.captured_at.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Archives a closed case into a bound file with its catalogue; late archiving
+/// against the profile's `archive_days` is recorded.
+pub fn decide_archive(case: &Case, profile: &PolicyProfile, today: NaiveDate) -> Result<CaseEvent, Rejection> {
+    if case.is_archived() {
+        return Err(Rejection::one("case", "案件已归档"));
+    }
+    let Some(closed) = case.completed_on(Stage::Closure) else {
+        return Err(Rejection::one("case", "案件尚未结案，不能归档"));
+    };
+    let due = closed + chrono::Days::new(u64::from(profile.params.archive_days));
+    let late = (today > due).then(|| {
+        format!(
+            "{closed}结案，应于{}日内（{due}前）归档，实际{today}归档（{}）",
+            profile.params.archive_days,
+            profile.reference()
+        )
+    });
+    Ok(CaseEvent::CaseArchived { on: today, catalogue: catalogue(case), late })
+}
+
+/// The case number: `<agency short name>案〔<year>〕<n>号`.
+pub fn case_number(agency: &Agency, year_date: NaiveDate, n: u32) -> String {
+    let short = if agency.info.short_name.trim().is_empty() { &agency.info.name } else { &agency.info.short_name };
+    format!("{short}案〔{}〕{n}号", year_date.year())
+}

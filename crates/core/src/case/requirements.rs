@@ -1,0 +1,157 @@
+//! What each stage requires before it can be completed (R-01… ): the written
+//! records, the approvals, the services and the AV material. [`missing`] lists everything
+//! still missing, in Chinese, so the officer sees the whole list at once.
+
+use std::collections::BTreeMap;
+
+use crate::case::{AvRequirement, Case, Initiation, Procedure, RecordKind, Stage};
+use crate::registry::ActKind;
+
+/// Extra AV requirements from an agency's AV-item list (音像记录事项清单), by record kind.
+pub type AvList = BTreeMap<RecordKind, AvRequirement>;
+
+/// The AV requirement of a kind of act: the law's, or the agency's list's.
+pub fn av_requirement(kind: RecordKind, list: &AvList) -> Option<AvRequirement> {
+    kind.mandatory_av().or_else(|| list.get(&kind).copied())
+}
+
+const EVIDENCE: &[RecordKind] = &[
+    RecordKind::Inquiry,
+    RecordKind::SiteInspection,
+    RecordKind::DocumentaryEvidence,
+    RecordKind::PhysicalEvidence,
+    RecordKind::Sampling,
+    RecordKind::EvidencePreservation,
+    RecordKind::ExpertAppraisal,
+    RecordKind::CoerciveMeasure,
+];
+
+const STATEMENT: &[RecordKind] =
+    &[RecordKind::StatementDefence, RecordKind::StatementWaiver, RecordKind::HearingRecord];
+
+const EXECUTION: &[RecordKind] = &[
+    RecordKind::VoluntaryPerformance,
+    RecordKind::CorrectionVerification,
+    RecordKind::CompulsoryExecution,
+    RecordKind::RemovalRestoration,
+    RecordKind::CourtApplication,
+    RecordKind::FineReceipt,
+];
+
+fn labels(kinds: &[RecordKind]) -> String {
+    kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+}
+
+/// Kinds that must be present (at least one each) to complete `stage`.
+fn required_records(case: &Case, stage: Stage) -> Vec<RecordKind> {
+    let o = &case.opening;
+    let simplified = o.procedure == Procedure::Simplified;
+    match stage {
+        Stage::Initiation if simplified => vec![],
+        Stage::Initiation => match o.initiation {
+            Initiation::Application => {
+                vec![
+                    RecordKind::ApplicationRegistration,
+                    RecordKind::AcceptanceDecision,
+                    RecordKind::ApplicationReceipt,
+                ]
+            }
+            Initiation::ExOfficio { .. } => vec![RecordKind::FilingApproval],
+            Initiation::Complaint => vec![RecordKind::ComplaintRegistration, RecordKind::FilingApproval],
+            Initiation::Inspection => vec![RecordKind::InspectionReferral, RecordKind::FilingApproval],
+        },
+        Stage::Investigation => {
+            let mut v = vec![];
+            if o.procedure == Procedure::Ordinary && matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion) {
+                v.push(RecordKind::InvestigationReport);
+            }
+            v
+        }
+        Stage::Decision if simplified => vec![RecordKind::OnTheSpotDecision],
+        Stage::Decision => {
+            let mut v = vec![RecordKind::DecisionDraft];
+            if o.act_kind == ActKind::Penalty {
+                v.push(RecordKind::PriorNotice);
+            }
+            if matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion | ActKind::Permit | ActKind::Levy) {
+                v.push(RecordKind::HeadApproval);
+            }
+            if case.major.is_some() {
+                v.push(RecordKind::LegalReviewOpinion);
+                v.push(RecordKind::CollectiveDiscussion);
+            }
+            v.push(RecordKind::DecisionDocument);
+            v
+        }
+        Stage::Service | Stage::Execution => vec![],
+        Stage::Closure if simplified => vec![RecordKind::SimplifiedFiling],
+        Stage::Closure => vec![RecordKind::ClosingReport],
+    }
+}
+
+/// Everything still missing before `stage` can be completed, in Chinese; empty when
+/// complete. `av_list` is the agency's AV-item list.
+pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
+    let o = &case.opening;
+    let simplified = o.procedure == Procedure::Simplified;
+    let mut out = Vec::new();
+    for kind in required_records(case, stage) {
+        if !case.has(kind) {
+            out.push(format!("缺少{}", kind.label()));
+        }
+    }
+    match stage {
+        Stage::Investigation if !simplified && !EVIDENCE.iter().any(|k| case.has(*k)) => {
+            out.push(format!("至少需要一项调查取证记录（{}）", labels(EVIDENCE)));
+        }
+        Stage::Decision if !simplified && o.act_kind == ActKind::Penalty => {
+            // N-04 / R-12: the prior notice is served, and the party heard or waived.
+            for notice in case.records_of(RecordKind::PriorNotice) {
+                if !case.records.iter().any(|r| r.record.kind.is_service() && r.record.serves == Some(notice.record.id))
+                {
+                    out.push(format!("{}尚无送达记录", RecordKind::PriorNotice.label()));
+                }
+            }
+            if !STATEMENT.iter().any(|k| case.has(*k)) {
+                out.push(format!("缺少当事人陈述申辩记录或书面放弃声明（{}）", labels(STATEMENT)));
+            }
+        }
+        Stage::Service if !simplified => {
+            for d in case.records_of(RecordKind::DecisionDocument) {
+                if !case.records.iter().any(|r| r.record.kind.is_service() && r.record.serves == Some(d.record.id)) {
+                    out.push(format!("决定书（{}）尚无送达记录", d.field("document_number")));
+                }
+            }
+        }
+        Stage::Execution if matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion | ActKind::Levy) => {
+            let fined = case
+                .records_of(RecordKind::OnTheSpotDecision)
+                .any(|r| r.record.penalty.as_ref().is_some_and(|p| p.fine.is_some()));
+            let warning_only = simplified && !fined;
+            if !warning_only && !EXECUTION.iter().any(|k| case.has(*k)) {
+                out.push(format!("缺少执行记录（{}之一）", labels(EXECUTION)));
+            }
+            if simplified && fined && !case.has(RecordKind::FineReceipt) && !case.has(RecordKind::VoluntaryPerformance)
+            {
+                out.push(format!("缺少{}", RecordKind::FineReceipt.label()));
+            }
+        }
+        _ => {}
+    }
+    // approval forms of this stage need the whole chain.
+    for r in case.records.iter().filter(|r| r.record.kind.needs_approval_chain() && r.record.kind.stage() == stage) {
+        if r.approved_at().is_none() {
+            let next = r.next_step().map(|s| s.label()).unwrap_or("");
+            out.push(format!("{}的审批流程未完成（待{}）", r.record.kind.label(), next));
+        }
+    }
+    // acts of this stage that require AV have it.
+    for r in case.records.iter().filter(|r| r.record.stage == stage) {
+        if let Some(req) = av_requirement(r.record.kind, av_list)
+            && !case.av_for(r.record.id).any(|a| req.accepts(a.media))
+        {
+            out.push(format!("{}须有音像记录（{}），尚未上传", r.record.kind.label(), req.label()));
+        }
+    }
+    out
+}

@@ -9,6 +9,7 @@
 //! [`StoreError::Database`] with its cause, which the web layer logs and answers as 500.
 
 pub mod accounts;
+pub mod cases;
 mod db;
 mod events;
 mod projection;

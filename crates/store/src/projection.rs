@@ -113,6 +113,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent) -> Resul
                     .await
                     .map_err(StoreError::from_db)?;
                 }
+                // Read from the agency's fold, not from a table.
+                AgencyEvent::AvItemListed { .. } | AgencyEvent::FormBookIssued { .. } => {}
                 AgencyEvent::BasisEntryAdded { entry } => {
                     let c: &Citation = &entry.citation;
                     sqlx::query(
@@ -177,6 +179,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent) -> Resul
                         .execute(&mut *conn)
                         .await?;
                 }
+                // Read from the officer's fold.
+                OfficerEvent::ConflictDeclared { .. } => {}
                 OfficerEvent::OfficerLeftPost { on, reason, .. } => {
                     sqlx::query("UPDATE officers SET left_on = $2, leave_reason = $3 WHERE id = $1")
                         .bind(&officer)
@@ -222,6 +226,9 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent) -> Resul
                 .await
                 .map_err(StoreError::from_db)?;
         }
+        DomainEvent::Case(e) => crate::cases::apply(conn, ev, e).await?,
+        // The access log is read from its stream.
+        DomainEvent::Access(_) => {}
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             sqlx::query("DELETE FROM calendar_years WHERE year = $1")
                 .bind(i64::from(calendar.year))
@@ -243,7 +250,7 @@ impl Db {
     /// transaction. Returns the number of events replayed.
     pub async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.write.begin().await?;
-        for t in TABLES {
+        for t in TABLES.iter().chain(crate::cases::TABLES) {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
         }
         let mut after = 0i64;

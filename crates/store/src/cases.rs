@@ -1,0 +1,329 @@
+//! Cases: the projection of case events into the tables the lists read, and loading a
+//! case by folding its stream (rule R-01), plus the per-agency once-only use of
+//! pre-numbered forms (R-16), which the database enforces with a primary key inside the
+//! appending transaction.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use uuid::Uuid;
+use zhifa_core::case::{AccessEvent, Case, CaseEvent, RecordKind, Stage};
+use zhifa_core::events::{DomainEvent, RecordedEvent, stream};
+
+use crate::{Db, ExpectedVersion, Result, StoreError, q};
+
+/// The projection tables of this module, cleared before a rebuild.
+pub(crate) const TABLES: &[&str] = &["cases", "case_officers", "case_files", "form_numbers_used"];
+
+fn case_id(ev: &RecordedEvent) -> Result<String> {
+    let key = ev.stream_id.split_once(':').map(|(_, k)| k).unwrap_or_default();
+    Ok(key.parse::<Uuid>().map_err(|e| StoreError::Corrupt(format!("{}: {e}", ev.stream_id)))?.to_string())
+}
+
+fn touch(at: &RecordedEvent) -> String {
+    at.recorded_at.to_rfc3339()
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent, e: &CaseEvent) -> Result<()> {
+    let id = case_id(ev)?;
+    match e {
+        CaseEvent::CaseOpened { opening: o } => {
+            sqlx::query(
+                "INSERT INTO cases (id, agency_id, number, act_kind, procedure, initiation, party_name, party_kind, \
+                 summary, stage, opened_at, profile_id, profile_version, major, last_event_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+            )
+            .bind(&id)
+            .bind(o.agency_id.to_string())
+            .bind(&o.number)
+            .bind(o.act_kind.as_str())
+            .bind(o.procedure.as_str())
+            .bind(o.initiation.as_str())
+            .bind(&o.party.name)
+            .bind(o.party.kind.as_str())
+            .bind(&o.summary)
+            .bind(Stage::Initiation.as_str())
+            .bind(o.opened_at.format("%Y-%m-%dT%H:%M:%S").to_string())
+            .bind(&o.profile.id)
+            .bind(i64::from(o.profile.version))
+            .bind(touch(ev))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_db)?;
+            set_officers(conn, &id, o.officers.iter().chain(&o.auxiliaries).map(|a| a.officer_id)).await?;
+        }
+        CaseEvent::OfficersAssigned { officers, auxiliaries, .. } => {
+            sqlx::query("DELETE FROM case_officers WHERE case_id = $1").bind(&id).execute(&mut *conn).await?;
+            set_officers(conn, &id, officers.iter().chain(auxiliaries).map(|a| a.officer_id)).await?;
+        }
+        CaseEvent::RecordAdded { record } => {
+            if let Some(number) = &record.form_number {
+                sqlx::query(
+                    "INSERT INTO form_numbers_used (agency_id, form_number, case_id) \
+                     SELECT agency_id, $2, id FROM cases WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(number)
+                .execute(&mut *conn)
+                .await
+                .map_err(StoreError::from_db)?;
+            }
+            if matches!(record.kind, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision) {
+                let on = record
+                    .fields
+                    .get("decided_on")
+                    .cloned()
+                    .or_else(|| record.fields.get("decided_at").map(|t| t.chars().take(10).collect()));
+                sqlx::query("UPDATE cases SET decided_on = $2 WHERE id = $1")
+                    .bind(&id)
+                    .bind(on)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        CaseEvent::AvAttached { av } => {
+            sqlx::query(
+                "INSERT INTO case_files (av_id, case_id, agency_id, sha256, size, media_type, file_name, storage_key, \
+                 sensitivity) SELECT $1, id, agency_id, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $8",
+            )
+            .bind(av.id.to_string())
+            .bind(&av.file.sha256)
+            .bind(i64::try_from(av.file.size).unwrap_or(i64::MAX))
+            .bind(&av.file.media_type)
+            .bind(&av.file.file_name)
+            .bind(&av.file.storage_key)
+            .bind(serde_json::to_value(av.meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from)))
+            .bind(&id)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_db)?;
+        }
+        CaseEvent::MarkedMajor { .. } => {
+            sqlx::query("UPDATE cases SET major = 1 WHERE id = $1").bind(&id).execute(&mut *conn).await?;
+        }
+        CaseEvent::StageCompleted { stage, on } => {
+            let next = stage.next().map(|s| s.as_str()).unwrap_or("closed");
+            sqlx::query("UPDATE cases SET stage = $2 WHERE id = $1").bind(&id).bind(next).execute(&mut *conn).await?;
+            if *stage == Stage::Closure {
+                sqlx::query("UPDATE cases SET closed_on = $2 WHERE id = $1")
+                    .bind(&id)
+                    .bind(on.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        CaseEvent::CaseArchived { on, .. } => {
+            sqlx::query("UPDATE cases SET stage = 'archived', archived_on = $2 WHERE id = $1")
+                .bind(&id)
+                .bind(on.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+        CaseEvent::RecordCorrected { .. } | CaseEvent::AvMetadataCorrected { .. } | CaseEvent::ApprovalGiven { .. } => {
+        }
+    }
+    sqlx::query("UPDATE cases SET last_event_at = $2 WHERE id = $1")
+        .bind(&id)
+        .bind(touch(ev))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn set_officers(conn: &mut AnyConnection, case: &str, ids: impl Iterator<Item = Uuid>) -> Result<()> {
+    for o in ids {
+        sqlx::query("INSERT INTO case_officers (case_id, officer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(case)
+            .bind(o.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A line of a case list.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub number: String,
+    pub act_kind: String,
+    pub procedure: String,
+    pub initiation: String,
+    pub party_name: String,
+    pub summary: String,
+    /// A stage code, `closed` or `archived`.
+    pub stage: String,
+    pub opened_at: String,
+    pub profile_id: String,
+    pub profile_version: u32,
+    pub decided_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub archived_on: Option<String>,
+    pub major: bool,
+}
+
+const CASE_COLUMNS: &str = "id, agency_id, number, act_kind, procedure, initiation, party_name, summary, stage, \
+     opened_at, profile_id, profile_version, decided_on, closed_on, archived_on, major";
+
+fn case_row(row: &AnyRow) -> Result<CaseRow> {
+    let uuid = |c: &str| -> Result<Uuid> {
+        let s: String = row.try_get(c)?;
+        s.parse().map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
+    };
+    Ok(CaseRow {
+        id: uuid("id")?,
+        agency_id: uuid("agency_id")?,
+        number: row.try_get("number")?,
+        act_kind: row.try_get("act_kind")?,
+        procedure: row.try_get("procedure")?,
+        initiation: row.try_get("initiation")?,
+        party_name: row.try_get("party_name")?,
+        summary: row.try_get("summary")?,
+        stage: row.try_get("stage")?,
+        opened_at: row.try_get("opened_at")?,
+        profile_id: row.try_get("profile_id")?,
+        profile_version: u32::try_from(row.try_get::<i64, _>("profile_version")?).unwrap_or(1),
+        decided_on: row.try_get("decided_on")?,
+        closed_on: row.try_get("closed_on")?,
+        archived_on: row.try_get("archived_on")?,
+        major: row.try_get::<i64, _>("major")? != 0,
+    })
+}
+
+/// A stored evidence file of a case.
+#[derive(Debug, Clone)]
+pub struct CaseFileRow {
+    pub av_id: Uuid,
+    pub case_id: Uuid,
+    pub agency_id: Uuid,
+    pub sha256: String,
+    pub size: i64,
+    pub media_type: String,
+    pub file_name: String,
+    pub storage_key: String,
+    pub sensitivity: String,
+}
+
+fn file_row(row: &AnyRow) -> Result<CaseFileRow> {
+    let uuid = |c: &str| -> Result<Uuid> {
+        let s: String = row.try_get(c)?;
+        s.parse().map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
+    };
+    Ok(CaseFileRow {
+        av_id: uuid("av_id")?,
+        case_id: uuid("case_id")?,
+        agency_id: uuid("agency_id")?,
+        sha256: row.try_get("sha256")?,
+        size: row.try_get("size")?,
+        media_type: row.try_get("media_type")?,
+        file_name: row.try_get("file_name")?,
+        storage_key: row.try_get("storage_key")?,
+        sensitivity: row.try_get("sensitivity")?,
+    })
+}
+
+const FILE_COLUMNS: &str = "av_id, case_id, agency_id, sha256, size, media_type, file_name, storage_key, sensitivity";
+
+impl Db {
+    /// A case's state and stream version, folded from its events.
+    pub async fn load_case(&self, id: Uuid) -> Result<Option<(Case, ExpectedVersion, Vec<RecordedEvent>)>> {
+        let events = self.load_stream(&stream::case(id)).await?;
+        let Some(last) = events.last() else { return Ok(None) };
+        let version = ExpectedVersion::Exact(last.version);
+        let case = Case::fold(events.iter().filter_map(|e| match &e.event {
+            DomainEvent::Case(c) => Some(c),
+            _ => None,
+        }));
+        Ok(case.map(|c| (c, version, events)))
+    }
+
+    /// The access log of a case (R-18), oldest first.
+    pub async fn access_log(&self, case: Uuid) -> Result<Vec<(RecordedEvent, AccessEvent)>> {
+        let events = self.load_stream(&stream::access(case)).await?;
+        Ok(events
+            .into_iter()
+            .filter_map(|e| match &e.event {
+                DomainEvent::Access(a) => {
+                    let a = a.clone();
+                    Some((e, a))
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
+    pub async fn case_row(&self, id: Uuid) -> Result<Option<CaseRow>> {
+        let row = q(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(case_row).transpose()
+    }
+
+    /// The cases of an agency, newest first.
+    pub async fn cases_of_agency(&self, agency: Uuid) -> Result<Vec<CaseRow>> {
+        let rows = q(format!("SELECT {CASE_COLUMNS} FROM cases WHERE agency_id = $1 ORDER BY opened_at DESC"))
+            .bind(agency.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(case_row).collect()
+    }
+
+    /// The cases an officer is assigned to, newest first.
+    pub async fn cases_of_officer(&self, officer: Uuid) -> Result<Vec<CaseRow>> {
+        let rows = q(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id IN (SELECT case_id FROM case_officers WHERE officer_id = $1) \
+             ORDER BY opened_at DESC"
+        ))
+        .bind(officer.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(case_row).collect()
+    }
+
+    /// The cases of every agency (the judicial bureau's view), newest first.
+    pub async fn all_cases(&self) -> Result<Vec<CaseRow>> {
+        let rows = q(format!("SELECT {CASE_COLUMNS} FROM cases ORDER BY opened_at DESC")).fetch_all(&self.read).await?;
+        rows.iter().map(case_row).collect()
+    }
+
+    /// How many cases an agency opened in a year (for the next case number).
+    pub async fn count_cases_in_year(&self, agency: Uuid, year: i32) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM cases WHERE agency_id = $1 AND opened_at >= $2 AND opened_at < $3")
+            .bind(agency.to_string())
+            .bind(format!("{year}-01-01"))
+            .bind(format!("{}-01-01", year + 1))
+            .fetch_one(&self.read)
+            .await?
+            .try_get(0)?)
+    }
+
+    /// The case that used a pre-numbered form, if any (R-16).
+    pub async fn form_number_used_by(&self, agency: Uuid, number: &str) -> Result<Option<Uuid>> {
+        let row = sqlx::query("SELECT case_id FROM form_numbers_used WHERE agency_id = $1 AND form_number = $2")
+            .bind(agency.to_string())
+            .bind(number.trim())
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| {
+            let s: String = r.try_get(0)?;
+            s.parse().map_err(|e| StoreError::Corrupt(format!("case_id: {e}")))
+        })
+        .transpose()
+    }
+
+    /// The evidence files with this content hash (an identical file may be in several cases).
+    pub async fn case_files_by_sha(&self, sha256: &str) -> Result<Vec<CaseFileRow>> {
+        let rows = q(format!("SELECT {FILE_COLUMNS} FROM case_files WHERE sha256 = $1"))
+            .bind(sha256)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(file_row).collect()
+    }
+
+    /// Every evidence file of every case (for verification), ordered by hash.
+    pub async fn all_case_files(&self) -> Result<Vec<CaseFileRow>> {
+        let rows = q(format!("SELECT {FILE_COLUMNS} FROM case_files ORDER BY sha256")).fetch_all(&self.read).await?;
+        rows.iter().map(file_row).collect()
+    }
+}

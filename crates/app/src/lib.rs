@@ -9,6 +9,7 @@
 //! store failure is internal and logged by the caller.
 
 pub mod auth;
+pub mod cases;
 pub mod demo;
 pub mod import;
 pub mod import_service;

@@ -120,10 +120,17 @@ impl BlobError {
     }
 }
 
-/// Bytes as MiB for messages: whole when exact, else one decimal.
+/// Bytes as MiB for messages: whole when exact, else rounded up to a tenth (so a file one
+/// byte over a 10 MiB limit reads "10.1", not "10.0").
 fn mib(bytes: u64) -> String {
-    const MIB: u64 = 1 << 20;
-    if bytes.is_multiple_of(MIB) { (bytes / MIB).to_string() } else { format!("{:.1}", bytes as f64 / MIB as f64) }
+    const MIB: u128 = 1 << 20;
+    let bytes = u128::from(bytes);
+    if bytes % MIB == 0 {
+        (bytes / MIB).to_string()
+    } else {
+        let tenths = (bytes * 10).div_ceil(MIB);
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,9 @@ impl Sniffed {
     /// Whether content sniffed so may be stored as `declared`.
     pub fn accepts(&self, declared: MediaType) -> bool {
         match self {
-            Sniffed::Allowed { primary, also } => *primary == declared || also.contains(&declared),
+            Sniffed::Allowed { primary, also } => {
+                std::iter::once(primary).chain(also).any(|t| same_family(*t, declared))
+            }
             Sniffed::Other(_) | Sniffed::Unknown => false,
         }
     }
@@ -57,6 +59,13 @@ impl Sniffed {
     fn one(t: MediaType) -> Sniffed {
         Sniffed::Allowed { primary: t, also: Vec::new() }
     }
+}
+
+/// Types the allow-list groups together, which clients name either way: HEIC and HEIF
+/// (one container), M4A and AAC (one codec; a phone's `.m4a` is often sent as `audio/aac`).
+fn same_family(a: MediaType, b: MediaType) -> bool {
+    use MediaType::{Aac, Heic, Heif, M4a};
+    a == b || matches!((a, b), (Heic, Heif) | (Heif, Heic) | (M4a, Aac) | (Aac, M4a))
 }
 
 /// Sniffs the leading bytes of a file (pass at least [`SNIFF_LEN`] when the file is that
@@ -250,6 +259,9 @@ mod tests {
         assert!(tgp.accepts(MediaType::Mp4));
         let m4a = sniff(&ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]));
         assert_eq!(m4a.primary(), Some(MediaType::M4a));
+        assert!(m4a.accepts(MediaType::Aac));
+        assert!(!m4a.accepts(MediaType::Mp3));
+        assert!(sniff(&ftyp(b"heic", &[])).accepts(MediaType::Heif));
         // An unknown major brand falls back to the first known compatible one.
         assert_eq!(sniff(&ftyp(b"zzzz", &[b"mp42"])).primary(), Some(MediaType::Mp4));
     }

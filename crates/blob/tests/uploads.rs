@@ -269,6 +269,42 @@ async fn heif_declared_for_heic_content_is_accepted_as_heic() {
 }
 
 #[tokio::test]
+async fn a_finish_that_failed_is_retried_with_an_empty_append() {
+    let mut env = Env::local(MAX);
+    let video = mp4(100_000);
+    let total = video.len() as u64;
+    // A file where the blob's directory must go makes storing fail.
+    let hex = Sha256::of(&video).to_hex();
+    let blocker = env.dir.path().join("blobs/sha256").join(&hex[..2]);
+    std::fs::create_dir_all(blocker.parent().unwrap()).unwrap();
+    std::fs::write(&blocker, b"in the way").unwrap();
+
+    let id = env.create("a.mp4", "video/mp4", &video).await.id;
+    let err = env.append(&id, 0, &video).await.unwrap_err();
+    assert!(err.is_internal(), "{err:?}");
+    assert_eq!(err.to_string(), "证据文件读写出错，请稍后重试");
+    let status = env.uploads.status(&id).await.unwrap();
+    assert_eq!((status.received, status.completed), (total, None));
+
+    std::fs::remove_file(&blocker).unwrap();
+    env.restart();
+    let err = env.append(&id, total, &video[..1]).await.unwrap_err();
+    assert!(matches!(err, BlobError::ExceedsDeclared { .. }), "{err:?}");
+    // That voided the upload; a fresh one completes, and so does a retried finish.
+    let id = env.create("a.mp4", "video/mp4", &video).await.id;
+    std::fs::write(&blocker, b"in the way").unwrap();
+    env.append(&id, 0, &video).await.unwrap_err();
+    std::fs::remove_file(&blocker).unwrap();
+    env.restart();
+    match env.append(&id, total, b"").await.unwrap() {
+        AppendOutcome::Completed(done) => assert_eq!(done.blob.sha256, Sha256::of(&video)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(env.local_blob_files().len(), 1);
+    assert!(env.unfinished_staging_files().is_empty());
+}
+
+#[tokio::test]
 async fn unknown_ids_are_not_found() {
     let env = Env::local(MAX);
     let id = "7d0c7c39-8f71-4f4e-9f67-0f3c8b6e2a11".parse().unwrap();

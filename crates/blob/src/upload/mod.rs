@@ -488,12 +488,19 @@ impl Shared {
         let hasher = staged.hasher.take().unwrap_or_default();
         let dir = self.dir.clone();
         let id = slot.id;
-        let written = tokio::task::spawn_blocking(move || match staging::open_for_append(&dir, id, start) {
-            Ok(file) => writer::write_loop(file, hasher, start, feed),
-            Err(error) => writer::Written { hasher: None, received: start, end: End::Broken, error: Some(error) },
-        })
-        .await
-        .map_err(|e| BlobError::join("写入上传内容", e))?;
+        let written = if start == total {
+            // All bytes are here (a finish that failed is being retried): nothing to write,
+            // and the part file may already be read-only.
+            let end = writer::wait_for_end(feed).await;
+            writer::Written { hasher: Some(hasher), received: start, end, error: None }
+        } else {
+            tokio::task::spawn_blocking(move || match staging::open_for_append(&dir, id, start) {
+                Ok(file) => writer::write_loop(file, hasher, start, feed),
+                Err(error) => writer::Written { hasher: None, received: start, end: End::Broken, error: Some(error) },
+            })
+            .await
+            .map_err(|e| BlobError::join("写入上传内容", e))?
+        };
         staged.received = written.received;
         staged.hasher = written.hasher;
         slot.received.store(written.received, Ordering::Release);

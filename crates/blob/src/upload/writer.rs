@@ -76,6 +76,16 @@ pub(crate) fn write_loop(file: File, mut hasher: sha2::Sha256, mut received: u64
     Written { hasher: Some(hasher), received, end, error: None }
 }
 
+/// How a body that must carry no bytes ended (the upload already holds them all).
+pub(crate) async fn wait_for_end(mut feed: Receiver<Feed>) -> End {
+    match feed.recv().await {
+        Some(Feed::End(end)) => end,
+        // The request side never sends data past the declared size; it signals overflow.
+        Some(Feed::Data(_)) => End::Overflow,
+        None => End::Broken,
+    }
+}
+
 fn failed(file: &File, received: u64, end: End, error: io::Error) -> Written {
     Written { hasher: None, received: file.metadata().map(|m| m.len()).unwrap_or(received), end, error: Some(error) }
 }

@@ -89,7 +89,8 @@ async fn raw_rate(db: &Db, writers: usize, per_writer: usize) -> anyhow::Result<
 pub async fn run(_config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let url = args.url.clone().unwrap_or_else(|| zhifa_store::sqlite_url(&dir));
-    let db = Db::open(&url).await?;
+    // Benchmark data is thrown away: the fixed test key signs its checkpoints.
+    let db = Db::open(&url, zhifa_store::LedgerKey::for_tests()).await?;
     println!("数据库：{}；每个写入者 {} 个事件", db.backend().name(), args.events);
     println!("{:<10} {:>16} {:>16} {:>8}", "writers", "append ev/s", "raw insert rows/s", "ratio");
     for writers in [1usize, 8] {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// Settings shared by every command (flags and environment; see `--help`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Optional TOML configuration file (keys: data_dir, database_url, bind, secure_cookies, max_upload_mb, log)
+    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, bind, secure_cookies, max_upload_mb, log)
     #[arg(long, env = "ZHIFA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
@@ -23,6 +23,10 @@ pub struct GlobalArgs {
     /// Log filter, e.g. info or zhifa=debug [default: info]
     #[arg(long, env = "ZHIFA_LOG", global = true)]
     pub log: Option<String>,
+    /// Name (origin) of the tamper-evident ledger, e.g. zhifa.example/anxiang; fixed once the
+    /// signing key `ledger.key` exists in the data directory [default: zhifa.example/<host name>]
+    #[arg(long, env = "ZHIFA_LEDGER_ORIGIN", global = true)]
+    pub ledger_origin: Option<String>,
 }
 
 /// Settings of `serve`.
@@ -47,6 +51,7 @@ pub struct ServeArgs {
 struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    ledger_origin: Option<String>,
     bind: Option<String>,
     secure_cookies: Option<bool>,
     max_upload_mb: Option<u64>,
@@ -58,6 +63,8 @@ struct FileConfig {
 pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// The ledger's origin when configured; otherwise the key file's, or a default.
+    pub ledger_origin: Option<String>,
     pub bind: SocketAddr,
     pub secure_cookies: bool,
     pub max_upload_bytes: usize,
@@ -85,6 +92,12 @@ impl Config {
                 zhifa_store::sqlite_url(&data_dir)
             }
         };
+        let ledger_origin = global.ledger_origin.clone().or(file.ledger_origin);
+        if let Some(origin) = &ledger_origin
+            && (origin.is_empty() || origin.chars().any(|c| c.is_whitespace() || c == '+'))
+        {
+            bail!("配置项 ledger_origin 无效：“{origin}” 不能为空，也不能含空白或“+”，例如 zhifa.example/anxiang");
+        }
         let bind_text = serve.and_then(|s| s.bind.clone()).or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind_text
             .parse()
@@ -98,6 +111,7 @@ impl Config {
         Ok(Config {
             data_dir,
             database_url,
+            ledger_origin,
             bind,
             secure_cookies,
             max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize,

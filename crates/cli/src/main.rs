@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use zhifa_app::App;
 use zhifa_core::WorkingDays;
-use zhifa_store::Db;
+use zhifa_store::{Db, LedgerKey};
 
 use crate::config::{Config, GlobalArgs, ServeArgs};
 
@@ -74,8 +74,26 @@ fn init_tracing(filter: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// The ledger's signing key: `ledger.key` in the data directory, created on first start.
+fn ledger_key(config: &Config) -> anyhow::Result<LedgerKey> {
+    let path = config.data_dir.join("ledger.key");
+    let key = match &config.ledger_origin {
+        Some(origin) => LedgerKey::load_or_create(&path, origin)?,
+        None if path.exists() => LedgerKey::load(&path)?,
+        None => {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty() && !h.contains(|c: char| c.is_whitespace() || c == '+'))
+                .unwrap_or_else(|| "localhost".into());
+            LedgerKey::load_or_create(&path, &format!("zhifa.example/{host}"))?
+        }
+    };
+    Ok(key)
+}
+
 async fn open(config: &Config) -> anyhow::Result<App> {
-    let db = Db::open(&config.database_url)
+    let db = Db::open(&config.database_url, ledger_key(config)?)
         .await
         .with_context(|| format!("无法打开数据库（{}）", redact(&config.database_url)))?;
     let app = App::new(db);

@@ -84,6 +84,7 @@ impl Db {
         append_in(
             &mut tx,
             self.backend(),
+            &self.ledger,
             actor,
             vec![Append::new(stream::account(id), ExpectedVersion::NoStream, vec![event.into()])],
         )
@@ -109,6 +110,7 @@ impl Db {
         append_in(
             &mut tx,
             self.backend(),
+            &self.ledger,
             actor,
             vec![Append::new(s, ExpectedVersion::Exact(version), vec![AccountEvent::PasswordChanged.into()])],
         )

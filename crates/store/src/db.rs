@@ -9,6 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 use crate::Result;
+use crate::ledger::LedgerKey;
 
 type SqlResult<T> = std::result::Result<T, sqlx::Error>;
 
@@ -48,7 +49,8 @@ impl Backend {
     }
 }
 
-/// The database: a pool for reads and a pool for writes.
+/// The database: a pool for reads and a pool for writes, and the key that signs the
+/// ledger's checkpoints.
 ///
 /// On SQLite the write pool has one connection, so that writers queue in the process
 /// instead of failing with SQLITE_BUSY; on PostgreSQL both are the same pool.
@@ -58,6 +60,7 @@ pub struct Db {
     pub(crate) write: AnyPool,
     backend: Backend,
     pub(crate) appender: tokio::sync::mpsc::UnboundedSender<crate::events::AppendJob>,
+    pub(crate) ledger: LedgerKey,
 }
 
 /// The SQLite URL for the database file under a data directory.
@@ -82,8 +85,9 @@ fn sqlite_pragmas(
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://…` or `postgres://…`). Does not migrate.
-    pub async fn connect(url: &str) -> Result<Db> {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`); `ledger` signs the checkpoints
+    /// of the appends made through this handle. Does not migrate.
+    pub async fn connect(url: &str, ledger: LedgerKey) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url).ok_or_else(|| {
             sqlx::Error::Configuration(
@@ -106,7 +110,7 @@ impl Db {
                     .after_connect(pragmas)
                     .connect_with(opts)
                     .await?;
-                Ok(Db::with_pools(read, write, backend))
+                Ok(Db::with_pools(read, write, backend, ledger))
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -114,21 +118,24 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(opts)
                     .await?;
-                Ok(Db::with_pools(pool.clone(), pool, backend))
+                Ok(Db::with_pools(pool.clone(), pool, backend, ledger))
             }
         }
     }
 
-    fn with_pools(read: AnyPool, write: AnyPool, backend: Backend) -> Db {
+    fn with_pools(read: AnyPool, write: AnyPool, backend: Backend, ledger: LedgerKey) -> Db {
         let (appender, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(crate::events::group_commit_writer(write.clone(), backend, rx));
-        Db { read, write, backend, appender }
+        tokio::spawn(crate::events::group_commit_writer(write.clone(), backend, ledger.clone(), rx));
+        Db { read, write, backend, appender, ledger }
     }
 
-    /// Connects and applies the embedded migrations.
-    pub async fn open(url: &str) -> Result<Db> {
-        let db = Db::connect(url).await?;
+    /// Connects, applies the embedded migrations and readies the ledger: events stored
+    /// before the ledger existed are hashed, and a ledger signed by another key than
+    /// `ledger` is refused (see [`LedgerKey`] for where the key comes from).
+    pub async fn open(url: &str, ledger: LedgerKey) -> Result<Db> {
+        let db = Db::connect(url, ledger).await?;
         db.migrate().await?;
+        crate::ledger::prepare(&db).await?;
         Ok(db)
     }
 

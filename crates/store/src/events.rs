@@ -1,10 +1,13 @@
 //! The append-only event store (rule X-01, database half; rule X-04).
 //!
-//! Appends take the store's write lock (a transaction-scoped advisory lock on PostgreSQL,
-//! the single write connection on SQLite), so positions are gapless and in commit order —
-//! the order the Merkle ledger will hash them in. Each stream's version is checked against
-//! what the writer read: a stale writer gets a conflict, never a lost update; the
-//! `(stream_id, version)` unique key backs this up in the database itself.
+//! Appends take the store's write lock — the ledger head row, locked and read in one
+//! statement (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is
+//! the lock) — so positions are gapless and in commit order, the order the Merkle ledger
+//! hashes them in. Each event's leaf hash is written by its own INSERT, and the head (size,
+//! frontier, signed checkpoint) is rewritten once per transaction (see `ledger`). Each
+//! stream's version is checked against what the writer read: a stale writer gets a
+//! conflict, never a lost update; the `(stream_id, version)` unique key backs this up in
+//! the database itself.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::AnyRow;
@@ -13,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use zhifa_core::access::Role;
 use zhifa_core::events::{Actor, DomainEvent, RecordedEvent, stream};
 
+use crate::ledger::{self, LeafFields, LedgerKey, LedgerTx, StoredRow};
 use crate::{Backend, Db, Result, StoreError, projection};
 
 /// What the writer believes the stream's version to be.
@@ -47,9 +51,6 @@ impl Append {
     }
 }
 
-/// Key of the PostgreSQL advisory lock that serialises appends.
-const APPEND_LOCK: i64 = 0x7a68_6966_6100;
-
 pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
@@ -64,11 +65,43 @@ pub(crate) struct AppendJob {
 /// Most appends committed together in one transaction.
 const GROUP_MAX: usize = 128;
 
-/// The group-commit writer: takes every append waiting, applies each under its own
-/// savepoint (a failing one is rolled back alone and told why), and commits them in one
-/// transaction — one fsync for many appends. Runs until every `Db` handle is dropped.
-pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx: mpsc::UnboundedReceiver<AppendJob>) {
-    while let Some(first) = rx.recv().await {
+/// How often at most a checkpoint is published in `ledger_checkpoints`.
+const ARCHIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The group-commit writer: takes every append waiting and commits them in one
+/// transaction — one fsync and one ledger head update for many appends. Publishes a
+/// checkpoint with the first group after [`ARCHIVE_EVERY`] has passed, and the head's once
+/// the writer has been idle that long. Runs until every `Db` handle is dropped.
+pub(crate) async fn group_commit_writer(
+    pool: AnyPool,
+    backend: Backend,
+    key: LedgerKey,
+    mut rx: mpsc::UnboundedReceiver<AppendJob>,
+) {
+    let mut archived_at: Option<std::time::Instant> = None;
+    let mut unarchived = false;
+    loop {
+        let first = if unarchived {
+            match tokio::time::timeout(ARCHIVE_EVERY, rx.recv()).await {
+                Ok(Some(job)) => job,
+                Ok(None) => break,
+                Err(_) => {
+                    if let Err(e) = ledger::archive_head(&pool).await
+                        && !pool.is_closed()
+                    {
+                        tracing::warn!("ledger: could not publish the head checkpoint: {e}");
+                    }
+                    archived_at = Some(std::time::Instant::now());
+                    unarchived = false;
+                    continue;
+                }
+            }
+        } else {
+            match rx.recv().await {
+                Some(job) => job,
+                None => break,
+            }
+        };
         let mut jobs = vec![first];
         while jobs.len() < GROUP_MAX {
             match rx.try_recv() {
@@ -76,8 +109,15 @@ pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx:
                 Err(_) => break,
             }
         }
-        match commit_group(&pool, backend, &jobs).await {
-            Ok(outcomes) => {
+        let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);
+        match commit_group(&pool, backend, &key, &jobs, archive).await {
+            Ok((outcomes, appended)) => {
+                if appended {
+                    if archive {
+                        archived_at = Some(std::time::Instant::now());
+                    }
+                    unarchived = !archive;
+                }
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
@@ -87,7 +127,8 @@ pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx:
             // bad one fails alone with its own error.
             Err(_) => {
                 for job in jobs {
-                    let outcome = commit_one(&pool, backend, &job).await;
+                    let outcome = commit_one(&pool, backend, &key, &job).await;
+                    unarchived |= outcome.is_ok();
                     let _ = job.reply.send(outcome);
                 }
             }
@@ -95,30 +136,44 @@ pub(crate) async fn group_commit_writer(pool: AnyPool, backend: Backend, mut rx:
     }
 }
 
-/// Commits a group in one transaction. Version conflicts are detected before anything of
-/// that append is written, so they fail alone; any other error aborts the group.
-async fn commit_group(pool: &AnyPool, backend: Backend, jobs: &[AppendJob]) -> Result<Vec<Result<Vec<RecordedEvent>>>> {
+/// Commits a group in one transaction, with one ledger head update (and, with `archive`,
+/// the checkpoint published). Version conflicts are detected before anything of that
+/// append is written, so they fail alone; any other error aborts the group. Also tells
+/// whether anything was appended.
+async fn commit_group(
+    pool: &AnyPool,
+    backend: Backend,
+    key: &LedgerKey,
+    jobs: &[AppendJob],
+    archive: bool,
+) -> Result<(Vec<Result<Vec<RecordedEvent>>>, bool)> {
     let mut tx = pool.begin().await?;
-    let mut position = lock_and_last_position(&mut tx, backend).await?;
+    let mut ledger = ledger::lock_head(&mut tx, backend).await?;
+    let start = ledger.last_position();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let before = position;
-        match append_locked(&mut tx, &mut position, &job.actor, job.batch.clone()).await {
+        let before = ledger.last_position();
+        match append_locked(&mut tx, &mut ledger, &job.actor, job.batch.clone()).await {
             Ok(recorded) => outcomes.push(Ok(recorded)),
-            Err(e @ StoreError::Conflict { .. }) if position == before => outcomes.push(Err(e)),
+            Err(e @ StoreError::Conflict { .. }) if ledger.last_position() == before => outcomes.push(Err(e)),
             Err(e) => {
                 let _ = tx.rollback().await;
                 return Err(e);
             }
         }
     }
+    let at = archive.then(now_text);
+    if let Err(e) = ledger::write_head(&mut tx, key, &ledger, at.as_deref()).await {
+        let _ = tx.rollback().await;
+        return Err(e);
+    }
     tx.commit().await?;
-    Ok(outcomes)
+    Ok((outcomes, ledger.last_position() != start))
 }
 
-async fn commit_one(pool: &AnyPool, backend: Backend, job: &AppendJob) -> Result<Vec<RecordedEvent>> {
+async fn commit_one(pool: &AnyPool, backend: Backend, key: &LedgerKey, job: &AppendJob) -> Result<Vec<RecordedEvent>> {
     let mut tx = pool.begin().await?;
-    let recorded = append_in(&mut tx, backend, &job.actor, job.batch.clone()).await?;
+    let recorded = append_in(&mut tx, backend, key, &job.actor, job.batch.clone()).await?;
     tx.commit().await?;
     Ok(recorded)
 }
@@ -174,44 +229,43 @@ impl Db {
 pub(crate) const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, payload, actor_account, \
      actor_name, actor_role, actor_agency, recorded_at FROM events";
 
-/// Takes the append lock for the rest of the transaction and reads the last position.
-pub(crate) async fn lock_and_last_position(conn: &mut AnyConnection, backend: Backend) -> Result<i64> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *conn).await?;
-    }
-    Ok(sqlx::query("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *conn).await?.try_get(0)?)
-}
-
-/// Appends in an open transaction, taking the append lock itself.
+/// Appends in an open transaction: takes the append lock (the ledger head) itself and
+/// writes the new head before returning; the caller commits.
 pub(crate) async fn append_in(
     conn: &mut AnyConnection,
     backend: Backend,
+    key: &LedgerKey,
     actor: &Actor,
     batch: Vec<Append>,
 ) -> Result<Vec<RecordedEvent>> {
-    let mut position = lock_and_last_position(conn, backend).await?;
-    append_locked(conn, &mut position, actor, batch).await
+    let mut ledger = ledger::lock_head(conn, backend).await?;
+    let recorded = append_locked(conn, &mut ledger, actor, batch).await?;
+    ledger::write_head(conn, key, &ledger, None).await?;
+    Ok(recorded)
 }
 
-/// Appends in a transaction that already holds the append lock; `position` is the last
-/// position used and is advanced past the new events.
+/// Appends in a transaction that already holds the append lock; each inserted event's
+/// leaf is added to `ledger`, whose size is the last position used.
 pub(crate) async fn append_locked(
     conn: &mut AnyConnection,
-    position: &mut i64,
+    ledger: &mut LedgerTx,
     actor: &Actor,
     batch: Vec<Append>,
 ) -> Result<Vec<RecordedEvent>> {
     let at = now_text();
     let recorded_at: DateTime<Utc> = at.parse().expect("own format");
+    let account = actor.account_id.map(|u| u.to_string());
+    let role = actor.role.map(|r| r.as_str());
+    let agency = actor.agency_id.map(|u| u.to_string());
     let mut out = Vec::new();
     for append in batch {
         let expected = append.expected.as_i64();
         for (i, event) in append.events.into_iter().enumerate() {
-            *position += 1;
+            let position = ledger.last_position() + 1;
             let version = expected + 1 + i as i64;
             let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let rec = RecordedEvent {
-                position: *position,
+                position,
                 stream_id: append.stream_id.clone(),
                 version,
                 event_type: event.type_name(),
@@ -222,6 +276,18 @@ pub(crate) async fn append_locked(
             // The first event of each stream carries the version check: it is inserted only
             // if the stream is still at the version the writer saw (one statement, no race:
             // the append lock is held).
+            let leaf = ledger::leaf_hash(&LeafFields {
+                position,
+                stream_id: &rec.stream_id,
+                version,
+                event_type: &rec.event_type,
+                payload: &payload,
+                actor_account: account.as_deref(),
+                actor_name: &actor.name,
+                actor_role: role,
+                actor_agency: agency.as_deref(),
+                recorded_at: &at,
+            });
             let sql = if i == 0 { INSERT_IF_AT_VERSION } else { INSERT_EVENT };
             let mut query = sqlx::query(sql)
                 .bind(rec.position)
@@ -229,17 +295,17 @@ pub(crate) async fn append_locked(
                 .bind(version)
                 .bind(&rec.event_type)
                 .bind(payload)
-                .bind(actor.account_id.map(|u| u.to_string()))
+                .bind(account.clone())
                 .bind(&actor.name)
-                .bind(actor.role.map(|r| r.as_str().to_string()))
-                .bind(actor.agency_id.map(|u| u.to_string()))
-                .bind(&at);
+                .bind(role.map(str::to_string))
+                .bind(agency.clone())
+                .bind(&at)
+                .bind(leaf.0.to_vec());
             if i == 0 {
                 query = query.bind(expected);
             }
             let inserted = query.execute(&mut *conn).await.map_err(StoreError::from_db)?.rows_affected();
             if inserted == 0 {
-                *position -= 1;
                 let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
                     .bind(&rec.stream_id)
                     .fetch_one(&mut *conn)
@@ -247,6 +313,7 @@ pub(crate) async fn append_locked(
                     .try_get(0)?;
                 return Err(StoreError::Conflict { stream: rec.stream_id, expected, actual });
             }
+            ledger.push(leaf);
             projection::apply(&mut *conn, &rec).await?;
             out.push(rec);
         }
@@ -255,36 +322,74 @@ pub(crate) async fn append_locked(
 }
 
 const INSERT_EVENT: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
-     actor_name, actor_role, actor_agency, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     actor_name, actor_role, actor_agency, recorded_at, leaf_hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const INSERT_IF_AT_VERSION: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, \
-     actor_account, actor_name, actor_role, actor_agency, recorded_at) \
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
-     WHERE (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $2) = $11";
+     actor_account, actor_name, actor_role, actor_agency, recorded_at, leaf_hash) \
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+     WHERE (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $2) = $12";
 
 pub(crate) fn decode_row(row: &AnyRow) -> Result<RecordedEvent> {
-    let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
     let stream_id: String = row.try_get("stream_id")?;
     let payload: String = row.try_get("payload")?;
-    let event = DomainEvent::decode(stream::kind(&stream_id), &payload).map_err(|e| corrupt(&stream_id, &e))?;
-    let uuid = |col: &str| -> Result<Option<uuid::Uuid>> {
-        let v: Option<String> = row.try_get(col)?;
+    let account: Option<String> = row.try_get("actor_account")?;
+    let role: Option<String> = row.try_get("actor_role")?;
+    let agency: Option<String> = row.try_get("actor_agency")?;
+    let at: String = row.try_get("recorded_at")?;
+    decode_text(
+        row.try_get("position")?,
+        stream_id,
+        row.try_get("version")?,
+        row.try_get("event_type")?,
+        &payload,
+        Actor { account_id: None, name: row.try_get("actor_name")?, role: None, agency_id: None },
+        [account.as_deref(), role.as_deref(), agency.as_deref()],
+        &at,
+    )
+}
+
+/// The event a row read for the ledger holds.
+pub(crate) fn recorded_from_stored(row: &StoredRow) -> Result<RecordedEvent> {
+    decode_text(
+        row.position,
+        row.stream_id.clone(),
+        row.version,
+        row.event_type.clone(),
+        &row.payload,
+        Actor { account_id: None, name: row.actor_name.clone(), role: None, agency_id: None },
+        [row.actor_account.as_deref(), row.actor_role.as_deref(), row.actor_agency.as_deref()],
+        &row.recorded_at,
+    )
+}
+
+/// Decodes an event from its columns; `actor_ids` are the account, role and agency text.
+#[allow(clippy::too_many_arguments)]
+fn decode_text(
+    position: i64,
+    stream_id: String,
+    version: i64,
+    event_type: String,
+    payload: &str,
+    mut actor: Actor,
+    [account, role, agency]: [Option<&str>; 3],
+    recorded_at: &str,
+) -> Result<RecordedEvent> {
+    let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
+    let event = DomainEvent::decode(stream::kind(&stream_id), payload).map_err(|e| corrupt(&stream_id, &e))?;
+    let uuid = |col: &str, v: Option<&str>| -> Result<Option<uuid::Uuid>> {
         v.map(|s| s.parse().map_err(|e| corrupt(col, &e))).transpose()
     };
-    let role: Option<String> = row.try_get("actor_role")?;
-    let at: String = row.try_get("recorded_at")?;
+    actor.account_id = uuid("actor_account", account)?;
+    actor.role = role.and_then(Role::parse);
+    actor.agency_id = uuid("actor_agency", agency)?;
     Ok(RecordedEvent {
-        position: row.try_get("position")?,
-        version: row.try_get("version")?,
-        event_type: row.try_get("event_type")?,
+        position,
+        version,
+        event_type,
         event,
-        actor: Actor {
-            account_id: uuid("actor_account")?,
-            name: row.try_get("actor_name")?,
-            role: role.as_deref().and_then(Role::parse),
-            agency_id: uuid("actor_agency")?,
-        },
-        recorded_at: at.parse().map_err(|e| corrupt("recorded_at", &e))?,
+        actor,
+        recorded_at: recorded_at.parse().map_err(|e| corrupt("recorded_at", &e))?,
         stream_id,
     })
 }

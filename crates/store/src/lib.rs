@@ -12,12 +12,14 @@ pub mod accounts;
 pub mod cases;
 mod db;
 mod events;
+pub mod ledger;
 mod projection;
 pub mod queries;
 pub mod testing;
 
 pub use db::{Backend, Db, sqlite_url};
 pub use events::{Append, ExpectedVersion};
+pub use ledger::LedgerKey;
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,8 @@ pub enum StoreError {
     Batch(String),
     #[error("stored data could not be decoded: {0}")]
     Corrupt(String),
+    #[error("账本：{0}")]
+    Ledger(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

@@ -9,7 +9,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Row};
 
-use crate::{Backend, Db, sqlite_url};
+use crate::{Backend, Db, LedgerKey, sqlite_url};
 
 /// The backend the test suite runs against.
 pub fn backend() -> Backend {
@@ -44,14 +44,14 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = sqlite_url(dir.path());
-                let db = Db::open(&url).await.expect("open sqlite");
+                let db = Db::open(&url, LedgerKey::for_tests()).await.expect("open sqlite");
                 TestDb { db, url, dir: Some(dir), pg_name: None }
             }
             Backend::Postgres => {
                 let name = format!("zhifa_t_{}", uuid::Uuid::new_v4().simple());
                 create_pg_from_template(&name).await;
                 let url = pg_url_for(&name);
-                let db = Db::open(&url).await.expect("open postgres test database");
+                let db = Db::open(&url, LedgerKey::for_tests()).await.expect("open postgres test database");
                 TestDb { db, url, dir: None, pg_name: Some(name) }
             }
         }
@@ -90,7 +90,7 @@ async fn create_pg_from_template(name: &str) {
         let exec = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
         exec(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut admin).await.expect("drop stale");
         exec(format!("CREATE DATABASE {building}")).execute(&mut admin).await.expect("create template");
-        let db = Db::open(&pg_url_for(&building)).await.expect("migrate template");
+        let db = Db::open(&pg_url_for(&building), LedgerKey::for_tests()).await.expect("migrate template");
         db.close().await;
         exec(format!("ALTER DATABASE {building} RENAME TO {template}"))
             .execute(&mut admin)

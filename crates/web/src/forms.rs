@@ -24,7 +24,11 @@ impl Nav {
 
     pub fn for_user(u: &CurrentUser) -> Self {
         let p = &u.principal;
-        let mut links = vec![("/".to_string(), "首页".to_string()), ("/agencies".into(), "执法主体".into())];
+        let mut links = vec![("/".to_string(), "首页".to_string())];
+        if p.role != Role::Administrator || p.agency_id.is_some() {
+            links.push(("/cases".into(), "案件".into()));
+        }
+        links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {
             links.push(("/accounts".into(), "账号".into()));
         }
@@ -76,6 +80,14 @@ impl Field {
         self.options = o;
         self
     }
+    pub fn value(mut self, v: impl Into<String>) -> Self {
+        self.value = v.into();
+        self
+    }
+    /// For `checks` fields: whether an option is among the (comma-separated) values.
+    pub fn is_checked(&self, option: &str) -> bool {
+        self.value.split(',').any(|v| v == option)
+    }
 }
 
 /// A form page.
@@ -86,6 +98,8 @@ pub struct FormPage {
     pub action: String,
     pub submit: String,
     pub multipart: bool,
+    /// `get` for forms that only read (default `post`).
+    pub method: &'static str,
     pub alert: Option<String>,
     pub fields: Vec<Field>,
 }
@@ -98,7 +112,12 @@ impl FormPage {
     /// Fills values from submitted pairs.
     pub fn fill(mut self, values: &[(String, String)]) -> Self {
         for f in &mut self.fields {
-            if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.name) {
+            if f.kind == "checks" {
+                let all: Vec<_> = values.iter().filter(|(k, _)| *k == f.name).map(|(_, v)| v.as_str()).collect();
+                f.value = all.join(",");
+            } else if f.kind == "checkbox" {
+                f.value = if value(values, &f.name) == "1" { "1".into() } else { String::new() };
+            } else if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.name) {
                 f.value = v.clone();
             }
         }
@@ -221,6 +240,11 @@ pub fn render<T: Template>(status: StatusCode, t: T) -> Response {
 /// Reads a submitted form body into pairs (keeps order and repeated keys).
 pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// Every value of a repeated field (checkbox lists).
+pub fn values<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
 }
 
 /// The value of a field in submitted pairs ("" when absent).

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, home, officers, settings};
+use crate::pages::{agencies, cases, home, officers, records, settings};
 use crate::{AppState, api, session};
 
 pub fn router(state: AppState) -> Router {
@@ -32,6 +32,21 @@ pub fn router(state: AppState) -> Router {
         .route("/officers/{id}/certificates", post(officers::issue_create))
         .route("/officers/{id}/certificates/{number}/revoke", get(officers::revoke_new).post(officers::revoke_create))
         .route("/officers/{id}/leave", get(officers::leave_new).post(officers::leave_create))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/records/new", get(records::new_form))
+        .route("/cases/{id}/records", post(records::create))
+        .route("/cases/{id}/records/{rid}", get(records::show))
+        .route("/cases/{id}/records/{rid}/approve", get(records::approve_page).post(records::approve))
+        .route("/cases/{id}/records/{rid}/correct", get(records::correct_page).post(records::correct))
+        .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
+        .route("/cases/{id}/archive", post(cases::archive))
+        .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))
+        .route("/cases/{id}/access", get(cases::access_log))
+        .route("/cases/{id}/copies/new", get(cases::copy_new))
+        .route("/cases/{id}/copies", post(cases::copy_create))
+        .route("/cases/{id}/copies/{req}", get(cases::copy_decide_page).post(cases::copy_decide))
         .route("/profiles", get(settings::profiles).post(settings::profile_create))
         .route("/profiles/new", get(settings::profile_new))
         .route("/profiles/{id}", get(settings::profile))

@@ -1,8 +1,10 @@
 //! The pages of the internal application, one module per part of the URL tree.
 
 pub mod agencies;
+pub mod cases;
 pub mod home;
 pub mod officers;
+pub mod records;
 pub mod settings;
 
 use axum::response::{IntoResponse, Redirect, Response};

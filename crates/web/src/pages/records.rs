@@ -1,0 +1,477 @@
+//! /cases/{id}/records: making a written record with its kind's form, the approval chain
+//! corrections and a record's page (whose opening is logged, R-18).
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+use zhifa_app::AppError;
+use zhifa_app::cases::{CaseView, RecordInput};
+use zhifa_core::Rejection;
+use zhifa_core::Sensitivity;
+use zhifa_core::case::{ApprovalStep, FieldType, RecordKind, Signature, SpotPenalty};
+use zhifa_core::money::Money;
+use zhifa_core::personnel::StaffKind;
+
+use crate::AppState;
+use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value, values};
+use crate::pages::cases::back_to_case;
+use crate::pages::{Parsed, page_error};
+use crate::session::CurrentUser;
+
+#[derive(serde::Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    purpose: String,
+}
+
+fn html_kind(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "text",
+        FieldType::LongText => "longtext",
+        FieldType::Date => "date",
+        FieldType::DateTime => "datetime-local",
+        FieldType::YesNo => "select",
+    }
+}
+
+fn sensitivity_options() -> Vec<(String, String)> {
+    [
+        Sensitivity::Internal,
+        Sensitivity::PersonalPrivacy,
+        Sensitivity::CommercialSecret,
+        Sensitivity::StateSecret,
+        Sensitivity::Public,
+    ]
+    .iter()
+    .map(|s| {
+        (
+            serde_json::to_value(s).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            s.label().to_string(),
+        )
+    })
+    .collect()
+}
+
+async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<FormPage, AppError> {
+    let c = &view.case;
+    let id = c.id();
+    let mut fields: Vec<Field> = kind
+        .fields()
+        .iter()
+        .map(|f| {
+            let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty));
+            if f.required {
+                field = field.required();
+            }
+            if f.ty == FieldType::YesNo {
+                field = field.options(vec![
+                    (String::new(), "请选择".into()),
+                    ("是".into(), "是".into()),
+                    ("否".into(), "否".into()),
+                ]);
+            }
+            field
+        })
+        .collect();
+    let staff = s.app.db.officers(c.opening.agency_id).await?;
+    let assigned: Vec<(String, String)> = c
+        .officers
+        .iter()
+        .map(|o| (o.officer_id.to_string(), format!("{}（执法证{}）", o.name, o.certificate_number)))
+        .collect();
+    if kind.on_site() {
+        fields.push(Field::new("_officers", "执法人员", "heading"));
+        fields.push(
+            Field::new("officers", "实施本行为的执法人员（至少两名）", "checks").required().options(assigned.clone()),
+        );
+        fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
+        let aux = staff
+            .iter()
+            .filter(|o| o.kind == StaffKind::Auxiliary && o.left_on.is_none())
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect();
+        fields.push(Field::new("auxiliaries", "协助的执法辅助人员（不计入人数）", "checks").options(aux));
+    } else if kind.needs_approval_chain() || matches!(kind, RecordKind::DecisionDraft | RecordKind::InvestigationReport)
+    {
+        fields.push(Field::new("officers", "承办人", "checks").options(assigned));
+    }
+    if kind.party_signs() {
+        fields.push(Field::new("_sign", "当事人签名", "heading"));
+        fields.push(Field::new("signature.kind", "签名情况", "select").required().options(vec![
+            ("signed".into(), "当事人（或代收人）已签名".into()),
+            ("refused".into(), "当事人拒绝签名".into()),
+        ]));
+        fields.push(Field::text("signature.signer", "签名人"));
+        fields.push(Field::text("signature.reason", "拒签情况").hint("拒绝签名的，记明情况"));
+        fields.push(Field::text("signature.witness", "见证人").hint("拒绝签名的，须有见证人"));
+    }
+    if kind.is_service() {
+        let docs = c
+            .records
+            .iter()
+            .filter(|r| !r.record.kind.is_service())
+            .map(|r| (r.record.id.to_string(), format!("{} {}", r.record.kind.label(), r.field("document_number"))))
+            .collect();
+        fields.insert(0, Field::new("serves", "所送达的文书", "select").required().options(docs));
+    }
+    if kind == RecordKind::OnTheSpotDecision {
+        fields.push(Field::new("_penalty", "处罚内容", "heading"));
+        fields.push(
+            Field::text("form_number", "当场处罚决定书编号")
+                .required()
+                .hint("预定格式、编有号码的决定书，每个编号只能使用一次"),
+        );
+        fields.push(Field::new("penalty.warning", "警告", "checkbox"));
+        fields.push(Field::text("penalty.fine", "罚款（元）").hint("公民200元以下、法人或者其他组织3000元以下"));
+    }
+    fields.push(Field::new("sensitivity", "内容密级与隐私标记", "select").options(sensitivity_options()));
+    let mut page = FormPage::new(
+        &format!("{}：{}", c.opening.number, kind.label()),
+        &format!("/cases/{id}/records?kind={}", kind.as_str()),
+        fields,
+    );
+    page.intro = format!("所属阶段：{}。带*的栏目必须填写。", kind.stage().label());
+    Ok(page)
+}
+
+/// GET /cases/{id}/records/new?kind=…
+pub async fn new_form(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    Query(q): Query<KindQuery>,
+) -> Response {
+    let Some(kind) = RecordKind::parse(&q.kind) else { return page_error(&user, AppError::NotFound("记录类型")) };
+    let view = match s.app.case_after_write(&user.principal, id).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&user, e),
+    };
+    match record_form(&s, &view, kind).await {
+        Ok(page) => render_form(&Nav::for_user(&user), &page),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+fn ids(v: &[(String, String)], name: &str, r: &mut Rejection) -> Vec<Uuid> {
+    values(v, name)
+        .into_iter()
+        .filter_map(|x| match x.parse() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                r.add(name, "所选人员无效");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Datetime inputs send `2026-03-01T09:30`; keep the record's own format.
+fn normalise(kind: RecordKind, key: &str, v: &str) -> String {
+    match kind.field(key).map(|f| f.ty) {
+        Some(FieldType::DateTime) => v.trim().replacen('T', " ", 1),
+        _ => v.trim().to_string(),
+    }
+}
+
+/// POST /cases/{id}/records?kind=…
+pub async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    Query(q): Query<KindQuery>,
+    body: Bytes,
+) -> Response {
+    let Some(kind) = RecordKind::parse(&q.kind) else { return page_error(&user, AppError::NotFound("记录类型")) };
+    let view = match s.app.case_after_write(&user.principal, id).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&user, e),
+    };
+    let form = match record_form(&s, &view, kind).await {
+        Ok(f) => f,
+        Err(e) => return page_error(&user, e),
+    };
+    let v = pairs(&body);
+    let mut r = Rejection::new();
+    let fields: BTreeMap<String, String> = v
+        .iter()
+        .filter_map(|(k, x)| k.strip_prefix("fields.").map(|k| (k.to_string(), normalise(kind, k, x))))
+        .filter(|(_, x)| !x.is_empty())
+        .collect();
+    let signature = kind.party_signs().then(|| match value(&v, "signature.kind") {
+        "refused" => Some(Signature::Refused {
+            reason: value(&v, "signature.reason").into(),
+            witness: value(&v, "signature.witness").into(),
+        }),
+        "signed" => Some(Signature::Signed { signer: value(&v, "signature.signer").into() }),
+        _ => None,
+    });
+    let penalty = (kind == RecordKind::OnTheSpotDecision).then(|| {
+        let fine = match value(&v, "penalty.fine").trim() {
+            "" => None,
+            x => match Money::parse_yuan(x) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    r.add("penalty.fine", e.to_string());
+                    None
+                }
+            },
+        };
+        SpotPenalty { warning: value(&v, "penalty.warning") == "1", fine }
+    });
+    let serves = match value(&v, "serves") {
+        "" => None,
+        x => x.parse().ok(),
+    };
+    let sensitivity =
+        serde_json::from_value(serde_json::Value::String(value(&v, "sensitivity").into())).unwrap_or_default();
+    let officers = ids(&v, "officers", &mut r);
+    let auxiliaries = ids(&v, "auxiliaries", &mut r);
+    if !r.is_empty() {
+        return render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r));
+    }
+    let input = RecordInput {
+        kind,
+        fields,
+        officers,
+        credentials_shown: value(&v, "credentials_shown") == "1",
+        auxiliaries,
+        signature: signature.flatten(),
+        serves,
+        form_number: Some(value(&v, "form_number").to_string()).filter(|n| !n.trim().is_empty()),
+        penalty,
+        sensitivity,
+    };
+    match s.app.add_record(&user.principal, id, input).await {
+        Ok(_) => back_to_case(id, &format!("{}已保存", kind.label())),
+        Err(AppError::Rejected(r)) => render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r)),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// GET /cases/{id}/records/{rid}: a record with its corrections and approvals; the
+/// opening is logged.
+pub async fn show(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+    Query(q): Query<KindQuery>,
+) -> Response {
+    let view = match s.app.open_case_file(&user.principal, id, &q.purpose).await {
+        Ok(v) => v,
+        // Not assigned and no purpose: the case page asks for it first.
+        Err(AppError::Rejected(_)) => {
+            return axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!("/cases/{id}")));
+        }
+        Err(e) => return page_error(&user, e),
+    };
+    let Some(rec) = view.case.record(rid) else { return page_error(&user, AppError::NotFound("记录")) };
+    if let Err(e) = user.principal.can_read(view.case.opening.agency_id, rec.record.sensitivity) {
+        return page_error(&user, e.into());
+    }
+    let _ = s
+        .app
+        .log_access(&user.principal, id, Some(rid), if q.purpose.is_empty() { "查看记录" } else { &q.purpose })
+        .await;
+    let k = rec.record.kind;
+    let mut info: Vec<(String, String)> =
+        k.fields().iter().map(|f| (f.label.to_string(), rec.field(f.key).to_string())).collect();
+    if !rec.record.officers.is_empty() {
+        info.push((
+            "执法人员".into(),
+            rec.record
+                .officers
+                .iter()
+                .map(|o| format!("{}（执法证{}）", o.name, o.certificate_number))
+                .collect::<Vec<_>>()
+                .join("、"),
+        ));
+        info.push(("出示证件".into(), if rec.record.credentials_shown { "已出示".into() } else { "—".into() }));
+    }
+    if !rec.record.auxiliaries.is_empty() {
+        info.push((
+            "执法辅助人员".into(),
+            rec.record.auxiliaries.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("、"),
+        ));
+    }
+    if let Some(sig) = &rec.record.signature {
+        info.push((
+            "当事人签名".into(),
+            match sig {
+                Signature::Signed { signer } => format!("{signer}已签名"),
+                Signature::Refused { reason, witness } => format!("拒绝签名（{reason}），见证人：{witness}"),
+            },
+        ));
+    }
+    if let Some(n) = &rec.record.form_number {
+        info.push(("决定书编号".into(), n.clone()));
+    }
+    if let Some(p) = &rec.record.penalty {
+        info.push((
+            "处罚".into(),
+            format!(
+                "{}{}",
+                if p.warning { "警告 " } else { "" },
+                p.fine.map(|f| format!("罚款{f}")).unwrap_or_default()
+            ),
+        ));
+    }
+    info.push(("密级与隐私".into(), rec.record.sensitivity.label().into()));
+    let mut corrections = Section::new("更正记录（原记录保持不变）", &["理由", "更正内容"]);
+    for (reason, f) in &rec.corrections {
+        let changes = f
+            .iter()
+            .map(|(key, v)| format!("{}：{}", k.field(key).map(|x| x.label).unwrap_or(key), v))
+            .collect::<Vec<_>>()
+            .join("；");
+        corrections.rows.push(vec![reason.clone().into(), changes.into()]);
+    }
+    let mut approvals = Section::new("审批流程", &["环节", "签署人", "结论", "意见", "时间"]);
+    for a in &rec.approvals {
+        approvals.rows.push(vec![
+            a.step.label().into(),
+            a.officer_name.clone().into(),
+            if a.approved { Cell::from("同意") } else { Cell::from("不同意").tagged("bad", "退回") },
+            a.opinion.clone().into(),
+            a.at.format("%Y-%m-%d %H:%M").to_string().into(),
+        ]);
+    }
+    let mut av = Section::new("音像记录", &["类型", "文件", "SHA-256"]);
+    for a in view.case.av_for(rid) {
+        av.rows.push(vec![
+            a.media.label().into(),
+            Cell::link(a.file.file_name.clone(), format!("/files/{}", a.file.sha256)),
+            a.file.sha256.clone().into(),
+        ]);
+    }
+    let mut sections = vec![corrections];
+    if k.needs_approval_chain() {
+        sections.push(approvals);
+    }
+    sections.push(av);
+    let page = TablePage {
+        title: format!("{}：{}", view.case.opening.number, k.label()),
+        info,
+        actions: vec![
+            (format!("/cases/{id}"), "返回案件".into()),
+            (format!("/cases/{id}/records/{rid}/correct"), "更正".into()),
+        ],
+        sections,
+        ..Default::default()
+    };
+    render_table(&Nav::for_user(&user), &page)
+}
+
+fn approve_form(id: Uuid, rid: Uuid, next: Option<ApprovalStep>) -> FormPage {
+    let step = next.unwrap_or(ApprovalStep::Handler);
+    let mut page = FormPage::new(
+        &format!("审批：{}", step.label()),
+        &format!("/cases/{id}/records/{rid}/approve"),
+        vec![
+            Field::new("step", "环节", "select").required().options(vec![(step.as_str().into(), step.label().into())]),
+            Field::new("approved", "结论", "select")
+                .required()
+                .options(vec![("1".into(), "同意".into()), ("0".into(), "不同意（退回承办人）".into())]),
+            Field::new("opinion", "意见", "longtext").required(),
+        ],
+    );
+    page.intro = "审批流程依次为：承办人提出意见 → 审核 → 负责人审批，每一环节的意见均记入案卷。".into();
+    page
+}
+
+pub async fn approve_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+) -> Response {
+    match s.app.case_after_write(&user.principal, id).await {
+        Ok(v) => match v.case.record(rid) {
+            Some(r) => render_form(&Nav::for_user(&user), &approve_form(id, rid, r.next_step())),
+            None => page_error(&user, AppError::NotFound("记录")),
+        },
+        Err(e) => page_error(&user, e),
+    }
+}
+
+pub async fn approve(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let Some(step) = ApprovalStep::parse(value(&v, "step")) else {
+        return render_form(
+            &Nav::for_user(&user),
+            &approve_form(id, rid, None).with_errors(&Rejection::one("step", "请选择环节")),
+        );
+    };
+    match s.app.give_approval(&user.principal, id, rid, step, value(&v, "approved") == "1", value(&v, "opinion")).await
+    {
+        Ok(()) => back_to_case(id, &format!("{}已签署", step.label())),
+        Err(AppError::Rejected(r)) => {
+            render_form(&Nav::for_user(&user), &approve_form(id, rid, Some(step)).fill(&v).with_errors(&r))
+        }
+        Err(e) => page_error(&user, e),
+    }
+}
+
+async fn correct_form(s: &AppState, user: &CurrentUser, id: Uuid, rid: Uuid) -> Result<FormPage, AppError> {
+    let view = s.app.case_after_write(&user.principal, id).await?;
+    let rec = view.case.record(rid).ok_or(AppError::NotFound("记录"))?;
+    let k = rec.record.kind;
+    let mut fields = vec![Field::new("reason", "更正理由", "longtext").required()];
+    for f in k.fields() {
+        let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty)).value(rec.field(f.key));
+        if f.ty == FieldType::YesNo {
+            field = field.options(vec![("是".into(), "是".into()), ("否".into(), "否".into())]);
+        }
+        fields.push(field);
+    }
+    let mut page = FormPage::new(&format!("更正{}", k.label()), &format!("/cases/{id}/records/{rid}/correct"), fields);
+    page.intro = "更正作为新的记录保存，原记录不会被修改或删除。".into();
+    Ok(page)
+}
+
+pub async fn correct_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+) -> Response {
+    match correct_form(&s, &user, id, rid).await {
+        Ok(p) => render_form(&Nav::for_user(&user), &p),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+pub async fn correct(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+    body: Bytes,
+) -> Response {
+    let form = match correct_form(&s, &user, id, rid).await {
+        Ok(p) => p,
+        Err(e) => return page_error(&user, e),
+    };
+    let v = pairs(&body);
+    let view = match s.app.case_after_write(&user.principal, id).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&user, e),
+    };
+    let Some(kind) = view.case.record(rid).map(|r| r.record.kind) else {
+        return page_error(&user, AppError::NotFound("记录"));
+    };
+    let fields = v
+        .iter()
+        .filter_map(|(k, x)| k.strip_prefix("fields.").map(|k| (k.to_string(), normalise(kind, k, x))))
+        .collect();
+    match s.app.correct_record(&user.principal, id, rid, value(&v, "reason"), fields).await {
+        Ok(()) => back_to_case(id, "更正已记录"),
+        Err(AppError::Rejected(r)) => render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r)),
+        Err(e) => page_error(&user, e),
+    }
+}

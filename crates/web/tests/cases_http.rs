@@ -1,0 +1,224 @@
+//! The case pages in-process: opening a case through the form, stage refusals that list
+//! what is missing, the approval chain, the purpose asked before reading, and bad input.
+
+mod support;
+
+use axum::http::StatusCode;
+use support::*;
+use uuid::Uuid;
+use zhifa_core::personnel::StaffKind;
+
+async fn officers(t: &TestApp, agency: Uuid) -> Vec<String> {
+    let zf = t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.officer_id.unwrap();
+    let mut ids: Vec<Uuid> = t
+        .app
+        .db
+        .officers(agency)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.kind == StaffKind::Officer && o.left_on.is_none())
+        .map(|o| o.id)
+        .collect();
+    ids.sort_by_key(|o| *o != zf);
+    ids.into_iter().map(|i| i.to_string()).collect()
+}
+
+fn case_id_from(location: &str) -> Uuid {
+    location.trim_start_matches("/cases/").split(['?', '/']).next().unwrap().parse().unwrap()
+}
+
+// rule: R-01
+// rule: R-19
+// rule: P-02
+#[tokio::test]
+async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_approved() {
+    let t = TestApp::with_demo().await;
+    let agency = t.agency_id("安乡县市场监督管理局").await;
+    let unit = t
+        .app
+        .db
+        .units(agency)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == zhifa_core::registry::UnitKind::Handling)
+        .unwrap()
+        .id
+        .to_string();
+    let ids = officers(&t, agency).await;
+    let zf = t.login("scj-zf").await;
+
+    // Bad input: one officer, a wrong citizen ID. Errors next to the fields; nothing stored.
+    let r = t
+        .post_form(
+            &zf,
+            "/cases",
+            &[
+                ("act_kind", "penalty"),
+                ("procedure", "ordinary"),
+                ("initiation", "ex_officio"),
+                ("summary", "销售过期食品"),
+                ("handling_unit", &unit),
+                ("officers", &ids[0]),
+                ("party.kind", "person"),
+                ("party.name", "刘某某"),
+                ("party.id_number", "430721199001010010"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("身份证号码校验位错误"), "{}", r.body);
+    assert!(t.app.db.cases_of_agency(agency).await.unwrap().is_empty());
+    let r = t
+        .post_form(
+            &zf,
+            "/cases",
+            &[
+                ("act_kind", "penalty"),
+                ("procedure", "ordinary"),
+                ("initiation", "ex_officio"),
+                ("summary", "销售过期食品"),
+                ("handling_unit", &unit),
+                ("officers", &ids[0]),
+                ("party.kind", "organisation"),
+                ("party.name", "安乡县某某超市"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("执法人员不得少于2人"), "{}", r.body);
+    assert!(t.app.db.cases_of_agency(agency).await.unwrap().is_empty());
+
+    let r = t
+        .post_form(
+            &zf,
+            "/cases",
+            &[
+                ("act_kind", "penalty"),
+                ("procedure", "ordinary"),
+                ("initiation", "ex_officio"),
+                ("summary", "销售过期食品"),
+                ("handling_unit", &unit),
+                ("officers", &ids[0]),
+                ("officers", &ids[1]),
+                ("party.kind", "organisation"),
+                ("party.name", "安乡县某某超市"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = case_id_from(r.headers["location"].to_str().unwrap());
+    let page = t.get(Some(&zf), &format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("缺少立案审批表"));
+    assert!(page.body.contains("立案之日起90日内作出行政处罚决定"), "N-02 deadline shown");
+
+    let r = t.post_form(&zf, &format!("/cases/{id}/stages/initiation"), &[], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("“启动”阶段不能完成：缺少立案审批表"), "{}", r.body);
+
+    // The filing approval form: a missing field is named.
+    let path = format!("/cases/{id}/records?kind=filing_approval");
+    let r = t.post_form(&zf, &path, &[("fields.reason", "检查发现"), ("fields.party", "超市")], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写承办人意见"));
+    let r = t
+        .post_form(
+            &zf,
+            &path,
+            &[
+                ("fields.reason", "检查发现销售过期食品"),
+                ("fields.party", "安乡县某某超市"),
+                ("fields.handler_opinion", "建议立案"),
+                ("fields.unit_opinion", "同意"),
+                ("fields.head_approval", "同意立案"),
+                ("fields.approved_at", "2026-01-05T10:00"),
+                ("officers", &ids[0]),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (case, ..) = t.app.db.load_case(id).await.unwrap().unwrap();
+    let rid = case.records[0].record.id;
+    assert_eq!(case.records[0].field("approved_at"), "2026-01-05 10:00");
+    let r = t.post_form(&zf, &format!("/cases/{id}/stages/initiation"), &[], true).await;
+    assert!(r.body.contains("立案审批表的审批流程未完成（待承办人意见）"), "{}", r.body);
+
+    let approve = |who: &'static str, step: &'static str| {
+        let t = &t;
+        let path = format!("/cases/{id}/records/{rid}/approve");
+        async move {
+            let b = t.login(who).await;
+            t.post_form(&b, &path, &[("step", step), ("approved", "1"), ("opinion", "同意")], true).await
+        }
+    };
+    // The head cannot skip the handler.
+    let r = approve("scj-head", "approver").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("应先由承办人签署"), "{}", r.body);
+    assert_eq!(approve("scj-zf", "handler").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(approve("scj-head", "reviewer").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(approve("scj-head", "approver").await.status, StatusCode::SEE_OTHER);
+    let r = t.post_form(&zf, &format!("/cases/{id}/stages/initiation"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(Some(&zf), &format!("/cases/{id}")).await;
+    assert!(page.body.contains("当前阶段：调查取证"));
+    assert!(page.body.contains("完成“启动”阶段"), "the timeline shows it");
+}
+
+// rule: R-18
+// rule: X-05
+#[tokio::test]
+async fn a_reader_not_on_the_case_states_a_purpose_and_other_agencies_are_refused() {
+    let t = TestApp::with_demo().await;
+    let agency = t.agency_id("安乡县市场监督管理局").await;
+    let unit = t
+        .app
+        .db
+        .units(agency)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == zhifa_core::registry::UnitKind::Handling)
+        .unwrap()
+        .id
+        .to_string();
+    let ids = officers(&t, agency).await;
+    let zf = t.login("scj-zf").await;
+    let r = t
+        .post_form(
+            &zf,
+            "/cases",
+            &[
+                ("act_kind", "inspection"),
+                ("procedure", "ordinary"),
+                ("initiation", "complaint"),
+                ("summary", "噪声扰民"),
+                ("handling_unit", &unit),
+                ("officers", &ids[0]),
+                ("officers", &ids[1]),
+                ("party.kind", "organisation"),
+                ("party.name", "某某KTV"),
+            ],
+            true,
+        )
+        .await;
+    let id = case_id_from(r.headers["location"].to_str().unwrap());
+    let reviewer = t.login("scj-fzsh").await;
+    let page = t.get(Some(&reviewer), &format!("/cases/{id}")).await;
+    assert!(page.body.contains("请先说明调阅事由"), "{}", page.body);
+    let page = t.get(Some(&reviewer), &format!("/cases/{id}?purpose=%E6%B3%95%E5%88%B6%E5%AE%A1%E6%A0%B8")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let log = t.get(Some(&zf), &format!("/cases/{id}/access")).await;
+    assert!(log.body.contains("法制审核"), "{}", log.body);
+    let other = t.login("ltj-zf").await;
+    let page = t.get(Some(&other), &format!("/cases/{id}?purpose=x")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let list = t.get(Some(&other), "/cases").await;
+    assert!(!list.body.contains("某某KTV"));
+}

@@ -402,6 +402,7 @@ impl App {
                 accounts.push(DemoAccount { username, role: *role, agency: seed.name.into() });
             }
         }
+        self.load_demo_cases().await?;
         Ok(accounts)
     }
 }

@@ -123,7 +123,7 @@ async fn each_form_number_is_used_once_even_under_concurrent_use() {
     let d = demo().await;
     let book = FormBook {
         id: Uuid::new_v4(),
-        prefix: "安市监简".into(),
+        prefix: "安市监测".into(),
         first: 1,
         last: 50,
         width: 6,
@@ -136,12 +136,12 @@ async fn each_form_number_is_used_once_even_under_concurrent_use() {
         cases.push(d.app.open_case(&d.zf, d.open(Procedure::Simplified)).await.unwrap());
     }
     // A number outside every issued book.
-    let e = d.app.add_record(&d.zf, cases[0], d.spot("安市监简000051")).await.unwrap_err();
+    let e = d.app.add_record(&d.zf, cases[0], d.spot("安市监测000051")).await.unwrap_err();
     assert!(e.to_string().contains("不属于本机关已发放"), "{e}");
     // Six officers use form 000007 at the same moment: exactly one succeeds.
     let mut handles = vec![];
     for c in &cases {
-        let (app, zf, rec, c) = (d.app.clone(), d.zf.clone(), d.spot("安市监简000007"), *c);
+        let (app, zf, rec, c) = (d.app.clone(), d.zf.clone(), d.spot("安市监测000007"), *c);
         handles.push(tokio::spawn(async move { app.add_record(&zf, c, rec).await }));
     }
     let mut ok = 0;
@@ -152,7 +152,7 @@ async fn each_form_number_is_used_once_even_under_concurrent_use() {
         }
     }
     assert_eq!(ok, 1);
-    let used = d.app.db.form_number_used_by(d.agency, "安市监简000007").await.unwrap();
+    let used = d.app.db.form_number_used_by(d.agency, "安市监测000007").await.unwrap();
     assert!(used.is_some());
 }
 

@@ -1,26 +1,49 @@
-//! Ingest throughput against the baseline (read + hash + write), the figure
-//! `zhifa bench ingest` reports over HTTP. Ignored by default; run with
+//! Ingest throughput against the baselines (read + hash + write in-process, and the shell's
+//! `tee DEST < FILE | sha256sum`), the figure `zhifa bench ingest` reports over HTTP.
+//! Ignored by default; run with
 //! `cargo test --release -p zhifa-blob --test bench -- --ignored --nocapture`
-//! (`ZHIFA_BENCH_MIB` sets the file size, default 256).
+//! (`ZHIFA_BENCH_MIB` sets the file size, default 256; `ZHIFA_BENCH_ROUNDS`, default 3;
+//! `ZHIFA_BENCH_BLOCK_KIB`, the body's block size, default 64 as from an HTTP body).
 
-use std::time::Instant;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use zhifa_blob::bench::{SAMPLE_MEDIA_TYPE, ingest_file, read_hash_write, write_sample_video};
 use zhifa_blob::{BlobConfig, Uploads};
 
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn shell_baseline(src: &Path, dest: &Path) -> Option<Duration> {
+    let t = Instant::now();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"tee "$1" < "$2" | sha256sum > /dev/null"#)
+        .arg("sh")
+        .arg(dest)
+        .arg(src)
+        .status()
+        .ok()?;
+    status.success().then(|| t.elapsed())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: run by hand in release mode"]
 async fn ingest_throughput_against_read_hash_write() {
-    let mib: u64 = std::env::var("ZHIFA_BENCH_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    let mib = env_u64("ZHIFA_BENCH_MIB", 256);
+    let rounds = env_u64("ZHIFA_BENCH_ROUNDS", 3);
+    let block = env_u64("ZHIFA_BENCH_BLOCK_KIB", 64) as usize * 1024;
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("sample.mp4");
     write_sample_video(&src, mib << 20).unwrap();
     let mut config = BlobConfig::new(dir.path().join("data"));
     config.max_bytes = u64::MAX;
     let uploads = Uploads::open(&config).unwrap();
+    let dest = dir.path().join("baseline.out");
+    let rate = |d: Duration| (mib as f64) / d.as_secs_f64();
 
-    for round in 1..=2 {
-        let dest = dir.path().join("baseline.out");
+    for round in 1..=rounds {
         let t = Instant::now();
         let (baseline_sha, _) = tokio::task::spawn_blocking({
             let (src, dest) = (src.clone(), dest.clone());
@@ -31,21 +54,25 @@ async fn ingest_throughput_against_read_hash_write() {
         .unwrap();
         let baseline = t.elapsed();
         std::fs::remove_file(&dest).unwrap();
+        let shell = shell_baseline(&src, &dest);
+        let _ = std::fs::remove_file(&dest);
 
         let t = Instant::now();
-        let done = ingest_file(&uploads, &src, SAMPLE_MEDIA_TYPE, 64 << 10).await.unwrap();
+        let done = ingest_file(&uploads, &src, SAMPLE_MEDIA_TYPE, block).await.unwrap();
         let ingest = t.elapsed();
         assert_eq!(done.blob.sha256, baseline_sha);
         // Remove the blob so the next round stores it again rather than deduplicating.
-        let key = dir.path().join("data/blobs").join(&done.blob.key);
-        std::fs::remove_file(key).unwrap();
+        std::fs::remove_file(dir.path().join("data/blobs").join(&done.blob.key)).unwrap();
 
-        let rate = |d: std::time::Duration| (mib as f64) / d.as_secs_f64();
         println!(
-            "round {round}: {mib} MiB  baseline {:.0} MiB/s  ingest {:.0} MiB/s  ratio {:.2}",
+            "round {round}: {mib} MiB  read+hash+write {:.0} MiB/s  tee|sha256sum {}  \
+             ingest (with fsync) {:.0} MiB/s  ratio to read+hash+write {:.2}{}",
             rate(baseline),
+            shell.map_or("n/a".to_owned(), |d| format!("{:.0} MiB/s", rate(d))),
             rate(ingest),
-            baseline.as_secs_f64() / ingest.as_secs_f64()
+            baseline.as_secs_f64() / ingest.as_secs_f64(),
+            shell
+                .map_or(String::new(), |d| format!(", to tee|sha256sum {:.2}", d.as_secs_f64() / ingest.as_secs_f64())),
         );
     }
 }

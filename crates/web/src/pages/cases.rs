@@ -390,8 +390,11 @@ pub fn describe(ev: &RecordedEvent, view: Option<&CaseView>) -> (String, String)
 fn addable(view: &CaseView) -> Vec<(String, String)> {
     let Some(stage) = view.case.current_stage() else { return vec![] };
     let simplified = view.case.opening.procedure == Procedure::Simplified;
-    RecordKind::ALL
-        .iter()
+    let mut kinds: Vec<&RecordKind> = RecordKind::ALL.iter().collect();
+    // The current stage's own records first.
+    kinds.sort_by_key(|k| k.stage() != stage);
+    kinds
+        .into_iter()
         .filter(|k| {
             let s = k.stage();
             (s <= stage

@@ -425,7 +425,13 @@ async fn correct_form(s: &AppState, user: &CurrentUser, id: Uuid, rid: Uuid) -> 
     let k = rec.record.kind;
     let mut fields = vec![Field::new("reason", "更正理由", "longtext").required()];
     for f in k.fields() {
-        let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty)).value(rec.field(f.key));
+        // A datetime input shows only `2026-03-01T09:30`.
+        let current = if f.ty == FieldType::DateTime {
+            rec.field(f.key).replacen(' ', "T", 1)
+        } else {
+            rec.field(f.key).to_string()
+        };
+        let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty)).value(current);
         if f.ty == FieldType::YesNo {
             field = field.options(vec![("是".into(), "是".into()), ("否".into(), "否".into())]);
         }

@@ -13,7 +13,8 @@
 //! server acknowledged before dying must be listed after the restart, with the same id and
 //! name. Requests that were in flight when the server died may fail or may have been stored;
 //! neither counts against the rule. After the restart the server must also answer `/healthz`
-//! and accept a new write.
+//! and accept a new write, and the tamper-evident ledger must verify (rule X-01): every
+//! stored event covered by the signed checkpoint committed with it.
 //!
 //! Backends: `ZHIFA_TEST_DB` = `sqlite` (default) or `postgres`; for PostgreSQL the admin URL
 //! comes from `ZHIFA_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`), and a
@@ -411,5 +412,17 @@ async fn sigkill_during_writes_loses_no_acknowledged_event() {
     .await
     .expect("write after restart");
     assert_eq!(res.status, StatusCode::CREATED, "write after restart: {}", res.text());
+
+    // Rule X-01: the ledger survived the crash too. Every committed event, and only those,
+    // is covered by the signed checkpoint committed with it, and the tree verifies.
+    drop(server);
+    let url = store.database_url.clone().unwrap_or_else(|| zhifa_store::sqlite_url(store.dir.path()));
+    let key = zhifa_store::LedgerKey::load(&store.dir.path().join("ledger.key")).expect("the server's ledger key");
+    let db = zhifa_store::Db::open(&url, key).await.expect("open the database after the server");
+    let report = db.verify_ledger(|_| {}).await.expect("verify the ledger");
+    assert!(report.is_intact(), "ledger after kill -9: {:?}", report.issues);
+    assert_eq!(report.ledger_size as i64, db.event_count().await.expect("count events"));
+    eprintln!("[crash] ledger intact: {} events under checkpoint {}", report.ledger_size, report.root);
+    db.close().await;
     eprintln!("[crash] done in {:?}", t0.elapsed());
 }

@@ -6,8 +6,8 @@
 //!    `max_bytes` and the type against the allow-list, and returns an [`UploadId`].
 //! 2. [`Uploads::append`] streams a body at an offset, which must equal the bytes already
 //!    received; otherwise the error carries the current offset. Bytes are hashed on the way
-//!    in and written to `<data_dir>/uploads/<id>.part` (1 MiB buffered writes, fsync at the
-//!    end of every append); a body that breaks off keeps what arrived.
+//!    in and written to `<data_dir>/uploads/<id>.part` (1 MiB batches, fsync at the end of
+//!    every append); a body that breaks off keeps what arrived.
 //! 3. [`Uploads::status`] tells a client where to resume, also after a server restart: the
 //!    declaration is in `<id>.json` beside the part file, and the hash state is rebuilt by
 //!    reading the part file back on the next append.
@@ -341,7 +341,10 @@ impl Uploads {
     /// last declared byte arrives, the upload is finished and the blob stored.
     ///
     /// A body that fails midway keeps what arrived (`Interrupted` carries the offset to
-    /// resume from); one that goes past the declared size voids the upload.
+    /// resume from); one that goes past the declared size voids the upload. An empty body
+    /// at offset `total_size` finishes an upload whose finish failed or was cut short by a
+    /// crash (its status shows every byte received but no receipt); on a finished upload it
+    /// returns the receipt again.
     pub async fn append<S, E>(&self, id: &UploadId, offset: u64, body: S) -> Result<AppendOutcome, BlobError>
     where
         S: Stream<Item = Result<Bytes, E>>,
@@ -494,12 +497,14 @@ impl Shared {
             let end = writer::wait_for_end(feed).await;
             writer::Written { hasher: Some(hasher), received: start, end, error: None }
         } else {
-            tokio::task::spawn_blocking(move || match staging::open_for_append(&dir, id, start) {
-                Ok(file) => writer::write_loop(file, hasher, start, feed),
+            let part = staging::part_path(&dir, id);
+            let opened = tokio::task::spawn_blocking(move || staging::open_for_append(&dir, id, start))
+                .await
+                .map_err(|e| BlobError::join("写入上传内容", e))?;
+            match opened {
+                Ok(file) => writer::write_feed(part, file, hasher, start, feed).await,
                 Err(error) => writer::Written { hasher: None, received: start, end: End::Broken, error: Some(error) },
-            })
-            .await
-            .map_err(|e| BlobError::join("写入上传内容", e))?
+            }
         };
         staged.received = written.received;
         staged.hasher = written.hasher;

@@ -1,22 +1,26 @@
-//! The write half of an append: a blocking thread that takes the body's blocks from a
-//! bounded channel and writes them through a 1 MiB buffer, then fsyncs, and a second one
-//! that hashes the blocks written.
+//! The write half of an append, run in the append's own task: the body's blocks arrive
+//! over a bounded channel, are gathered into 1 MiB batches, and each batch is written to
+//! the part file and hashed at the same time on two blocking threads, while the next batch
+//! gathers. The file is fsynced when the body ends.
 //!
-//! Memory is bounded whatever the file size: at most [`FEED_DEPTH`] blocks wait before
-//! the writer, as many before the hasher, and [`WRITE_BUFFER`] bytes in the buffer. The
-//! threads own the file and the hash state, and always run to the end of what they were
-//! sent, so a request future dropped midway (a client that went away) cannot leave the
-//! hash and the file out of step.
+//! Blocking threads are taken only for the I/O and hashing of a full batch, never to wait
+//! on a slow network, so hundreds of officers uploading over poor connections do not tie
+//! up the blocking pool. Memory is bounded whatever the file size: [`FEED_DEPTH`] blocks in
+//! the channel, one batch gathering and one in flight. The task owns the file and the hash
+//! state and runs to the end of what it was sent, so a request dropped midway (a client
+//! that went away) cannot leave the hash and the file out of step.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::sync::mpsc::SyncSender;
+use std::io::{self, Write};
+use std::path::PathBuf;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use sha2::Digest;
 use tokio::sync::mpsc::Receiver;
+use tokio::task::{JoinHandle, spawn_blocking};
 
-/// Size of the staging file's write buffer: large writes keep throughput near the disk's.
+/// Size of the batches written to the staging file: large writes keep throughput near the
+/// disk's.
 pub const WRITE_BUFFER: usize = 1 << 20;
 /// Body blocks that may wait between the request and the writer.
 pub(crate) const FEED_DEPTH: usize = 16;
@@ -48,58 +52,30 @@ pub(crate) struct Written {
     pub error: Option<io::Error>,
 }
 
-/// Appends what arrives on `feed` to `file` (holding `received` bytes hashed by `hasher`),
-/// then flushes and fsyncs. Blocking.
-///
-/// Hashing runs on a second thread, fed the blocks the writer has written, in order:
-/// SHA-256 and the write plus fsync overlap instead of adding up (on two cores, roughly
-/// halving the time of a large append), and the hash still covers exactly the bytes in
-/// the file.
-pub(crate) fn write_loop(file: File, hasher: sha2::Sha256, received: u64, feed: Receiver<Feed>) -> Written {
-    let (to_hasher, written_blocks) = std::sync::mpsc::sync_channel::<Bytes>(FEED_DEPTH);
-    std::thread::scope(|scope| {
-        let hashing = std::thread::Builder::new().name("blob-hash".into()).spawn_scoped(scope, move || {
-            let mut hasher = hasher;
-            for block in written_blocks {
-                hasher.update(&block);
-            }
-            hasher
-        });
-        let hashing = match hashing {
-            Ok(thread) => thread,
-            Err(error) => return Written { hasher: None, received, end: End::Broken, error: Some(error) },
-        };
-        let (received, end, error) = write_blocks(file, received, feed, to_hasher);
-        let hasher = hashing.join().ok().filter(|_| error.is_none());
-        let error = match (error, &hasher) {
-            (Some(e), _) => Some(e),
-            (None, None) => Some(io::Error::other("the hashing thread panicked")),
-            (None, Some(_)) => None,
-        };
-        Written { hasher, received, end, error }
-    })
-}
-
-/// The writer's half: writes blocks through the buffer, hands each written block to the
-/// hasher, and fsyncs at the end. Returns the bytes in the file, how the body ended, and
-/// the I/O error that stopped it, if any.
-fn write_blocks(
+/// Appends what arrives on `feed` to `file` (at `part`, holding `received` bytes hashed by
+/// `hasher`), then fsyncs.
+pub(crate) async fn write_feed(
+    part: PathBuf,
     file: File,
-    mut received: u64,
+    hasher: sha2::Sha256,
+    received: u64,
     mut feed: Receiver<Feed>,
-    to_hasher: SyncSender<Bytes>,
-) -> (u64, End, Option<io::Error>) {
-    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+) -> Written {
+    let mut pipe = Pipeline { part, file: Some(file), hasher: Some(hasher), received, in_flight: None };
+    let mut batch = BytesMut::new();
     let end = loop {
-        match feed.blocking_recv() {
+        match feed.recv().await {
             Some(Feed::Data(block)) => {
-                if let Err(e) = out.write_all(&block) {
-                    return failed(out.get_ref(), received, End::Broken, e);
-                }
-                received += block.len() as u64;
-                if to_hasher.send(block).is_err() {
-                    let e = io::Error::other("the hashing thread stopped");
-                    return failed(out.get_ref(), received, End::Broken, e);
+                let full = if batch.is_empty() && block.len() >= WRITE_BUFFER {
+                    Some(block)
+                } else {
+                    batch.extend_from_slice(&block);
+                    (batch.len() >= WRITE_BUFFER).then(|| batch.split().freeze())
+                };
+                if let Some(full) = full
+                    && let Err(e) = pipe.submit(full).await
+                {
+                    return pipe.failed(End::Broken, e);
                 }
             }
             Some(Feed::End(end)) => break end,
@@ -107,17 +83,14 @@ fn write_blocks(
         }
     };
     drop(feed);
-    drop(to_hasher);
-    let file = match out.into_inner() {
-        Ok(file) => file,
-        Err(e) => {
-            let (error, out) = e.into_parts();
-            return failed(out.get_ref(), received, end, error);
-        }
-    };
-    match file.sync_data() {
-        Ok(()) => (received, end, None),
-        Err(e) => failed(&file, received, end, e),
+    if !batch.is_empty()
+        && let Err(e) = pipe.submit(batch.freeze()).await
+    {
+        return pipe.failed(end, e);
+    }
+    match pipe.sync().await {
+        Ok(()) => Written { hasher: pipe.hasher, received: pipe.received, end, error: None },
+        Err(e) => pipe.failed(end, e),
     }
 }
 
@@ -131,6 +104,67 @@ pub(crate) async fn wait_for_end(mut feed: Receiver<Feed>) -> End {
     }
 }
 
-fn failed(file: &File, received: u64, end: End, error: io::Error) -> (u64, End, Option<io::Error>) {
-    (file.metadata().map(|m| m.len()).unwrap_or(received), end, Some(error))
+/// The file and hash state, each either here or with the batch in flight.
+struct Pipeline {
+    part: PathBuf,
+    file: Option<File>,
+    hasher: Option<sha2::Sha256>,
+    /// Bytes written, not counting the batch in flight.
+    received: u64,
+    in_flight: Option<InFlight>,
+}
+
+/// One batch being written and hashed, on two blocking threads.
+struct InFlight {
+    len: u64,
+    write: JoinHandle<io::Result<File>>,
+    hash: JoinHandle<sha2::Sha256>,
+}
+
+impl Pipeline {
+    /// Waits for the batch in flight, then starts writing and hashing `batch`.
+    async fn submit(&mut self, batch: Bytes) -> io::Result<()> {
+        self.settle().await?;
+        let (Some(mut file), Some(mut hasher)) = (self.file.take(), self.hasher.take()) else {
+            return Err(io::Error::other("writer state lost"));
+        };
+        let to_write = batch.clone();
+        self.in_flight = Some(InFlight {
+            len: batch.len() as u64,
+            write: spawn_blocking(move || file.write_all(&to_write).map(|()| file)),
+            hash: spawn_blocking(move || {
+                hasher.update(&batch);
+                hasher
+            }),
+        });
+        Ok(())
+    }
+
+    /// Waits for the batch in flight, taking back the file and the hash state.
+    async fn settle(&mut self) -> io::Result<()> {
+        if let Some(job) = self.in_flight.take() {
+            let file = job.write.await.map_err(io::Error::other)??;
+            let hasher = job.hash.await.map_err(io::Error::other)?;
+            self.file = Some(file);
+            self.hasher = Some(hasher);
+            self.received += job.len;
+        }
+        Ok(())
+    }
+
+    /// Waits for the last batch and makes the file durable.
+    async fn sync(&mut self) -> io::Result<()> {
+        self.settle().await?;
+        let file = self.file.take().ok_or_else(|| io::Error::other("writer state lost"))?;
+        let file = spawn_blocking(move || file.sync_data().map(|()| file)).await.map_err(io::Error::other)??;
+        self.file = Some(file);
+        Ok(())
+    }
+
+    /// After an I/O error the hash no longer matches a known prefix of the file: it is
+    /// dropped (rebuilt from the file on the next append) and the file's length reported.
+    fn failed(self, end: End, error: io::Error) -> Written {
+        let received = std::fs::metadata(&self.part).map(|m| m.len()).unwrap_or(self.received);
+        Written { hasher: None, received, end, error: Some(error) }
+    }
 }

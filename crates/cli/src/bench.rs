@@ -1,7 +1,12 @@
 //! `zhifa bench`: measured figures for docs/PERFORMANCE.md.
 //!
-//! `append`: event append throughput with 1 and 8 concurrent writers, against a raw insert
-//! of rows of the same size into a plain table of the same database.
+//! - Event append throughput with 1 and 8 concurrent writers (each append also hashes its
+//!   leaf, advances the ledger and signs a checkpoint), against a raw insert of rows of the
+//!   same size into a plain table of the same database.
+//! - Ledger: an inclusion proof in a tree of `--proof-leaves` leaves held in memory (the
+//!   proof algorithm over a `HashSource` of every 8th level, without database reads), and
+//!   verification of a SQLite database of `--ledger-events` events, with a proof served
+//!   from it.
 
 use std::time::Instant;
 
@@ -19,6 +24,12 @@ pub struct BenchArgs {
     /// Database URL to benchmark against (default: a fresh SQLite file in a temporary directory)
     #[arg(long)]
     pub url: Option<String>,
+    /// Leaves of the in-memory tree in which inclusion proofs are timed (0: skip)
+    #[arg(long, default_value_t = 10_000_000)]
+    pub proof_leaves: u64,
+    /// Events of the SQLite database whose ledger verification is timed (0: skip)
+    #[arg(long, default_value_t = 1_000_000)]
+    pub ledger_events: usize,
 }
 
 fn event(i: usize) -> DomainEvent {
@@ -100,6 +111,71 @@ pub async fn run(_config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         println!("{:<10} {:>16.0} {:>16.0} {:>8.2}", writers, append, raw, append / raw);
     }
     sqlx::query("DROP TABLE bench_raw").execute(db.writer()).await?;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    if args.proof_leaves > 0 {
+        proof_in_memory(args.proof_leaves)?;
+    }
+    if args.ledger_events > 0 {
+        verify_sqlite(args.ledger_events).await?;
+    }
+    Ok(())
+}
+
+/// Inclusion proofs (and their verification) in a tree of `leaves` leaves held in memory.
+fn proof_in_memory(leaves: u64) -> anyhow::Result<()> {
+    use zhifa_ledger::{MemorySource, inclusion_proof, leaf_hash, verify_inclusion};
+    let start = Instant::now();
+    let mut tree = MemorySource::new();
+    for i in 0..leaves {
+        tree.push(leaf_hash(&i.to_le_bytes()));
+    }
+    let built = start.elapsed();
+    let root = tree.root();
+    let indices: Vec<u64> = (0..1000u64).map(|k| k.wrapping_mul(0x9e37_79b9_7f4a_7c15) % leaves).collect();
+    let start = Instant::now();
+    let proofs: Vec<_> = indices.iter().map(|&i| inclusion_proof(&tree, i, leaves)).collect::<Result<_, _>>()?;
+    let prove = start.elapsed() / indices.len() as u32;
+    let start = Instant::now();
+    for (&i, p) in indices.iter().zip(&proofs) {
+        verify_inclusion(&leaf_hash(&i.to_le_bytes()), i, leaves, p, &root)?;
+    }
+    let check = start.elapsed() / indices.len() as u32;
+    println!(
+        "账本（内存中的树，{leaves} 个叶）：建树 {built:.1?}；包含证明 {prove:.1?}/个（{} 个哈希），验证 {check:.1?}/个",
+        proofs[0].len()
+    );
+    Ok(())
+}
+
+/// Verification of the ledger of a SQLite database of `events` events.
+async fn verify_sqlite(events: usize) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let db = Db::open(&zhifa_store::sqlite_url(&dir), zhifa_store::LedgerKey::for_tests()).await?;
+    let actor = Actor::system("bench");
+    let start = Instant::now();
+    let mut done = 0;
+    while done < events {
+        let n = 1000.min(events - done);
+        let batch = (0..n).map(|i| event(done + i)).collect();
+        db.append_to(&actor, &stream::agency(uuid::Uuid::new_v4()), ExpectedVersion::NoStream, batch).await?;
+        done += n;
+    }
+    let filled = start.elapsed();
+    let start = Instant::now();
+    let report = db.verify_ledger(|_| {}).await?;
+    let verified = start.elapsed();
+    anyhow::ensure!(report.is_intact(), "the benchmark ledger does not verify: {:?}", &report.issues[..1]);
+    let start = Instant::now();
+    for k in 0..100u64 {
+        let position = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) % events as u64) as i64 + 1;
+        db.inclusion_proof(position).await?;
+    }
+    let proof = start.elapsed() / 100;
+    println!(
+        "账本（SQLite，{events} 个事件，写入 {filled:.1?}）：全量校验 {verified:.2?}（{:.0} 事件/秒）；从数据库取包含证明 {proof:.2?}/个",
+        events as f64 / verified.as_secs_f64()
+    );
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -21,15 +21,29 @@ use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;
 use zhifa_store::{Db, StoreError};
 
-/// The application: the database plus the services over it.
+/// The application: the database, the evidence file store, and the services over them.
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: Db,
+    /// Evidence files: resumable uploads and the blob store behind them. `None` where
+    /// no file store is configured (some tests, the calendar commands).
+    pub files: Option<zhifa_blob::Uploads>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, files: None }
+    }
+
+    /// With an evidence file store.
+    pub fn with_files(mut self, files: zhifa_blob::Uploads) -> Self {
+        self.files = Some(files);
+        self
+    }
+
+    /// The blob store, or an error saying none is configured.
+    pub fn blob_store(&self) -> AppResult<&zhifa_blob::BlobStore> {
+        self.files.as_ref().map(|f| f.store()).ok_or(AppError::NotFound("证据文件存储"))
     }
 }
 

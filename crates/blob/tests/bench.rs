@@ -15,6 +15,11 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// Flushes every dirty page, so one measurement's writeback does not slow the next.
+fn sync_all() {
+    let _ = std::process::Command::new("sync").status();
+}
+
 fn shell_baseline(src: &Path, dest: &Path) -> Option<Duration> {
     let t = Instant::now();
     let status = std::process::Command::new("sh")
@@ -44,6 +49,7 @@ async fn ingest_throughput_against_read_hash_write() {
     let rate = |d: Duration| (mib as f64) / d.as_secs_f64();
 
     for round in 1..=rounds {
+        sync_all();
         let t = Instant::now();
         let (baseline_sha, _) = tokio::task::spawn_blocking({
             let (src, dest) = (src.clone(), dest.clone());
@@ -54,8 +60,10 @@ async fn ingest_throughput_against_read_hash_write() {
         .unwrap();
         let baseline = t.elapsed();
         std::fs::remove_file(&dest).unwrap();
+        sync_all();
         let shell = shell_baseline(&src, &dest);
         let _ = std::fs::remove_file(&dest);
+        sync_all();
 
         let t = Instant::now();
         let done = ingest_file(&uploads, &src, SAMPLE_MEDIA_TYPE, block).await.unwrap();

@@ -69,6 +69,10 @@ pub(crate) async fn write_feed(
                 let full = if batch.is_empty() && block.len() >= WRITE_BUFFER {
                     Some(block)
                 } else {
+                    if batch.is_empty() {
+                        // One allocation per batch rather than doublings as it fills.
+                        batch.reserve(WRITE_BUFFER);
+                    }
                     batch.extend_from_slice(&block);
                     (batch.len() >= WRITE_BUFFER).then(|| batch.split().freeze())
                 };

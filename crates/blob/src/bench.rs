@@ -3,9 +3,9 @@
 //! file as a request-shaped stream of blocks, the baseline done in-process, and an ingest
 //! of a file through [`Uploads`] (create, one append, finish).
 //!
-//! The write path's throughput rests on [`WRITE_BUFFER`] (1 MiB buffered writes of the
-//! staging file), hashing on a blocking thread, and a finish that links the staged file
-//! into a local store instead of copying it.
+//! The write path's throughput rests on [`WRITE_BUFFER`] (1 MiB batch writes of the
+//! staging file), hashing each batch in parallel with its write, and a finish that links
+//! the staged file into a local store instead of copying it.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};

@@ -560,12 +560,12 @@ impl Shared {
         record.completed = Some(completed.clone());
         let dir = self.dir.clone();
         let on_disk = record.clone();
-        blocking("保存上传回执", move || {
-            staging::write_record(&dir, &on_disk)?;
-            staging::remove_file(&staging::part_path(&dir, id))
-        })
-        .await?;
+        blocking("保存上传回执", move || staging::write_record(&dir, &on_disk)).await?;
         staged.record = record;
+        // The receipt is written: a part file left behind now is removed on the next load.
+        if let Err(e) = blocking("删除暂存文件", move || staging::remove_file(&part)).await {
+            tracing::warn!(error = ?e, upload = %id, "staging file of a finished upload not removed");
+        }
         tracing::info!(
             upload = %id,
             sha256 = %completed.blob.sha256,

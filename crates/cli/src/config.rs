@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// Settings shared by every command (flags and environment; see `--help`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, bind, secure_cookies, max_upload_mb, log)
+    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, bind, secure_cookies, max_upload_mb, log)
     #[arg(long, env = "ZHIFA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
@@ -24,9 +24,14 @@ pub struct GlobalArgs {
     #[arg(long, env = "ZHIFA_LOG", global = true)]
     pub log: Option<String>,
     /// Name (origin) of the tamper-evident ledger, e.g. zhifa.example/anxiang; fixed once the
-    /// signing key `ledger.key` exists in the data directory [default: zhifa.example/<host name>]
+    /// signing key file exists [default: zhifa.example/<host name>]
     #[arg(long, env = "ZHIFA_LEDGER_ORIGIN", global = true)]
     pub ledger_origin: Option<String>,
+    /// The ledger's checkpoint signing key (Go note private key), created there on first
+    /// start if missing; every app node of one database needs the same key. Back it up
+    /// [default: <data directory>/ledger.key]
+    #[arg(long, env = "ZHIFA_LEDGER_KEY_FILE", global = true)]
+    pub ledger_key_file: Option<PathBuf>,
 }
 
 /// Settings of `serve`.
@@ -52,6 +57,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     ledger_origin: Option<String>,
+    ledger_key_file: Option<PathBuf>,
     bind: Option<String>,
     secure_cookies: Option<bool>,
     max_upload_mb: Option<u64>,
@@ -65,6 +71,8 @@ pub struct Config {
     pub database_url: String,
     /// The ledger's origin when configured; otherwise the key file's, or a default.
     pub ledger_origin: Option<String>,
+    /// The ledger's signing key file (configured, or `ledger.key` in the data directory).
+    pub ledger_key_file: PathBuf,
     pub bind: SocketAddr,
     pub secure_cookies: bool,
     pub max_upload_bytes: usize,
@@ -98,6 +106,13 @@ impl Config {
         {
             bail!("配置项 ledger_origin 无效：“{origin}” 不能为空，也不能含空白或“+”，例如 zhifa.example/anxiang");
         }
+        let ledger_key_file = match global.ledger_key_file.clone().or(file.ledger_key_file) {
+            Some(path) => {
+                check_key_file(&path)?;
+                path
+            }
+            None => data_dir.join("ledger.key"),
+        };
         let bind_text = serve.and_then(|s| s.bind.clone()).or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind_text
             .parse()
@@ -112,11 +127,34 @@ impl Config {
             data_dir,
             database_url,
             ledger_origin,
+            ledger_key_file,
             bind,
             secure_cookies,
             max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize,
             log,
         })
+    }
+}
+
+/// A configured key file must be a file, or not exist yet in an existing directory (it is
+/// created there on first start).
+fn check_key_file(path: &Path) -> anyhow::Result<()> {
+    let shown = path.display();
+    if path.as_os_str().is_empty() {
+        bail!("配置项 ledger_key_file 无效：路径不能为空");
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => bail!("配置项 ledger_key_file 无效：{shown} 不是文件"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if dir.is_dir() {
+                Ok(())
+            } else {
+                bail!("配置项 ledger_key_file 无效：目录 {} 不存在（首次启动时会在该目录创建密钥文件）", dir.display())
+            }
+        }
+        Err(e) => bail!("配置项 ledger_key_file 无效：无法读取 {shown}：{e}"),
     }
 }
 

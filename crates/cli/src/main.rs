@@ -74,19 +74,20 @@ fn init_tracing(filter: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-/// The ledger's signing key: `ledger.key` in the data directory, created on first start.
+/// The ledger's signing key: the configured key file (`ledger.key` in the data directory by
+/// default), created on first start.
 fn ledger_key(config: &Config) -> anyhow::Result<LedgerKey> {
-    let path = config.data_dir.join("ledger.key");
+    let path = &config.ledger_key_file;
     let key = match &config.ledger_origin {
-        Some(origin) => LedgerKey::load_or_create(&path, origin)?,
-        None if path.exists() => LedgerKey::load(&path)?,
+        Some(origin) => LedgerKey::load_or_create(path, origin)?,
+        None if path.exists() => LedgerKey::load(path)?,
         None => {
             let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
                 .ok()
                 .map(|h| h.trim().to_string())
                 .filter(|h| !h.is_empty() && !h.contains(|c: char| c.is_whitespace() || c == '+'))
                 .unwrap_or_else(|| "localhost".into());
-            LedgerKey::load_or_create(&path, &format!("zhifa.example/{host}"))?
+            LedgerKey::load_or_create(path, &format!("zhifa.example/{host}"))?
         }
     };
     Ok(key)

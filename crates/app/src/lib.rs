@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 mod demo_cases;
+pub mod evidence;
 pub mod import;
 pub mod import_service;
 pub mod reference;

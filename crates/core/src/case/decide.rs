@@ -445,13 +445,7 @@ pub fn decide_attach_av(
 ) -> Result<CaseEvent, Rejection> {
     check_open(case)?;
     let mut r = check_av_metadata(case, &meta, now);
-    let media = MediaKind::from_media_type(&file.media_type);
-    if media.is_none() {
-        r.add("file", format!("不支持的文件类型：{}", file.media_type));
-    }
-    if media == Some(MediaKind::Audio) && meta.transcript.trim().is_empty() {
-        r.add("transcript", "录音须附文字记录（R-10）");
-    }
+    let media = check_av_media(&mut r, "file", &file.media_type, &meta);
     if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         r.add("file", "文件摘要（SHA-256）无效");
     }
@@ -493,6 +487,20 @@ fn trim_meta(mut m: AvMetadata) -> AvMetadata {
         *s = s.trim().to_string();
     }
     m
+}
+
+/// The kind of AV material a media type carries, checked against its metadata: the type
+/// must be one AV evidence may have, and audio needs its transcript. Used at attach
+/// and before an upload starts, with the declared type, so nothing is uploaded in vain.
+pub fn check_av_media(r: &mut Rejection, field: &str, media_type: &str, meta: &AvMetadata) -> Option<MediaKind> {
+    let media = MediaKind::from_media_type(media_type);
+    if media.is_none() {
+        r.add(field, format!("不支持的文件类型：{media_type}"));
+    }
+    if media == Some(MediaKind::Audio) && meta.transcript.trim().is_empty() {
+        r.add("transcript", "录音须附文字记录（R-10）");
+    }
+    media
 }
 
 /// Checks the metadata of R-09/R-10 (the same checks for a correction).

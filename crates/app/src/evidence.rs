@@ -1,0 +1,264 @@
+//! Evidence uploads and reading (rules R-08…R-11 with ): AV material reaches a
+//! case through the resumable uploads of `zhifa-blob`, and is read back only by those who
+//! may read a case holding it, each opening logged.
+//!
+//! An upload is declared with its R-10 metadata, which is checked together with the
+//! declared type and size and the officer's right to write the case *before* anything is
+//! stored. The declaration carries the case, the account and the metadata; when the last
+//! byte arrives the file is stored and attached to the case in one `AvAttached` event, so
+//! an interrupted upload leaves no visible evidence. Only the account that created an
+//! upload may continue it.
+
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zhifa_blob::{
+    AppendOutcome, BlobError, Completed, MediaType, Sha256, UploadDeclaration, UploadId, UploadStatus, Uploads,
+};
+use zhifa_core::Rejection;
+use zhifa_core::access::{AccessError, Principal, Sensitivity};
+use zhifa_core::case::decide::check_av_media;
+use zhifa_core::case::{AvMetadata, StoredFile};
+use zhifa_store::cases::CaseFileRow;
+
+use crate::{App, AppError, AppResult};
+
+/// An upload as the officer declares it.
+#[derive(Debug, Clone)]
+pub struct AvUpload {
+    pub file_name: String,
+    /// The MIME type the device reports (`video/mp4`, `image/jpeg`, …).
+    pub media_type: String,
+    pub total_size: u64,
+    /// The SHA-256 the client computed, if any: checked when the upload finishes.
+    pub sha256: Option<Sha256>,
+    pub meta: AvMetadata,
+}
+
+/// What the declaration carries for this layer (opaque to `zhifa-blob`).
+#[derive(Debug, Serialize, Deserialize)]
+struct Declared {
+    case_id: Uuid,
+    account_id: Uuid,
+    file_name: String,
+    meta: AvMetadata,
+}
+
+/// Why an evidence upload or read failed: a refused command, or the file store's answer
+/// (size, type, offset, range…), which the web layer maps onto statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    File(#[from] BlobError),
+}
+
+impl From<AccessError> for EvidenceError {
+    fn from(e: AccessError) -> Self {
+        EvidenceError::App(e.into())
+    }
+}
+
+impl From<Rejection> for EvidenceError {
+    fn from(r: Rejection) -> Self {
+        EvidenceError::App(r.into())
+    }
+}
+
+/// Where an upload stands after an append.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadProgress {
+    /// More bytes are expected from `received` on.
+    InProgress { received: u64, total_size: u64 },
+    /// Every byte arrived: the file is stored and attached to the case as this AV item.
+    Attached { case_id: Uuid, av_id: Uuid, total_size: u64 },
+}
+
+/// The upload's name in `zhifa-blob` carries its creator: `<account id>:<file name>`.
+///
+/// Interim: `zhifa-blob`'s `UploadStatus` does not expose the declaration's metadata, so
+/// the owner could not be checked before an append (and after a restart) otherwise. Once
+/// it does, the owner is read from the metadata and the name is the plain file name.
+fn staged_name(account: Uuid, file_name: &str) -> String {
+    format!("{account}:{}", file_name.trim())
+}
+
+fn owner_of(status: &UploadStatus) -> Option<Uuid> {
+    status.file_name.split_once(':').and_then(|(a, _)| a.parse().ok())
+}
+
+/// Longest file name accepted (the blob store takes 255 characters with the owner prefix).
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+impl App {
+    fn uploads(&self) -> AppResult<&Uploads> {
+        self.files.as_ref().ok_or(AppError::NotFound("证据文件存储"))
+    }
+
+    /// Starts an upload of AV material for a case, after checking — before anything is
+    /// stored — the officer's right to write the case, the metadata, and the
+    /// declared file (type on the allow-list, size within the limit, a transcript for
+    /// audio). Every problem is reported at once.
+    pub async fn begin_av_upload(
+        &self,
+        by: &Principal,
+        case_id: Uuid,
+        upload: AvUpload,
+    ) -> Result<UploadStatus, EvidenceError> {
+        let uploads = self.uploads()?;
+        let mut r = match self.check_av_metadata(by, case_id, &upload.meta).await {
+            Ok(()) => Rejection::new(),
+            Err(AppError::Rejected(r)) => r,
+            Err(e) => return Err(e.into()),
+        };
+        let name = upload.file_name.trim();
+        if name.is_empty() {
+            r.add("file_name", "请选择要上传的文件");
+        } else if name.chars().count() > MAX_FILE_NAME_CHARS {
+            r.add("file_name", format!("文件名过长，最多 {MAX_FILE_NAME_CHARS} 个字符，请改名后再上传"));
+        } else if name.chars().any(char::is_control) {
+            r.add("file_name", "文件名不能含有控制字符");
+        }
+        match MediaType::from_mime(&upload.media_type) {
+            None => {
+                r.add("media_type", BlobError::MediaTypeNotAllowed { declared: upload.media_type.clone() }.to_string())
+            }
+            // The canonical type, as the stored file will have it.
+            Some(t) => {
+                check_av_media(&mut r, "media_type", t.mime(), &upload.meta);
+            }
+        }
+        if upload.total_size == 0 {
+            r.add("total_size", BlobError::EmptyFile.to_string());
+        } else if upload.total_size > uploads.max_bytes() {
+            r.add(
+                "total_size",
+                BlobError::TooLarge { max_bytes: uploads.max_bytes(), declared: upload.total_size }.to_string(),
+            );
+        }
+        r.into_result()?;
+        let declared = Declared { case_id, account_id: by.account_id, file_name: name.to_owned(), meta: upload.meta };
+        let metadata =
+            serde_json::to_value(&declared).map_err(|e| BlobError::Config(format!("上传声明无法保存：{e}")))?;
+        let status = uploads
+            .create(UploadDeclaration {
+                file_name: staged_name(by.account_id, name),
+                media_type: upload.media_type,
+                total_size: upload.total_size,
+                sha256: upload.sha256,
+                metadata,
+            })
+            .await?;
+        Ok(status)
+    }
+
+    /// The upload, if it is the principal's own.
+    async fn own_upload(&self, by: &Principal, id: &UploadId) -> Result<UploadStatus, EvidenceError> {
+        let status = self.uploads()?.status(id).await?;
+        if owner_of(&status) != Some(by.account_id) {
+            // Someone else's upload is none of this account's business: not found.
+            return Err(BlobError::UploadNotFound.into());
+        }
+        Ok(status)
+    }
+
+    /// Where the principal's upload stands (the offset to resume from).
+    pub async fn av_upload_status(&self, by: &Principal, id: &UploadId) -> Result<UploadStatus, EvidenceError> {
+        self.own_upload(by, id).await
+    }
+
+    /// Appends a body at `offset` to the principal's upload. When the last byte arrives the
+    /// file is stored and attached to its case (R-10 hash, R-11 late flag); asked again
+    /// with an empty body at the end, it answers with the same AV item.
+    pub async fn append_av_upload<S, E>(
+        &self,
+        by: &Principal,
+        id: &UploadId,
+        offset: u64,
+        body: S,
+    ) -> Result<UploadProgress, EvidenceError>
+    where
+        S: Stream<Item = Result<bytes::Bytes, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let status = self.own_upload(by, id).await?;
+        match self.uploads()?.append(id, offset, body).await? {
+            AppendOutcome::InProgress { received } => {
+                Ok(UploadProgress::InProgress { received, total_size: status.total_size })
+            }
+            AppendOutcome::Completed(done) => self.attach_upload(by, done).await,
+        }
+    }
+
+    /// Attaches a finished upload to its case, once: a repeated finish finds the item.
+    async fn attach_upload(&self, by: &Principal, done: Completed) -> Result<UploadProgress, EvidenceError> {
+        let declared: Declared = serde_json::from_value(done.metadata.clone())
+            .map_err(|e| BlobError::Config(format!("上传声明无法读取：{e}")))?;
+        let file = StoredFile {
+            sha256: done.blob.sha256.to_hex(),
+            size: done.blob.size,
+            media_type: done.blob.media_type.mime().to_owned(),
+            file_name: declared.file_name.clone(),
+            storage_key: done.blob.key.clone(),
+        };
+        let attached =
+            |av_id| UploadProgress::Attached { case_id: declared.case_id, av_id, total_size: done.blob.size };
+        for _ in 0..3 {
+            if let Some(av_id) = self.attached_already(declared.case_id, &file, &declared.meta).await? {
+                return Ok(attached(av_id));
+            }
+            match self.attach_av(by, declared.case_id, file.clone(), declared.meta.clone()).await {
+                Ok(av_id) => return Ok(attached(av_id)),
+                // A concurrent write to the case (perhaps the same finish): look again.
+                Err(AppError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Conflict("案件正被同时修改，请稍后重试".into()).into())
+    }
+
+    /// The AV item an earlier finish of the same upload attached, if any.
+    async fn attached_already(&self, case_id: Uuid, file: &StoredFile, meta: &AvMetadata) -> AppResult<Option<Uuid>> {
+        let Some((case, _, _)) = self.db.load_case(case_id).await? else { return Ok(None) };
+        Ok(case
+            .av
+            .iter()
+            .find(|a| {
+                a.file.sha256 == file.sha256
+                    && a.file.file_name == file.file_name
+                    && a.meta.record_id == meta.record_id
+                    && a.meta.captured_at == meta.captured_at
+            })
+            .map(|a| a.id))
+    }
+
+    /// Gives up the principal's upload; its staged bytes are removed.
+    pub async fn abort_av_upload(&self, by: &Principal, id: &UploadId) -> Result<(), EvidenceError> {
+        self.own_upload(by, id).await?;
+        Ok(self.uploads()?.abort(id).await?)
+    }
+
+    /// An evidence file for reading: one of the cases holding it must be readable by the
+    /// principal — agency scope and the item's sensitivity. With `opening`, the
+    /// reading is logged against that case.
+    pub async fn av_file(&self, by: &Principal, sha256: &Sha256, opening: bool) -> AppResult<CaseFileRow> {
+        let rows = self.db.case_files_by_sha(&sha256.to_hex()).await?;
+        let mut refused = None;
+        for row in rows {
+            // An unreadable marking is treated as the strictest.
+            let sensitivity: Sensitivity = serde_json::from_value(serde_json::Value::String(row.sensitivity.clone()))
+                .unwrap_or(Sensitivity::StateSecret);
+            match by.can_read(row.agency_id, sensitivity) {
+                Ok(()) => {
+                    if opening {
+                        self.log_access(by, row.case_id, None, &format!("查看音像记录 {}", row.file_name)).await?;
+                    }
+                    return Ok(row);
+                }
+                Err(e) => refused = refused.or(Some(e)),
+            }
+        }
+        Err(refused.map_or(AppError::NotFound("证据文件"), AppError::from))
+    }
+}

@@ -15,6 +15,7 @@ mod demo_cases;
 pub mod evidence;
 pub mod import;
 pub mod import_service;
+pub mod ledger;
 pub mod reference;
 pub mod registry;
 

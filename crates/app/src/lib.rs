@@ -13,6 +13,7 @@ pub mod cases;
 pub mod demo;
 mod demo_cases;
 pub mod evidence;
+pub mod export;
 pub mod import;
 pub mod import_service;
 pub mod ledger;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod config;
+mod ledger;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,9 @@ enum Command {
     Admin(AdminCommand),
     /// Benchmarks (figures for docs/PERFORMANCE.md)
     Bench(bench::BenchArgs),
+    /// The tamper-evident ledger: verify everything, print the checkpoint, the key, proofs
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,7 +124,7 @@ fn print_demo_accounts(accounts: &[zhifa_app::demo::DemoAccount]) {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let serve_args = match &cli.command {
         Command::Serve(s) => Some(s),
         _ => None,
@@ -198,8 +202,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("已创建平台管理员 {username}");
         }
         Command::Bench(args) => bench::run(&config, args).await?,
+        Command::Ledger(c) => {
+            let app = open(&config).await?;
+            return ledger::run(&app, &config, c).await;
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn app_backend(state: &zhifa_web::AppState) -> &'static str {
@@ -231,7 +239,7 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e:#}");
             ExitCode::from(2)

@@ -66,6 +66,37 @@ impl From<Rejection> for EvidenceError {
     }
 }
 
+/// Where an upload stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvUploadState {
+    pub id: UploadId,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub total_size: u64,
+    /// Bytes received: the offset to resume from.
+    pub received: u64,
+    /// Every byte arrived and the file is stored (an empty append at the end attaches it,
+    /// or answers with the item already attached).
+    pub complete: bool,
+}
+
+impl From<UploadStatus> for AvUploadState {
+    fn from(s: UploadStatus) -> Self {
+        let file_name = match s.file_name.split_once(':') {
+            Some((_, name)) => name.to_owned(),
+            None => s.file_name.clone(),
+        };
+        AvUploadState {
+            id: s.id,
+            file_name,
+            media_type: s.media_type,
+            total_size: s.total_size,
+            received: s.received,
+            complete: s.completed.is_some(),
+        }
+    }
+}
+
 /// Where an upload stands after an append.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadProgress {
@@ -96,16 +127,16 @@ impl App {
         self.files.as_ref().ok_or(AppError::NotFound("证据文件存储"))
     }
 
-    /// Starts an upload of AV material for a case, after checking — before anything is
-    /// stored — the officer's right to write the case, the metadata, and the
-    /// declared file (type on the allow-list, size within the limit, a transcript for
-    /// audio). Every problem is reported at once.
-    pub async fn begin_av_upload(
+    /// Checks an upload before anything is stored: the officer's right to write the case
+    /// (an error), then the metadata and the declared file — type on the
+    /// allow-list, size within the limit, a transcript for audio — every problem at once
+    /// (the returned rejection, empty when all is well).
+    pub async fn check_av_upload(
         &self,
         by: &Principal,
         case_id: Uuid,
-        upload: AvUpload,
-    ) -> Result<UploadStatus, EvidenceError> {
+        upload: &AvUpload,
+    ) -> Result<Rejection, EvidenceError> {
         let uploads = self.uploads()?;
         let mut r = match self.check_av_metadata(by, case_id, &upload.meta).await {
             Ok(()) => Rejection::new(),
@@ -121,9 +152,10 @@ impl App {
             r.add("file_name", "文件名不能含有控制字符");
         }
         match MediaType::from_mime(&upload.media_type) {
-            None => {
-                r.add("media_type", BlobError::MediaTypeNotAllowed { declared: upload.media_type.clone() }.to_string())
-            }
+            None => r.add(
+                "media_type",
+                BlobError::MediaTypeNotAllowed { declared: upload.media_type.chars().take(100).collect() }.to_string(),
+            ),
             // The canonical type, as the stored file will have it.
             Some(t) => {
                 check_av_media(&mut r, "media_type", t.mime(), &upload.meta);
@@ -137,20 +169,34 @@ impl App {
                 BlobError::TooLarge { max_bytes: uploads.max_bytes(), declared: upload.total_size }.to_string(),
             );
         }
-        r.into_result()?;
-        let declared = Declared { case_id, account_id: by.account_id, file_name: name.to_owned(), meta: upload.meta };
+        Ok(r)
+    }
+
+    /// Starts an upload of AV material for a case once [`App::check_av_upload`] finds
+    /// nothing wrong; the declaration carries the case, the account and the metadata.
+    pub async fn begin_av_upload(
+        &self,
+        by: &Principal,
+        case_id: Uuid,
+        upload: AvUpload,
+    ) -> Result<AvUploadState, EvidenceError> {
+        self.check_av_upload(by, case_id, &upload).await?.into_result()?;
+        let name = upload.file_name.trim().to_owned();
+        let staged = staged_name(by.account_id, &name);
+        let declared = Declared { case_id, account_id: by.account_id, file_name: name, meta: upload.meta };
         let metadata =
             serde_json::to_value(&declared).map_err(|e| BlobError::Config(format!("上传声明无法保存：{e}")))?;
-        let status = uploads
+        let status = self
+            .uploads()?
             .create(UploadDeclaration {
-                file_name: staged_name(by.account_id, name),
+                file_name: staged,
                 media_type: upload.media_type,
                 total_size: upload.total_size,
                 sha256: upload.sha256,
                 metadata,
             })
             .await?;
-        Ok(status)
+        Ok(AvUploadState::from(status))
     }
 
     /// The upload, if it is the principal's own.
@@ -164,8 +210,8 @@ impl App {
     }
 
     /// Where the principal's upload stands (the offset to resume from).
-    pub async fn av_upload_status(&self, by: &Principal, id: &UploadId) -> Result<UploadStatus, EvidenceError> {
-        self.own_upload(by, id).await
+    pub async fn av_upload_status(&self, by: &Principal, id: &UploadId) -> Result<AvUploadState, EvidenceError> {
+        Ok(self.own_upload(by, id).await?.into())
     }
 
     /// Appends a body at `offset` to the principal's upload. When the last byte arrives the

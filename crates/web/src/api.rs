@@ -330,7 +330,7 @@ pub async fn openapi() -> Json<Value> {
     let err = json!({"$ref": "#/components/responses/Error"});
     let ok = |schema: Value| json!({"description": "成功", "content": {"application/json": {"schema": schema}}});
     let id_param = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
-    Json(json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "zhifa 行政执法综合管理平台 API", "version": env!("CARGO_PKG_VERSION"),
                   "description": "会话以 POST /api/v1/session 建立（Cookie）；所有写操作须在 X-CSRF-Token 请求头中携带会话返回的 csrf_token。"},
@@ -370,5 +370,7 @@ pub async fn openapi() -> Json<Value> {
                     "certificate": {"type": "object", "required": ["number", "category", "scope", "issued_on", "expires_on"], "properties": {"number": {"type": "string"}, "category": {"type": "string"}, "scope": {"type": "string"}, "issued_on": {"type": "string", "format": "date"}, "expires_on": {"type": "string", "format": "date"}}}}}
             }
         }
-    }))
+    });
+    crate::api_uploads::describe(&mut doc);
+    Json(doc)
 }

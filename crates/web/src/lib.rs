@@ -5,6 +5,7 @@
 //! forms and JSON shapes.
 
 mod api;
+mod api_uploads;
 mod error;
 mod forms;
 mod pages;

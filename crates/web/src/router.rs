@@ -5,11 +5,17 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, cases, home, officers, records, settings};
-use crate::{AppState, api, session};
+use crate::pages::{agencies, cases, evidence, files, home, officers, records, settings};
+use crate::{AppState, api, api_uploads, session};
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    // An evidence upload's body streams into the store: its declared size caps it, not a
+    // body limit.
+    let upload = get(api_uploads::status)
+        .patch(api_uploads::append)
+        .delete(api_uploads::abort)
+        .layer(DefaultBodyLimit::disable());
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(session::login_page).post(session::login_submit))
@@ -47,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/copies/new", get(cases::copy_new))
         .route("/cases/{id}/copies", post(cases::copy_create))
         .route("/cases/{id}/copies/{req}", get(cases::copy_decide_page).post(cases::copy_decide))
+        .route("/cases/{id}/evidence/new", get(evidence::new_form))
+        .route("/files/{sha256}", get(files::file))
+        .route("/files/{sha256}/thumbnail", get(files::thumbnail))
+        .route("/static/upload.js", get(evidence::upload_js))
         .route("/profiles", get(settings::profiles).post(settings::profile_create))
         .route("/profiles/new", get(settings::profile_new))
         .route("/profiles/{id}", get(settings::profile))
@@ -62,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/certificates/{number}", get(api::certificate))
         .route("/api/v1/calendar/{date}", get(api::workday))
         .route("/api/v1/profiles", get(api::profiles))
+        .route("/api/v1/cases/{id}/uploads", post(api_uploads::create))
+        .route("/api/v1/uploads/{upload}", upload)
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(api::health))
         .fallback(agencies::not_found)

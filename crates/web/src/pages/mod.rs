@@ -2,6 +2,8 @@
 
 pub mod agencies;
 pub mod cases;
+pub mod evidence;
+pub mod files;
 pub mod home;
 pub mod officers;
 pub mod records;

@@ -2,9 +2,11 @@
 //!
 //! Appends take the store's write lock — the ledger head row, locked and read in one
 //! statement (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is
-//! the lock) — so positions are gapless and in commit order, the order the Merkle ledger
-//! hashes them in. Each event's leaf hash is written by its own INSERT, and the head (size,
-//! frontier, signed checkpoint) is rewritten once per transaction (see `ledger`). Each
+//! the lock, and the group writer keeps the head it last wrote instead of reading it back,
+//! the head's UPDATE checking the size it started from) — so positions are gapless and in
+//! commit order, the order the Merkle ledger hashes them in. Each event's leaf hash is
+//! written by its own INSERT, and the head (size, frontier, signed checkpoint) is rewritten
+//! once per transaction (see `ledger`). Each
 //! stream's version is checked against what the writer read: a stale writer gets a
 //! conflict, never a lost update; the `(stream_id, version)` unique key backs this up in
 //! the database itself.
@@ -80,6 +82,8 @@ pub(crate) async fn group_commit_writer(
 ) {
     let mut archived_at: Option<std::time::Instant> = None;
     let mut unarchived = false;
+    // On SQLite, the head this writer last committed: saves reading it back per group.
+    let mut head: Option<zhifa_ledger::Frontier> = None;
     loop {
         let first = if unarchived {
             match tokio::time::timeout(ARCHIVE_EVERY, rx.recv()).await {
@@ -110,8 +114,10 @@ pub(crate) async fn group_commit_writer(
             }
         }
         let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);
-        match commit_group(&pool, backend, &key, &jobs, archive).await {
-            Ok((outcomes, appended)) => {
+        let cached = if backend == Backend::Sqlite { head.take() } else { None };
+        match commit_group(&pool, backend, &key, &jobs, archive, cached).await {
+            Ok((outcomes, appended, frontier)) => {
+                head = Some(frontier);
                 if appended {
                     if archive {
                         archived_at = Some(std::time::Instant::now());
@@ -138,17 +144,22 @@ pub(crate) async fn group_commit_writer(
 
 /// Commits a group in one transaction, with one ledger head update (and, with `archive`,
 /// the checkpoint published). Version conflicts are detected before anything of that
-/// append is written, so they fail alone; any other error aborts the group. Also tells
-/// whether anything was appended.
+/// append is written, so they fail alone; any other error aborts the group. `cached` is
+/// the head as this writer last committed it (SQLite only; see `LedgerTx::cached`). Also
+/// tells whether anything was appended, and the head's frontier after the group.
 async fn commit_group(
     pool: &AnyPool,
     backend: Backend,
     key: &LedgerKey,
     jobs: &[AppendJob],
     archive: bool,
-) -> Result<(Vec<Result<Vec<RecordedEvent>>>, bool)> {
+    cached: Option<zhifa_ledger::Frontier>,
+) -> Result<(Vec<Result<Vec<RecordedEvent>>>, bool, zhifa_ledger::Frontier)> {
     let mut tx = pool.begin().await?;
-    let mut ledger = ledger::lock_head(&mut tx, backend).await?;
+    let mut ledger = match cached {
+        Some(frontier) => LedgerTx::cached(frontier),
+        None => ledger::lock_head(&mut tx, backend).await?,
+    };
     let start = ledger.last_position();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -168,7 +179,7 @@ async fn commit_group(
         return Err(e);
     }
     tx.commit().await?;
-    Ok((outcomes, ledger.last_position() != start))
+    Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone()))
 }
 
 async fn commit_one(pool: &AnyPool, backend: Backend, key: &LedgerKey, job: &AppendJob) -> Result<Vec<RecordedEvent>> {

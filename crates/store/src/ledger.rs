@@ -308,6 +308,19 @@ impl LedgerTx {
         self.frontier.size() as i64
     }
 
+    /// The head as this process last wrote it, read without a statement (SQLite's one write
+    /// connection): the head's UPDATE checks that the size is still `frontier.size()`, so a
+    /// stale copy (another process appended) fails the transaction instead of forking the
+    /// log.
+    pub(crate) fn cached(frontier: Frontier) -> LedgerTx {
+        LedgerTx { start: frontier.size(), frontier, nodes: Vec::new() }
+    }
+
+    /// The frontier after the events added so far.
+    pub(crate) fn frontier(&self) -> &Frontier {
+        &self.frontier
+    }
+
     /// Adds the leaf of an inserted event.
     pub(crate) fn push(&mut self, leaf: Hash) {
         for (level, index, hash) in self.frontier.append(leaf) {
@@ -331,7 +344,8 @@ pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Res
 
 /// Writes the new nodes and the new head with a freshly signed checkpoint; with
 /// `archive_at`, also publishes that checkpoint in `ledger_checkpoints`. Nothing to do if
-/// nothing was appended.
+/// nothing was appended. Fails if the head is no longer at the size the transaction
+/// started from (see [`LedgerTx::cached`]).
 pub(crate) async fn write_head(
     conn: &mut AnyConnection,
     key: &LedgerKey,
@@ -351,12 +365,17 @@ pub(crate) async fn write_head(
             .await?;
     }
     let note = key.sign_checkpoint(size, ledger.frontier.root())?;
-    sqlx::query("UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1")
+    let updated = sqlx::query("UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1 AND size = $4")
         .bind(size as i64)
         .bind(ledger.frontier.encode())
         .bind(&note)
+        .bind(ledger.start as i64)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+    if updated != 1 {
+        return Err(ledger_err(format!("账本头已不在大小{}（另一写入者已追加）", ledger.start)));
+    }
     if let Some(at) = archive_at {
         sqlx::query(
             "INSERT INTO ledger_checkpoints (size, note, created_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING",

@@ -424,6 +424,25 @@ async fn concurrent_appends_keep_the_ledger_consistent() {
 }
 
 #[tokio::test]
+async fn two_handles_on_one_database_keep_one_ledger() {
+    // Two processes (two pools, two group writers) appending in turn: each must notice the
+    // other's appends instead of writing from a stale head.
+    let t = TestDb::new().await;
+    let other = Db::open(&t.url, LedgerKey::for_tests()).await.unwrap();
+    for round in 0..6 {
+        let db = if round % 2 == 0 { &t.db } else { &other };
+        fill(db, 5).await;
+        fill(db, 3).await;
+    }
+    let report = verify(&t.db).await;
+    assert!(report.is_intact(), "{:?}", report.issues);
+    assert_eq!(report.ledger_size, 48);
+    let positions: Vec<i64> = t.db.read_all(0, 100).await.unwrap().iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=48).collect::<Vec<_>>());
+    other.close().await;
+}
+
+#[tokio::test]
 async fn tiles_hold_the_stored_hashes() {
     let t = TestDb::new().await;
     fill(&t.db, 300).await;

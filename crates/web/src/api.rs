@@ -372,5 +372,6 @@ pub async fn openapi() -> Json<Value> {
         }
     });
     crate::api_uploads::describe(&mut doc);
+    crate::api_ledger::describe(&mut doc);
     Json(doc)
 }

@@ -5,9 +5,11 @@
 //! forms and JSON shapes.
 
 mod api;
+mod api_ledger;
 mod api_uploads;
 mod error;
 mod forms;
+mod ledger;
 mod pages;
 mod router;
 mod session;

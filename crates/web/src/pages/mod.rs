@@ -8,6 +8,7 @@ pub mod home;
 pub mod officers;
 pub mod records;
 pub mod settings;
+pub mod verify;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;

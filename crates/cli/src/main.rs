@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod ledger;
+mod package;
 
 use std::process::ExitCode;
 
@@ -41,6 +42,12 @@ enum Command {
     Admin(AdminCommand),
     /// Benchmarks (figures for docs/PERFORMANCE.md)
     Bench(bench::BenchArgs),
+    /// Export a bound case file (案卷) that verifies offline
+    #[command(subcommand)]
+    Export(package::ExportCommand),
+    /// Check an exported case file with nothing but the file: authenticity, integrity,
+    /// usability, security (DA/T 70-2018)
+    Verify(package::VerifyArgs),
     /// The tamper-evident ledger: verify everything, print the checkpoint, the key, proofs
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
@@ -125,6 +132,11 @@ fn print_demo_accounts(accounts: &[zhifa_app::demo::DemoAccount]) {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The offline verifier needs nothing but the package: no configuration, no database.
+    let cli = match cli.command {
+        Command::Verify(args) => return package::verify_package(args),
+        command => Cli { command, ..cli },
+    };
     let serve_args = match &cli.command {
         Command::Serve(s) => Some(s),
         _ => None,
@@ -202,6 +214,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("已创建平台管理员 {username}");
         }
         Command::Bench(args) => bench::run(&config, args).await?,
+        Command::Export(c) => package::export(&open(&config).await?, c).await?,
+        Command::Verify(_) => unreachable!("handled before the configuration is loaded"),
         Command::Ledger(c) => {
             let app = open(&config).await?;
             return ledger::run(&app, &config, c).await;

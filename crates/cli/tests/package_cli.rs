@@ -1,0 +1,50 @@
+//! `zhifa export case` and `zhifa verify` as a user runs them: the exit status says
+//! whether the four checks passed, and the report names what failed (rules ).
+
+use std::process::Command;
+
+fn zhifa(data: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhifa"))
+        .args(args)
+        .env("ZHIFA_DATA_DIR", data)
+        .env_remove("ZHIFA_DATABASE_URL")
+        .env_remove("ZHIFA_CONFIG")
+        .output()
+        .expect("run zhifa");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+// rule: R-17
+// rule: X-01
+#[test]
+fn an_exported_case_verifies_and_a_changed_byte_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, out) = zhifa(d, &["demo"]);
+    assert_eq!(code, 0, "{out}");
+    let tar = d.join("case.tar");
+    // The demo numbers cases by the current year, Beijing time.
+    let year = (chrono::Utc::now() + chrono::TimeDelta::hours(8)).format("%Y").to_string();
+    let number = format!("安市监案〔{year}〕3号");
+    let (code, out) = zhifa(d, &["export", "case", &number, "--out", tar.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = zhifa(d, &["verify", tar.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("四性检测通过"), "{out}");
+    // The verifier needs no data directory at all.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, _) = zhifa(&elsewhere.path().join("none"), &["verify", tar.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!elsewhere.path().join("none").exists(), "verify created nothing");
+
+    let mut bytes = std::fs::read(&tar).unwrap();
+    let at = bytes.windows(11).position(|w| w == b"RecordAdded").unwrap() + 100;
+    bytes[at] ^= 1;
+    let bad = d.join("bad.tar");
+    std::fs::write(&bad, &bytes).unwrap();
+    let (code, out) = zhifa(d, &["verify", bad.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("【真实性】不通过") && out.contains("号事件"), "{out}");
+    assert!(out.contains("events.json"), "{out}");
+}

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, cases, evidence, files, home, officers, records, settings};
+use crate::pages::{agencies, cases, evidence, files, home, lists, officers, records, settings};
 use crate::{AppState, api, api_uploads, session};
 
 pub fn router(state: AppState) -> Router {
@@ -33,6 +33,11 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{id}/basis/new", get(agencies::basis_new))
         .route("/agencies/{id}/basis", post(agencies::basis_create))
         .route("/agencies/{id}/import", get(agencies::import_page).post(agencies::import_submit))
+        .route("/agencies/{id}/av-items", get(lists::av_list).post(lists::av_create))
+        .route("/agencies/{id}/av-items/new", get(lists::av_new))
+        .route("/agencies/{id}/form-books", get(lists::form_books).post(lists::book_create))
+        .route("/agencies/{id}/form-books/new", get(lists::book_new))
+        .route("/officers/{id}/conflicts", get(officers::conflict_new).post(officers::conflict_create))
         .route("/officers/{id}", get(officers::show))
         .route("/officers/{id}/certificates/new", get(officers::issue_new))
         .route("/officers/{id}/certificates", post(officers::issue_create))

@@ -48,6 +48,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .to_string();
     let ids = officers(&t, agency).await;
     let zf = t.login("scj-zf").await;
+    let before = t.app.db.cases_of_agency(agency).await.unwrap().len();
 
     // Bad input: one officer, a wrong citizen ID. Errors next to the fields; nothing stored.
     let r = t
@@ -70,7 +71,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("身份证号码校验位错误"), "{}", r.body);
-    assert!(t.app.db.cases_of_agency(agency).await.unwrap().is_empty());
+    assert_eq!(t.app.db.cases_of_agency(agency).await.unwrap().len(), before);
     let r = t
         .post_form(
             &zf,
@@ -90,7 +91,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("执法人员不得少于2人"), "{}", r.body);
-    assert!(t.app.db.cases_of_agency(agency).await.unwrap().is_empty());
+    assert_eq!(t.app.db.cases_of_agency(agency).await.unwrap().len(), before);
 
     let r = t
         .post_form(
@@ -221,4 +222,107 @@ async fn a_reader_not_on_the_case_states_a_purpose_and_other_agencies_are_refuse
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let list = t.get(Some(&other), "/cases").await;
     assert!(!list.body.contains("某某KTV"));
+}
+
+// rule: R-08
+// rule: R-16
+// rule: N-06
+#[tokio::test]
+async fn administrators_keep_the_av_list_and_form_books_and_officers_declare_conflicts() {
+    let t = TestApp::with_demo().await;
+    let agency = t.agency_id("安乡县市场监督管理局").await;
+    let admin = t.login("scj-admin").await;
+    let page = t.get(Some(&admin), &format!("/agencies/{agency}/av-items")).await;
+    assert!(page.body.contains("留置送达记录") && page.body.contains("不可删除"), "the law's acts are pre-filled");
+    // A mandatory act cannot be listed again; an inquiry can.
+    let r = t
+        .post_form(
+            &admin,
+            &format!("/agencies/{agency}/av-items"),
+            &[("act", "site_inspection"), ("content", "全程"), ("method", "video")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("依法必须全程音像记录"), "{}", r.body);
+    let r = t
+        .post_form(
+            &admin,
+            &format!("/agencies/{agency}/av-items"),
+            &[("act", "inquiry"), ("place", "询问室"), ("content", "询问全过程"), ("method", "video")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (state, _) = t.app.db.load_agency(agency).await.unwrap().unwrap();
+    assert_eq!(
+        state.av_requirements().get(&zhifa_core::case::RecordKind::Inquiry),
+        Some(&zhifa_core::case::AvRequirement::Video)
+    );
+    // The demo's investigation case now also lacks its inquiry's video.
+    let zf = t.login("scj-zf").await;
+    let zf_principal = t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.principal();
+    let case =
+        t.app.cases_for(&zf_principal).await.unwrap().into_iter().find(|c| c.stage == "investigation").unwrap().id;
+    let page = t.get(Some(&zf), &format!("/cases/{case}")).await;
+    assert!(page.body.contains("询问笔录须有音像记录（录像）"), "{}", page.body);
+
+    // Form books: overlapping ranges are refused.
+    let book = |first: &'static str, last: &'static str| {
+        [("prefix", "安市监测"), ("first", first), ("last", last), ("width", "6"), ("issued_on", "2026-01-01")]
+    };
+    let r = t.post_form(&admin, &format!("/agencies/{agency}/form-books"), &book("1", "100"), true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.post_form(&admin, &format!("/agencies/{agency}/form-books"), &book("50", "150"), true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("重叠"));
+    let r = t.post_form(&admin, &format!("/agencies/{agency}/form-books"), &book("x", "150"), true).await;
+    assert!(r.body.contains("起始号应为正整数"));
+
+    // A conflict declared by an officer keeps them off that party's cases.
+    let officer =
+        zf_principal.agency_id.and(t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.officer_id).unwrap();
+    let r = t
+        .post_form(
+            &zf,
+            &format!("/officers/{officer}/conflicts"),
+            &[("party_key", "安乡县某某酒楼"), ("reason", "本人亲属经营"), ("declared_on", "2026-01-02")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(Some(&zf), &format!("/officers/{officer}")).await;
+    assert!(page.body.contains("本人亲属经营"));
+    let ids = officers(&t, agency).await;
+    let unit = t
+        .app
+        .db
+        .units(agency)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == zhifa_core::registry::UnitKind::Handling)
+        .unwrap()
+        .id
+        .to_string();
+    let r = t
+        .post_form(
+            &zf,
+            "/cases",
+            &[
+                ("act_kind", "penalty"),
+                ("procedure", "ordinary"),
+                ("initiation", "ex_officio"),
+                ("summary", "无证经营"),
+                ("handling_unit", &unit),
+                ("officers", &ids[0]),
+                ("officers", &ids[1]),
+                ("party.kind", "organisation"),
+                ("party.name", "安乡县某某酒楼"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("回避事由（本人亲属经营）"), "{}", r.body);
 }

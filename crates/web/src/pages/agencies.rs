@@ -225,6 +225,8 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     if admin {
         page.actions.push((format!("/agencies/{id}/edit"), "修改机关信息".into()));
     }
+    page.actions.push((format!("/agencies/{id}/av-items"), "音像记录事项清单".into()));
+    page.actions.push((format!("/agencies/{id}/form-books"), "当场处罚决定书".into()));
     let mut us = Section::new("内设机构", &["名称", "类别", "职责"]);
     for u in &units {
         us.rows.push(vec![u.name.clone().into(), u.kind.label().into(), u.duties.clone().into()]);

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod evidence;
 pub mod files;
 pub mod home;
+pub mod lists;
 pub mod officers;
 pub mod records;
 pub mod settings;

@@ -169,6 +169,25 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     }
     page.actions.push((format!("/agencies/{}", o.agency_id), "返回本机关".into()));
     page.sections.push(cs);
+    // N-06: declared conflicts with parties.
+    let mut conflicts = Section::new("申报的回避事由", &["当事人", "理由", "申报日期"]);
+    if let Ok(Some((state, _))) = s.app.db.load_officer(id).await {
+        for c in &state.conflicts {
+            let party = if c.party_name.is_empty() {
+                c.party_key.clone()
+            } else {
+                format!("{}（{}）", c.party_name, c.party_key)
+            };
+            conflicts.rows.push(vec![party.into(), c.reason.clone().into(), c.declared_on.to_string().into()]);
+        }
+    }
+    if (admin
+        || s.app.db.account(user.principal.account_id).await.ok().flatten().and_then(|a| a.officer_id) == Some(id))
+        && o.left_on.is_none()
+    {
+        conflicts.actions.push((format!("/officers/{id}/conflicts"), "申报回避事由".into()));
+    }
+    page.sections.push(conflicts);
     render_table(&Nav::for_user(&user), &page)
 }
 
@@ -295,4 +314,45 @@ pub async fn leave_create(
     };
     let result = s.app.officer_leaves(&user.principal, id, on, reason, value(&v, "note")).await;
     after_submit(&user, result, leave_form(id), &v, |_| format!("/officers/{id}"))
+}
+
+fn conflict_form(id: Uuid) -> FormPage {
+    let mut page = FormPage::new(
+        "申报回避事由",
+        &format!("/officers/{id}/conflicts"),
+        vec![
+            Field::text("party_key", "当事人身份证号码、统一社会信用代码或名称").required(),
+            Field::text("party_name", "当事人名称"),
+            Field::new("reason", "回避理由（与当事人有直接利害关系或其他关系）", "longtext").required(),
+            Field::new("declared_on", "申报日期", "date").required(),
+        ],
+    );
+    page.intro = "申报后，本人不能被指派办理该当事人的案件或检查任务（《行政处罚法》第四十三条）。".into();
+    page
+}
+
+/// GET /officers/{id}/conflicts: the officer (or an administrator) declares a conflict (N-06).
+pub async fn conflict_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    render_form(&Nav::for_user(&user), &conflict_form(id))
+}
+
+pub async fn conflict_create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let mut r = Rejection::new();
+    let Some(declared_on) = date_field(&mut r, "declared_on", "申报日期", value(&v, "declared_on")) else {
+        return render_form(&Nav::for_user(&user), &conflict_form(id).fill(&v).with_errors(&r));
+    };
+    let conflict = zhifa_core::personnel::Conflict {
+        party_key: value(&v, "party_key").into(),
+        party_name: value(&v, "party_name").into(),
+        reason: value(&v, "reason").into(),
+        declared_on,
+    };
+    let result = s.app.declare_conflict(&user.principal, id, conflict).await;
+    after_submit(&user, result, conflict_form(id), &v, |_| format!("/officers/{id}"))
 }

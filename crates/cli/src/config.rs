@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// Settings shared by every command (flags and environment; see `--help`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, bind, secure_cookies, max_upload_mb, log)
+    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, blob_store, blob_store_options, max_evidence_mb, bind, secure_cookies, max_upload_mb, upload_expiry_days, log)
     #[arg(long, env = "ZHIFA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
@@ -32,6 +32,14 @@ pub struct GlobalArgs {
     /// [default: <data directory>/ledger.key]
     #[arg(long, env = "ZHIFA_LEDGER_KEY_FILE", global = true)]
     pub ledger_key_file: Option<PathBuf>,
+    /// Where evidence files (photos, audio, video) are stored: `local` (<data directory>/blobs),
+    /// an absolute directory, or s3://bucket/prefix with endpoint and credentials from the
+    /// AWS_* environment variables [default: local]
+    #[arg(long, env = "ZHIFA_BLOB_STORE", global = true)]
+    pub blob_store: Option<String>,
+    /// Largest evidence file accepted, in MiB [default: 8192]
+    #[arg(long, env = "ZHIFA_MAX_EVIDENCE_MB", global = true)]
+    pub max_evidence_mb: Option<u64>,
 }
 
 /// Settings of `serve`.
@@ -46,6 +54,9 @@ pub struct ServeArgs {
     /// Largest accepted upload in MiB [default: 10]
     #[arg(long, env = "ZHIFA_MAX_UPLOAD_MB")]
     pub max_upload_mb: Option<u64>,
+    /// Evidence uploads left unfinished this many days are removed from staging [default: 7]
+    #[arg(long, env = "ZHIFA_UPLOAD_EXPIRY_DAYS")]
+    pub upload_expiry_days: Option<u64>,
     /// Load the demo data set before serving
     #[arg(long)]
     pub demo: bool,
@@ -61,6 +72,12 @@ struct FileConfig {
     bind: Option<String>,
     secure_cookies: Option<bool>,
     max_upload_mb: Option<u64>,
+    blob_store: Option<String>,
+    /// Explicit S3 client options (endpoint, region, allow_http, …) over the AWS_* environment.
+    #[serde(default)]
+    blob_store_options: std::collections::BTreeMap<String, String>,
+    max_evidence_mb: Option<u64>,
+    upload_expiry_days: Option<u64>,
     log: Option<String>,
 }
 
@@ -76,6 +93,10 @@ pub struct Config {
     pub bind: SocketAddr,
     pub secure_cookies: bool,
     pub max_upload_bytes: usize,
+    /// Evidence files: where they are stored, where uploads stage, the size limit.
+    pub blob: zhifa_blob::BlobConfig,
+    /// Unfinished evidence uploads idle this long are swept from staging.
+    pub upload_expiry: std::time::Duration,
     pub log: String,
 }
 
@@ -113,6 +134,8 @@ impl Config {
             }
             None => data_dir.join("ledger.key"),
         };
+        let blob =
+            blob_config(global, &data_dir, file.blob_store.as_deref(), &file.blob_store_options, file.max_evidence_mb)?;
         let bind_text = serve.and_then(|s| s.bind.clone()).or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind_text
             .parse()
@@ -121,6 +144,10 @@ impl Config {
         let max_upload_mb = serve.and_then(|s| s.max_upload_mb).or(file.max_upload_mb).unwrap_or(10);
         if !(1..=10_240).contains(&max_upload_mb) {
             bail!("配置项 max_upload_mb 无效：{max_upload_mb} 应在 1 到 10240 之间");
+        }
+        let upload_expiry_days = serve.and_then(|s| s.upload_expiry_days).or(file.upload_expiry_days).unwrap_or(7);
+        if !(1..=365).contains(&upload_expiry_days) {
+            bail!("配置项 upload_expiry_days 无效：{upload_expiry_days} 应在 1 到 365 之间（天）");
         }
         let log = global.log.clone().or(file.log).unwrap_or_else(|| "info".into());
         Ok(Config {
@@ -131,9 +158,32 @@ impl Config {
             bind,
             secure_cookies,
             max_upload_bytes: (max_upload_mb * 1024 * 1024) as usize,
+            blob,
+            upload_expiry: std::time::Duration::from_secs(upload_expiry_days * 24 * 3600),
             log,
         })
     }
+}
+
+/// The evidence store: its location (parsed and checked now; nothing is opened) and the
+/// size limit.
+fn blob_config(
+    global: &GlobalArgs,
+    data_dir: &Path,
+    file_url: Option<&str>,
+    file_options: &std::collections::BTreeMap<String, String>,
+    file_max_mb: Option<u64>,
+) -> anyhow::Result<zhifa_blob::BlobConfig> {
+    let url = global.blob_store.as_deref().or(file_url).unwrap_or("local");
+    let options = file_options.iter().map(|(k, v)| (k.clone(), v.clone()));
+    let location = zhifa_blob::StoreLocation::parse(url, options).map_err(|e| {
+        anyhow::anyhow!("配置项 blob_store 无效：{}", e.to_string().trim_start_matches("证据文件存储配置错误："))
+    })?;
+    let max_mb = global.max_evidence_mb.or(file_max_mb).unwrap_or(8192);
+    if !(1..=1_048_576).contains(&max_mb) {
+        bail!("配置项 max_evidence_mb 无效：{max_mb} 应在 1 到 1048576 之间（MiB）");
+    }
+    Ok(zhifa_blob::BlobConfig { data_dir: data_dir.to_path_buf(), location, max_bytes: max_mb << 20 })
 }
 
 /// A configured key file must be a file, or not exist yet in an existing directory (it is

@@ -2,6 +2,7 @@
 
 mod bench;
 mod config;
+mod evidence;
 mod ledger;
 mod package;
 
@@ -108,7 +109,7 @@ async fn open(config: &Config) -> anyhow::Result<App> {
     let db = Db::open(&config.database_url, ledger_key(config)?)
         .await
         .with_context(|| format!("无法打开数据库（{}）", redact(&config.database_url)))?;
-    let app = App::new(db);
+    let app = App::new(db).with_files(evidence::open_files(config)?);
     app.ensure_reference_data().await.map_err(|e| anyhow::anyhow!("载入内置参考数据失败：{e}"))?;
     Ok(app)
 }
@@ -150,6 +151,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if args.demo {
                 let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("载入演示数据失败：{e}"))?;
                 print_demo_accounts(&accounts);
+            }
+            if let Some(files) = app.files.clone() {
+                evidence::spawn_sweep(files, config.upload_expiry);
             }
             let state = zhifa_web::AppState::new(
                 app,

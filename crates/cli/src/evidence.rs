@@ -1,0 +1,39 @@
+//! The evidence file store of the server: opened from the configuration (`blob_store`,
+//! `max_evidence_mb`), and the periodic sweep of uploads abandoned in staging.
+
+use std::time::Duration;
+
+use zhifa_blob::Uploads;
+
+use crate::config::Config;
+
+/// How often the staging directory is swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// Opens the configured store (a local directory is created if missing; S3 is not
+/// contacted until used) with staging in `<data dir>/uploads`.
+pub fn open_files(config: &Config) -> anyhow::Result<Uploads> {
+    Uploads::open(&config.blob).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Sweeps uploads idle for longer than `expiry` at start and then hourly: an abandoned
+/// upload's staged bytes go; nothing stored is ever touched.
+pub fn spawn_sweep(files: Uploads, expiry: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match files.sweep(expiry).await {
+                Ok(r) if r.unfinished + r.receipts + r.orphan_files > 0 => tracing::info!(
+                    unfinished = r.unfinished,
+                    receipts = r.receipts,
+                    orphan_files = r.orphan_files,
+                    "swept abandoned evidence uploads"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "sweeping evidence uploads failed"),
+            }
+        }
+    })
+}

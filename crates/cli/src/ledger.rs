@@ -89,6 +89,13 @@ impl Progress {
             let _ = writeln!(err, "{line}");
         }
     }
+
+    /// Leaves the terminal's line clean for the report.
+    fn finish(&self) {
+        if self.terminal && self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+        }
+    }
 }
 
 async fn verify(app: &App, config: &Config) -> anyhow::Result<ExitCode> {
@@ -106,6 +113,7 @@ async fn verify(app: &App, config: &Config) -> anyhow::Result<ExitCode> {
         })
         .await
         .map_err(|e| anyhow::anyhow!("账本校验无法完成：{e}"))?;
+    progress.finish();
     print!("{}", report(app, &audit));
     Ok(if audit.is_intact() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

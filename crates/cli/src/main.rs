@@ -1,6 +1,7 @@
 //! `zhifa`: the one binary. Its subcommands are the process roles.
 
 mod bench;
+mod bench_ingest;
 mod config;
 mod evidence;
 mod ledger;
@@ -42,7 +43,7 @@ enum Command {
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Benchmarks (figures for docs/PERFORMANCE.md)
-    Bench(bench::BenchArgs),
+    Bench(bench_ingest::BenchCommand),
     /// Export a bound case file (案卷) that verifies offline
     #[command(subcommand)]
     Export(package::ExportCommand),
@@ -217,7 +218,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             app.bootstrap_admin(&username, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("已创建平台管理员 {username}");
         }
-        Command::Bench(args) => bench::run(&config, args).await?,
+        Command::Bench(args) => bench_ingest::dispatch(&config, args).await?,
         Command::Export(c) => package::export(&open(&config).await?, c).await?,
         Command::Verify(_) => unreachable!("handled before the configuration is loaded"),
         Command::Ledger(c) => {

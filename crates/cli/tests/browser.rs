@@ -18,6 +18,13 @@
 //! 4. `other_agency_refused` — the administrator of 莱州市统计局 opening the pages of the
 //!    Anxiang agency and its new officer sees 无权访问 and none of the data.
 //!
+//! 5. `case_whole_process` — an officer of the same agency files a permit case by
+//!    application, makes its three initiation records and completes the stage, records an
+//!    inquiry and a site inspection with two officers, sees the investigation stage refuse
+//!    to complete because the site inspection has no AV record, uploads a video through the
+//!    evidence page (progress bar, chunked resumable upload), completes the stage, and
+//!    finds every step on the case's timeline.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
@@ -105,6 +112,9 @@ async fn browser_scenarios() {
             }
         }
         None => failures.push("other_agency_refused: not run, it needs the pages created by create_officer".into()),
+    }
+    if let Err(e) = run(&ctx, "case_whole_process", case_whole_process(ctx.clone())).await {
+        failures.push(e);
     }
 
     if let Err(e) = client.close().await {
@@ -348,6 +358,207 @@ async fn other_agency_refused(ctx: Ctx, created: Created) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// 5. The whole-process record in the browser: file, record, be refused for missing AV,
+///    upload a video, complete the stage, read the timeline.
+async fn case_whole_process(ctx: Ctx) -> Result<()> {
+    log_in_as(&ctx, "scj-zf").await?;
+    ctx.goto("/cases").await?;
+    let new = ctx.c.find(Locator::LinkText("立案 / 启动新案件")).await.context("/cases offers 立案")?;
+    click_and_wait(&ctx.c, &new).await?;
+    let tag = unique_tag();
+    let party = format!("浏览器测试餐饮店{}", &tag[..4]);
+    field_input(&ctx, "act_kind").await?.select_by_value("permit").await?;
+    field_input(&ctx, "procedure").await?.select_by_value("ordinary").await?;
+    field_input(&ctx, "initiation").await?.select_by_value("application").await?;
+    type_into(&field_input(&ctx, "summary").await?, "申请食品经营许可").await?;
+    let boxes = ctx.c.find_all(Locator::Css("#f-officers input[type=checkbox]")).await?;
+    ensure!(boxes.len() >= 2, "the officers list offers at least two officers");
+    for b in &boxes[..2] {
+        b.click().await?;
+    }
+    field_input(&ctx, "party.kind").await?.select_by_value("organisation").await?;
+    type_into(&field_input(&ctx, "party.name").await?, &party).await?;
+    submit_form(&ctx).await?;
+    ensure!(path_of(&ctx).await?.starts_with("/cases/"), "filing leads to the case page{}", form_errors(&ctx).await);
+    let case_url = ctx.c.current_url().await?.to_string();
+    ensure!(body_text(&ctx).await?.contains("缺少申请登记"), "the case page lists what initiation lacks");
+
+    let now = chrono::Local::now().format("%Y-%m-%dT%H:%M").to_string();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    add_record(
+        &ctx,
+        &case_url,
+        "application_registration",
+        &[
+            ("applicant", &party),
+            ("matter", "食品经营许可"),
+            ("materials", "申请书、营业执照、健康证明"),
+            ("received_at", &now),
+            ("registrar", "窗口工作人员"),
+        ],
+        false,
+    )
+    .await?;
+    add_record(
+        &ctx,
+        &case_url,
+        "acceptance_decision",
+        &[("accepted", "是"), ("reason", "材料齐全，符合法定形式"), ("decided_on", &today)],
+        false,
+    )
+    .await?;
+    add_record(
+        &ctx,
+        &case_url,
+        "application_receipt",
+        &[("receipt_number", "SL-2026-001"), ("issued_on", &today)],
+        false,
+    )
+    .await?;
+    click_button(&ctx, "complete-stage").await?;
+    ensure!(body_text(&ctx).await?.contains("当前阶段：调查取证"), "initiation completes{}", form_errors(&ctx).await);
+
+    add_record(
+        &ctx,
+        &case_url,
+        "inquiry",
+        &[
+            ("interviewee", "店主"),
+            ("place", "店内"),
+            ("started_at", &now),
+            ("ended_at", &now),
+            ("rights_notified", "是"),
+            ("content", "问：经营场所面积？答：80平方米。"),
+        ],
+        true,
+    )
+    .await?;
+    add_record(
+        &ctx,
+        &case_url,
+        "site_inspection",
+        &[
+            ("place", "后厨"),
+            ("started_at", &now),
+            ("ended_at", &now),
+            ("present", "店主"),
+            ("content", "布局合理，设施齐全"),
+        ],
+        true,
+    )
+    .await?;
+    click_button(&ctx, "complete-stage").await?;
+    let refusal = body_text(&ctx).await?;
+    ensure!(
+        refusal.contains("不能完成") && refusal.contains("现场检查（勘验）笔录须有音像记录"),
+        "without AV the investigation stage refuses, naming the site inspection; the page says: {}",
+        refusal.chars().take(400).collect::<String>()
+    );
+
+    // Upload a video for the site inspection.
+    ctx.goto(&case_url).await?;
+    let row = ctx.c.find(Locator::XPath("//table[@id='records']//tr[td/a[contains(.,'现场检查')]]")).await?;
+    let upload = row.find(Locator::LinkText("上传音像")).await.context("the site inspection row offers 上传音像")?;
+    click_and_wait(&ctx.c, &upload).await?;
+    let video = std::env::temp_dir().join(format!("zhifa-browser-{tag}.mp4"));
+    let mut bytes = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
+    bytes.resize(3 << 20, 7);
+    std::fs::write(&video, &bytes)?;
+    ctx.c.find(Locator::Id("f-file")).await?.send_keys(video.to_str().context("path")?).await?;
+    for (id, v) in [("captured_at", now.as_str())] {
+        let el = ctx.c.find(Locator::Id(&format!("f-{id}"))).await?;
+        ctx.c
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![serde_json::to_value(&el)?, json!(v)],
+            )
+            .await?;
+    }
+    for (id, v) in [
+        ("place", "后厨"),
+        ("captured_by", "执法人员"),
+        ("production_method", "执法记录仪拍摄"),
+        ("maker", "执法人员"),
+        ("proves", "经营场所布局与设施"),
+    ] {
+        type_into(&ctx.c.find(Locator::Id(&format!("f-{id}"))).await?, v).await?;
+    }
+    let submit = ctx.c.find(Locator::Id("upload-submit")).await?;
+    let deadline = Instant::now() + PAGE_LOAD;
+    while submit.attr("disabled").await?.is_some() {
+        ensure!(Instant::now() < deadline, "the upload button stays disabled after choosing a file");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click_and_wait(&ctx.c, &submit).await?;
+    let _ = std::fs::remove_file(&video);
+    ensure!(
+        path_of(&ctx).await?.starts_with("/cases/"),
+        "after the upload the browser is back on the case page{}",
+        form_errors(&ctx).await
+    );
+    let page = body_text(&ctx).await?;
+    ensure!(page.contains("现场检查.mp4") || page.contains(".mp4"), "the AV table lists the video");
+
+    click_button(&ctx, "complete-stage").await?;
+    let done = body_text(&ctx).await?;
+    ensure!(
+        done.contains("当前阶段：审查决定"),
+        "with the video the investigation stage completes{}",
+        form_errors(&ctx).await
+    );
+    let timeline = ctx.c.find(Locator::Id("timeline")).await?.text().await?;
+    for step in ["启动案件", "制作申请登记", "完成“启动”阶段", "制作询问笔录", "存入录像", "完成“调查取证”阶段"]
+    {
+        ensure!(timeline.contains(step), "the timeline shows “{step}”");
+    }
+    Ok(())
+}
+
+/// From the case page, makes a record of `kind` through its form.
+async fn add_record(ctx: &Ctx, case_url: &str, kind: &str, fields: &[(&str, &str)], on_site: bool) -> Result<()> {
+    ctx.goto(case_url).await?;
+    ctx.c
+        .find(Locator::Id("kind"))
+        .await?
+        .select_by_value(kind)
+        .await
+        .with_context(|| format!("the menu offers {kind}"))?;
+    let new = ctx.c.find(Locator::XPath("//form[select[@id='kind']]//button")).await?;
+    click_and_wait(&ctx.c, &new).await?;
+    for (key, value) in fields {
+        let input = ctx
+            .c
+            .find(Locator::Css(&format!("[name='fields.{key}']")))
+            .await
+            .with_context(|| format!("{kind} has {key}"))?;
+        match (input.tag_name().await?.as_str(), input.attr("type").await?.as_deref()) {
+            ("select", _) => input.select_by_value(value).await?,
+            (_, Some("date" | "datetime-local")) => {
+                ctx.c
+                    .execute("arguments[0].value = arguments[1];", vec![serde_json::to_value(&input)?, json!(value)])
+                    .await?;
+            }
+            _ => type_into(&input, value).await?,
+        }
+    }
+    if on_site {
+        for b in ctx.c.find_all(Locator::Css("#f-officers input[type=checkbox]")).await?.iter().take(2) {
+            b.click().await?;
+        }
+        ctx.c.find(Locator::Id("f-credentials_shown")).await?.click().await?;
+        type_into(&ctx.c.find(Locator::Id("f-signature.signer")).await?, "店主").await?;
+    }
+    submit_form(ctx).await?;
+    let text = body_text(ctx).await?;
+    ensure!(text.contains("已保存"), "{kind} is saved{}", form_errors(ctx).await);
+    Ok(())
+}
+
+async fn click_button(ctx: &Ctx, id: &str) -> Result<()> {
+    let b = ctx.c.find(Locator::Id(id)).await.with_context(|| format!("the page has #{id}"))?;
+    click_and_wait(&ctx.c, &b).await
 }
 
 // ---------------------------------------------------------------------------------------------

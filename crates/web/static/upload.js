@@ -29,6 +29,7 @@
   var formKey = 'zhifa-evidence-form:' + caseId;
   var chosen = null;
   var busy = false;
+  var leaving = false;
   var current = null; // {id, key}
 
   var TYPES = {
@@ -194,6 +195,8 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: '服务器返回了无法识别的内容（HTTP ' + xhr.status + '）' }; }
         resolve({ status: xhr.status, body: body });
       };
+      // A chunk that makes no headway for ten minutes counts as a network error.
+      xhr.timeout = 10 * 60 * 1000;
       xhr.onerror = function () { reject(new Error('network')); };
       xhr.ontimeout = function () { reject(new Error('timeout')); };
       xhr.send(blob);
@@ -223,6 +226,7 @@
 
   async function send(file, id, offset) {
     var failures = 0;
+    var waits = 0;
     for (;;) {
       var end = Math.min(offset + chunkSize, file.size);
       var res;
@@ -250,8 +254,16 @@
         offset = res.body.offset;
         continue;
       }
+      if (res.status === 409 && waits < 30) {
+        // The server is still finishing an earlier request of this upload: wait a moment.
+        waits += 1;
+        progress(offset, file.size, '服务器仍在处理上一段数据，稍后继续…');
+        await sleep(2000);
+        continue;
+      }
       if (res.status === 404) { return { gone: true }; }
       if (res.status < 200 || res.status >= 300) { return { error: res.body }; }
+      waits = 0;
       offset = res.body.offset;
       progress(offset, file.size);
       if (res.body.complete) { return { done: res.body }; }
@@ -271,7 +283,8 @@
     var id = localStorage.getItem(key);
     var offset = 0;
     if (id) {
-      try { offset = await serverOffset(id); } catch (e) { offset = null; }
+      // Offline now: the error is shown and the upload id kept for the next attempt.
+      offset = await serverOffset(id);
       if (offset === null) { localStorage.removeItem(key); id = null; offset = 0; }
     }
     if (!id) {
@@ -292,6 +305,7 @@
       localStorage.removeItem(formKey);
       current = null;
       progress(file.size, file.size, '上传完成，SHA-256 已记录，正在返回案件页面…');
+      leaving = true;
       var notice = '音像记录“' + file.name + '”已上传';
       location.href = (out.done.case_url || '/cases/' + caseId) + '?notice=' + encodeURIComponent(notice);
       return;
@@ -366,9 +380,13 @@
   });
 
   window.addEventListener('beforeunload', function (e) {
-    if (busy) { e.preventDefault(); e.returnValue = ''; }
+    if (busy && !leaving) { e.preventDefault(); e.returnValue = ''; }
   });
 
   restoreForm();
+  // A file the browser kept in its input across a reload.
+  inputs.forEach(function (input) {
+    if (input && input.files && input.files[0] && !chosen) { chosen = input.files[0]; }
+  });
   submit.disabled = false;
 })();

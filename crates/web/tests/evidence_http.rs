@@ -265,6 +265,10 @@ async fn a_video_uploaded_in_chunks_is_attached_with_its_hash_and_plays_back_wit
     // A video has no thumbnail.
     assert_eq!(env.file(&zf, &format!("/files/{sha}/thumbnail"), None).await.0, StatusCode::NOT_FOUND);
 
+    // The case page's player loads nothing until played, so showing the page is not a viewing.
+    let case_page = env.t.get(Some(&zf), &format!("/cases/{case}")).await;
+    assert!(case_page.body.contains(&format!("<video controls preload=\"none\" src=\"/files/{sha}\"")));
+
     // the opening was logged once — the whole-file read, not the ranges that seek.
     let head = env.principal("scj-head").await;
     let log = env.t.app.access_log(&head, case).await.unwrap();

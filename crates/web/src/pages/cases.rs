@@ -283,6 +283,8 @@ struct AvLine {
     late: String,
     photo: bool,
     video: bool,
+    /// Players load nothing until played: playing is what the access log records.
+    audio: bool,
 }
 
 struct TimelineLine {
@@ -532,6 +534,7 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
                 late: a.late.clone().unwrap_or_default(),
                 photo: a.media == zhifa_core::case::MediaKind::Photo,
                 video: a.media == zhifa_core::case::MediaKind::Video,
+                audio: a.media == zhifa_core::case::MediaKind::Audio,
             })
             .collect();
     let timeline = view

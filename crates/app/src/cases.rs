@@ -352,19 +352,37 @@ impl App {
             form_number: input.form_number.clone(),
             penalty: input.penalty,
             sensitivity: input.sensitivity,
+            by_role: Some(by.role),
         };
         let event = decide::decide_add_record(&case, cmd, form_problem, today)?;
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };
         let id = record.id;
-        match self.append_case(by, case_id, version, event).await {
+        match self.db.append_to(&Actor::from(by), &stream::case(case_id), version, vec![event.into()]).await {
+            Ok(_) => Ok(id),
             // Two officers used the same form at the same moment: the database's key on
             // form numbers let only one through.
-            Err(AppError::Conflict(m)) if m.contains("form_numbers_used") => {
+            Err(StoreError::Duplicate(m)) if m.contains("form_numbers_used") => {
                 let n = input.form_number.unwrap_or_default();
                 Err(Rejection::one("form_number", used(n.trim())).into())
             }
-            other => other.map(|()| id),
+            Err(e) => Err(e.into()),
         }
+    }
+
+    /// A record as its correction form shows it: only to those who may correct it (an
+    /// assigned officer or the head), only if entitled to its sensitivity, and the opening
+    /// is logged.
+    pub async fn record_for_correction(
+        &self,
+        by: &Principal,
+        case_id: Uuid,
+        record: Uuid,
+    ) -> AppResult<zhifa_core::case::RecordState> {
+        let (case, _) = self.load_for_write(by, case_id).await?;
+        let rec = case.record(record).cloned().ok_or(AppError::NotFound("记录"))?;
+        by.can_read(case.opening.agency_id, rec.record.sensitivity)?;
+        self.log_access(by, case_id, Some(record), "更正记录").await?;
+        Ok(rec)
     }
 
     /// Corrects a record's fields; the original stays.

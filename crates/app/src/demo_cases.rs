@@ -84,7 +84,7 @@ impl App {
             handling_unit: c.unit,
             officers: c.officers[..2].to_vec(),
             auxiliaries: vec![],
-            violation_ended_on: None,
+            violation_ended_on: Some(beijing_now().date() - chrono::Days::new(7)),
             serious_harm: false,
             limitation_override: String::new(),
         }

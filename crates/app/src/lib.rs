@@ -75,7 +75,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { .. } => AppError::Conflict(e.to_string()),
-            StoreError::Duplicate(m) => AppError::Conflict(m),
+            StoreError::Duplicate(m) => {
+                tracing::info!(constraint = %m, "refused as a duplicate");
+                AppError::Conflict("与已有数据重复（编号或名称已被使用），请核对后重试".into())
+            }
             other => AppError::Internal(other),
         }
     }

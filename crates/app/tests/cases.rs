@@ -91,7 +91,7 @@ impl Demo {
             handling_unit: self.handling,
             officers: self.officers[..2].to_vec(),
             auxiliaries: vec![],
-            violation_ended_on: None,
+            violation_ended_on: Some(zhifa_app::cases::beijing_now().date() - chrono::Days::new(7)),
             serious_harm: false,
             limitation_override: String::new(),
         }

@@ -350,10 +350,17 @@ impl Officer {
         Ok(OfficerEvent::CertificateRevoked { number: number.to_string(), on, reason: reason.trim().to_string() })
     }
 
-    /// The declared conflict with the party of this key, if any (N-06).
-    pub fn conflict_with(&self, party_key: &str) -> Option<&Conflict> {
-        let key = party_key.trim();
-        self.conflicts.iter().find(|c| !key.is_empty() && c.party_key.trim() == key)
+    /// The declared conflict naming the party by any of these keys (identity number or
+    /// name), if any (N-06).
+    pub fn conflict_with<S: AsRef<str>>(&self, party_keys: &[S]) -> Option<&Conflict> {
+        self.conflicts.iter().find(|c| {
+            let declared = c.party_key.trim().to_uppercase();
+            let name = c.party_name.trim();
+            party_keys
+                .iter()
+                .map(|k| k.as_ref().trim().to_uppercase())
+                .any(|k| !k.is_empty() && (k == declared || (!name.is_empty() && k == name.to_uppercase())))
+        })
     }
 
     /// Declares a conflict with a party (N-06).
@@ -361,7 +368,7 @@ impl Officer {
         let mut r = Rejection::new();
         r.require("party_key", "当事人身份证号码、统一社会信用代码或名称", &conflict.party_key);
         r.require("reason", "回避理由", &conflict.reason);
-        if self.conflict_with(&conflict.party_key).is_some() {
+        if self.conflict_with(&[conflict.party_key.as_str()]).is_some() {
             r.add("party_key", format!("{}已申报与该当事人的回避事由", self.profile.name));
         }
         r.into_result()?;

@@ -118,8 +118,15 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent, e: &Case
                 .execute(&mut *conn)
                 .await?;
         }
-        CaseEvent::RecordCorrected { .. } | CaseEvent::AvMetadataCorrected { .. } | CaseEvent::ApprovalGiven { .. } => {
+        // A corrected sensitivity governs who may open the file from now on.
+        CaseEvent::AvMetadataCorrected { av_id, meta, .. } => {
+            sqlx::query("UPDATE case_files SET sensitivity = $2 WHERE av_id = $1")
+                .bind(av_id.to_string())
+                .bind(serde_json::to_value(meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from)))
+                .execute(&mut *conn)
+                .await?;
         }
+        CaseEvent::RecordCorrected { .. } | CaseEvent::ApprovalGiven { .. } => {}
     }
     sqlx::query("UPDATE cases SET last_event_at = $2 WHERE id = $1")
         .bind(&id)

@@ -57,6 +57,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
             "/cases",
             &[
                 ("act_kind", "penalty"),
+                ("violation_ended_on", "2026-01-01"),
                 ("procedure", "ordinary"),
                 ("initiation", "ex_officio"),
                 ("summary", "销售过期食品"),
@@ -78,6 +79,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
             "/cases",
             &[
                 ("act_kind", "penalty"),
+                ("violation_ended_on", "2026-01-01"),
                 ("procedure", "ordinary"),
                 ("initiation", "ex_officio"),
                 ("summary", "销售过期食品"),
@@ -99,6 +101,7 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
             "/cases",
             &[
                 ("act_kind", "penalty"),
+                ("violation_ended_on", "2026-01-01"),
                 ("procedure", "ordinary"),
                 ("initiation", "ex_officio"),
                 ("summary", "销售过期食品"),
@@ -311,6 +314,7 @@ async fn administrators_keep_the_av_list_and_form_books_and_officers_declare_con
             "/cases",
             &[
                 ("act_kind", "penalty"),
+                ("violation_ended_on", "2026-01-01"),
                 ("procedure", "ordinary"),
                 ("initiation", "ex_officio"),
                 ("summary", "无证经营"),
@@ -325,4 +329,30 @@ async fn administrators_keep_the_av_list_and_form_books_and_officers_declare_con
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("回避事由（本人亲属经营）"), "{}", r.body);
+}
+
+// rule: R-18
+// rule: X-05
+#[tokio::test]
+async fn the_correction_form_opens_only_for_those_who_may_correct_and_is_logged() {
+    let t = TestApp::with_demo().await;
+    let zf_principal = t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.principal();
+    let case =
+        t.app.cases_for(&zf_principal).await.unwrap().into_iter().find(|c| c.stage == "investigation").unwrap().id;
+    let (state, ..) = t.app.db.load_case(case).await.unwrap().unwrap();
+    let inquiry = state.records_of(zhifa_core::case::RecordKind::Inquiry).next().unwrap();
+    let secret = inquiry.field("content").to_string();
+    let path = format!("/cases/{case}/records/{}/correct", inquiry.record.id);
+    for who in ["sfj-jd", "scj-fzsh", "ltj-zf"] {
+        let b = t.login(who).await;
+        let page = t.get(Some(&b), &path).await;
+        assert_ne!(page.status, StatusCode::OK, "{who}");
+        assert!(!page.body.contains(&secret), "{who} must not see the record");
+    }
+    let before = t.app.db.access_log(case).await.unwrap().len();
+    let zf = t.login("scj-zf").await;
+    let page = t.get(Some(&zf), &path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&secret));
+    assert_eq!(t.app.db.access_log(case).await.unwrap().len(), before + 1, "opening the form is logged");
 }

@@ -57,7 +57,7 @@ fn auxiliaries(aux: &[&Officer]) -> Vec<ActingOfficer> {
 /// Officers with a declared conflict with the party (N-06).
 fn check_conflicts(r: &mut Rejection, field: &str, officers: &[&Officer], party: &Party) {
     for o in officers {
-        if let Some(c) = o.conflict_with(&party.conflict_key()) {
+        if let Some(c) = o.conflict_with(&party.conflict_keys()) {
             r.add(
                 field,
                 format!("{}已申报与当事人{}存在回避事由（{}），不得参与本案", o.profile.name, party.name, c.reason),
@@ -110,6 +110,11 @@ pub fn decide_open(
         }
     };
     check_conflicts(&mut r, "officers", &cmd.officers, &cmd.party);
+    // N-07: the limitation is checked at filing, so a penalty case states when the
+    // violation ended.
+    if cmd.act_kind == ActKind::Penalty && cmd.violation_ended_on.is_none() {
+        r.add("violation_ended_on", "行政处罚案件须填写违法行为终了日期（尚在继续的，填写发现之日），以核对追责时效");
+    }
     let mut limitation = LimitationCheck {
         violation_ended_on: cmd.violation_ended_on,
         serious_harm: cmd.serious_harm,
@@ -208,6 +213,9 @@ pub struct NewRecord<'a> {
     pub form_number: Option<String>,
     pub penalty: Option<SpotPenalty>,
     pub sensitivity: Sensitivity,
+    /// The role of the account making the record: head approvals, collective discussion
+    /// minutes and legal-review opinions are made by the entitled role only.
+    pub by_role: Option<Role>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -223,6 +231,7 @@ impl<'a> NewRecord<'a> {
             form_number: None,
             penalty: None,
             sensitivity: Sensitivity::Internal,
+            by_role: None,
         }
     }
 }
@@ -235,6 +244,10 @@ fn allowed_in(case: &Case, kind: RecordKind, stage: Stage) -> bool {
         return true;
     }
     if kind.is_service() && stage >= Stage::Decision {
+        return true;
+    }
+    // an urgent case acts first; its filing approval follows within 24 hours.
+    if case.urgent() && stage == Stage::Initiation && kind.stage() == Stage::Investigation {
         return true;
     }
     // Simplified procedure: the on-the-spot decision is made at the scene.
@@ -313,7 +326,7 @@ pub fn decide_add_record(
     }
     if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::CourtApplication) && !case.has(RecordKind::Reminder)
     {
-        r.add("kind", "实施强制执行或申请法院强制执行前，须先送达催告书（R-15）");
+        r.add("kind", "实施强制执行或申请法院强制执行前，须先送达催告书");
     }
     if matches!(kind, RecordKind::StatementDefence | RecordKind::StatementWaiver) && !case.has(RecordKind::PriorNotice)
     {
@@ -321,6 +334,38 @@ pub fn decide_add_record(
     }
     if kind == RecordKind::DecisionDocument && case.opening.procedure == Procedure::Simplified {
         r.add("kind", "简易程序使用当场行政处罚决定书");
+    }
+    // who makes which decision-stage record.
+    let entitled = match kind {
+        RecordKind::HeadApproval | RecordKind::CollectiveDiscussion => Some((Role::Head, "负责人")),
+        RecordKind::LegalReviewOpinion => Some((Role::LegalReviewer, "法制审核人员")),
+        _ => None,
+    };
+    if let (Some((role, label)), Some(by)) = (entitled, cmd.by_role)
+        && by != role
+    {
+        r.add("kind", format!("{}须由{label}制作", kind.label()));
+    }
+    // the party's rights are notified at an inquiry.
+    if kind == RecordKind::Inquiry
+        && super::kinds::parse_yes_no(cmd.fields.get("rights_notified").map(String::as_str).unwrap_or(""))
+            == Some(false)
+    {
+        r.add("fields.rights_notified", "询问前须告知当事人陈述、申辩、申请回避等权利，并在笔录中记明");
+    }
+    // all missing materials are notified at once.
+    if kind == RecordKind::MaterialsNotice && case.has(RecordKind::MaterialsNotice) {
+        r.add("kind", "补正材料应一次性告知；本案已出具一次性告知书，不得再次要求补正其他材料");
+    }
+    // the decision document bears the agency's seal.
+    if kind == RecordKind::DecisionDocument
+        && super::kinds::parse_yes_no(cmd.fields.get("sealed").map(String::as_str).unwrap_or("")) == Some(false)
+    {
+        r.add("fields.sealed", "决定书须加盖作出决定的行政机关印章");
+    }
+    // removal and restoration, like compulsory execution, follow a reminder.
+    if kind == RecordKind::RemovalRestoration && !case.has(RecordKind::Reminder) {
+        r.add("kind", "实施拆除或恢复原状前，须先送达催告书");
     }
     let mut penalty = None;
     let mut form_number = None;
@@ -513,6 +558,11 @@ pub fn check_av_metadata(case: &Case, meta: &AvMetadata, now: NaiveDateTime) -> 
     r.require("proves", "证明对象", &meta.proves);
     if meta.captured_at > now + TimeDelta::minutes(5) {
         r.add("captured_at", "采集时间不能晚于当前时间");
+    }
+    if let Some(back) = meta.remote_return_at
+        && (back < meta.captured_at || back > now + TimeDelta::minutes(5))
+    {
+        r.add("remote_return_at", "返回时间应在采集时间之后、当前时间之前");
     }
     if let Some(id) = meta.record_id
         && case.record(id).is_none()

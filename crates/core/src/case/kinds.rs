@@ -118,7 +118,8 @@ impl AvRequirement {
     pub fn accepts(self, media: crate::case::MediaKind) -> bool {
         use crate::case::MediaKind::*;
         match self {
-            AvRequirement::Any => true,
+            // A scanned document is not an audio-visual record.
+            AvRequirement::Any => matches!(media, Photo | Audio | Video),
             AvRequirement::PhotoOrVideo => matches!(media, Photo | Video),
             AvRequirement::Video => media == Video,
         }
@@ -236,7 +237,7 @@ record_kinds! {
     HeadApproval = "head_approval", "负责人审批", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("approver", "负责人", Text), req("opinion", "审批意见", LongText), req("signed_at", "签批时间", DateTime)];
     DecisionDocument = "decision_document", "决定书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实、采纳的证据及理由", LongText), req("basis", "适用的法律依据及理由", LongText), req("discretion", "适用的裁量基准及理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("decided_on", "决定日期", Date)];
+        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实、采纳的证据及理由", LongText), req("basis", "适用的法律依据及理由", LongText), req("discretion", "适用的裁量基准及理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date)];
 
     // Service.
     ServiceDirect = "service_direct", "送达回证（直接送达）", Service, on_site: true, signed: true, av: NONE,

@@ -157,10 +157,13 @@ pub struct Party {
 }
 
 impl Party {
-    /// The key under which officers declare conflicts (N-06): the identity number, or the
-    /// name when there is none.
-    pub fn conflict_key(&self) -> String {
-        if self.id_number.trim().is_empty() { self.name.trim().to_string() } else { self.id_number.trim().to_string() }
+    /// The keys a declared conflict may name the party by (N-06): its identity number and
+    /// its name, either of which matches.
+    pub fn conflict_keys(&self) -> Vec<String> {
+        [self.id_number.trim().to_uppercase(), self.name.trim().to_string()]
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect()
     }
 }
 
@@ -469,7 +472,10 @@ pub struct RecordState {
     pub record: Record,
     /// (reason, fields changed), in order.
     pub corrections: Vec<(String, BTreeMap<String, String>)>,
+    /// The approval steps since the last correction.
     pub approvals: Vec<Approval>,
+    /// Approval steps given before a correction reopened the chain.
+    pub superseded_approvals: usize,
 }
 
 /// One step of an approval chain as recorded.
@@ -591,12 +597,21 @@ impl Case {
                 self.officers = officers.clone();
                 self.auxiliaries = auxiliaries.clone();
             }
-            CaseEvent::RecordAdded { record } => {
-                self.records.push(RecordState { record: record.clone(), corrections: vec![], approvals: vec![] })
-            }
+            CaseEvent::RecordAdded { record } => self.records.push(RecordState {
+                record: record.clone(),
+                corrections: vec![],
+                approvals: vec![],
+                superseded_approvals: 0,
+            }),
             CaseEvent::RecordCorrected { record_id, reason, fields } => {
                 if let Some(r) = self.records.iter_mut().find(|r| r.record.id == *record_id) {
                     r.corrections.push((reason.clone(), fields.clone()));
+                    // An approval form changed after its opinions were given goes through
+                    // the chain again: the earlier opinions stay in the stream.
+                    if r.record.kind.needs_approval_chain() {
+                        r.superseded_approvals += r.approvals.len();
+                        r.approvals.clear();
+                    }
                 }
             }
             CaseEvent::AvAttached { av } => self.av.push(av.clone()),
@@ -669,6 +684,25 @@ impl Case {
 
     pub fn is_archived(&self) -> bool {
         self.archived.is_some()
+    }
+
+    /// Whether the matter ends at initiation without a decision: an application refused
+    /// or a complaint answered without opening a case. Its later stages then
+    /// need no records until closure.
+    pub fn ends_at_initiation(&self) -> bool {
+        let refused = self
+            .records_of(RecordKind::AcceptanceDecision)
+            .last()
+            .is_some_and(|r| kinds::parse_yes_no(r.field("accepted")) == Some(false));
+        let complaint_closed = self.opening.initiation == Initiation::Complaint
+            && self.has(RecordKind::ComplaintReply)
+            && !self.has(RecordKind::FilingApproval);
+        refused || complaint_closed
+    }
+
+    /// Whether the initiation was urgent: acts may precede the filing approval.
+    pub fn urgent(&self) -> bool {
+        self.opening.initiation == (Initiation::ExOfficio { urgent: true })
     }
 }
 

@@ -46,6 +46,16 @@ fn labels(kinds: &[RecordKind]) -> String {
 fn required_records(case: &Case, stage: Stage) -> Vec<RecordKind> {
     let o = &case.opening;
     let simplified = o.procedure == Procedure::Simplified;
+    if case.ends_at_initiation() {
+        return match stage {
+            Stage::Initiation if o.initiation == Initiation::Application => {
+                vec![RecordKind::ApplicationRegistration, RecordKind::AcceptanceDecision]
+            }
+            Stage::Initiation => vec![RecordKind::ComplaintRegistration, RecordKind::ComplaintReply],
+            Stage::Closure => vec![RecordKind::ClosingReport],
+            _ => vec![],
+        };
+    }
     match stage {
         Stage::Initiation if simplified => vec![],
         Stage::Initiation => match o.initiation {
@@ -64,6 +74,10 @@ fn required_records(case: &Case, stage: Stage) -> Vec<RecordKind> {
             let mut v = vec![];
             if o.procedure == Procedure::Ordinary && matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion) {
                 v.push(RecordKind::InvestigationReport);
+            }
+            // a coercion case records the measure itself.
+            if o.act_kind == ActKind::Coercion {
+                v.push(RecordKind::CoerciveMeasure);
             }
             v
         }
@@ -100,11 +114,25 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
             out.push(format!("缺少{}", kind.label()));
         }
     }
+    let ends = case.ends_at_initiation();
     match stage {
-        Stage::Investigation if !simplified && !EVIDENCE.iter().any(|k| case.has(*k)) => {
+        // a real-name complaint that leads to no case is answered.
+        Stage::Initiation
+            if o.initiation == Initiation::Complaint
+                && !case.has(RecordKind::FilingApproval)
+                && !case.has(RecordKind::ComplaintReply)
+                && case
+                    .records_of(RecordKind::ComplaintRegistration)
+                    .any(|r| crate::case::kinds::parse_yes_no(r.field("real_name")) == Some(true)) =>
+        {
+            out.push(
+                "实名投诉举报不予立案的，须答复投诉举报人（缺少投诉举报答复）；予以立案的，须制作立案审批表".into(),
+            );
+        }
+        Stage::Investigation if !ends && !simplified && !EVIDENCE.iter().any(|k| case.has(*k)) => {
             out.push(format!("至少需要一项调查取证记录（{}）", labels(EVIDENCE)));
         }
-        Stage::Decision if !simplified && o.act_kind == ActKind::Penalty => {
+        Stage::Decision if !ends && !simplified && o.act_kind == ActKind::Penalty => {
             // N-04 / R-12: the prior notice is served, and the party heard or waived.
             for notice in case.records_of(RecordKind::PriorNotice) {
                 if !case.records.iter().any(|r| r.record.kind.is_service() && r.record.serves == Some(notice.record.id))
@@ -115,15 +143,19 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
             if !STATEMENT.iter().any(|k| case.has(*k)) {
                 out.push(format!("缺少当事人陈述申辩记录或书面放弃声明（{}）", labels(STATEMENT)));
             }
+            // a hearing noticed is held and recorded.
+            if case.has(RecordKind::HearingNotice) && !case.has(RecordKind::HearingRecord) {
+                out.push("已通知听证，缺少听证笔录".into());
+            }
         }
-        Stage::Service if !simplified => {
+        Stage::Service if !ends && !simplified => {
             for d in case.records_of(RecordKind::DecisionDocument) {
                 if !case.records.iter().any(|r| r.record.kind.is_service() && r.record.serves == Some(d.record.id)) {
                     out.push(format!("决定书（{}）尚无送达记录", d.field("document_number")));
                 }
             }
         }
-        Stage::Execution if matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion | ActKind::Levy) => {
+        Stage::Execution if !ends && matches!(o.act_kind, ActKind::Penalty | ActKind::Coercion | ActKind::Levy) => {
             let fined = case
                 .records_of(RecordKind::OnTheSpotDecision)
                 .any(|r| r.record.penalty.as_ref().is_some_and(|p| p.fine.is_some()));

@@ -105,7 +105,7 @@ impl World {
             handling_unit: self.agency.units[0].id,
             officers: self.two(),
             auxiliaries: vec![],
-            violation_ended_on: None,
+            violation_ended_on: Some(d("2025-01-01")),
             serious_harm: false,
             limitation_override: String::new(),
         }
@@ -320,6 +320,11 @@ fn limitation_is_flagged_and_a_penalty_needs_an_override_reason() {
     assert!(case.opening.limitation.override_reason.is_some());
     // Exactly two years is still within the limit.
     assert_eq!(limitation_flag(d("2023-03-01"), false, d("2025-03-01")), None);
+    // A penalty case states when the violation ended, so the check cannot be skipped.
+    let mut cmd = w.open_cmd(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, shop());
+    cmd.violation_ended_on = None;
+    let err = decide_open(&w.agency, &profile("anxiang"), cmd, "n".into(), t("2025-03-01 09:00")).unwrap_err();
+    assert!(err.message_for("violation_ended_on").is_some());
 }
 
 // rule: R-01
@@ -696,6 +701,8 @@ fn decided(w: &World) -> (Case, Uuid) {
                 ("conclusion", "罚款五千元"),
                 ("performance", "十五日内缴纳"),
                 ("remedies", "六十日内复议或六个月内诉讼"),
+                ("agency", "安乡县市场监督管理局"),
+                ("sealed", "是"),
                 ("decided_on", "2025-09-30"),
             ],
         ),
@@ -848,4 +855,323 @@ fn execution_closure_archive_and_corrections() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("已归档"));
+}
+
+fn stage_gaps(case: &Case, stage: Stage) -> String {
+    missing(case, stage, &AvList::new()).join("；")
+}
+
+// rule: R-02
+#[test]
+fn an_application_notifies_missing_materials_once_and_a_refusal_ends_at_initiation() {
+    let w = World::new();
+    let mut case = w.open(ActKind::Permit, Procedure::Ordinary, Initiation::Application, "2025-03-01 09:00");
+    assert!(stage_gaps(&case, Stage::Initiation).contains("缺少受理凭证"));
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::MaterialsNotice,
+            &[("missing", "营业执照复印件、场所平面图"), ("issued_on", "2025-03-01")],
+        ),
+        "2025-03-01",
+    );
+    let again = NewRecord::new(RecordKind::MaterialsNotice, &[("missing", "健康证明"), ("issued_on", "2025-03-03")]);
+    let err = decide_add_record(&case, again, None, d("2025-03-03")).unwrap_err();
+    assert!(err.to_string().contains("一次性告知"), "{err}");
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::ApplicationRegistration,
+            &[
+                ("applicant", "某某餐饮店"),
+                ("matter", "食品经营许可"),
+                ("materials", "申请书"),
+                ("received_at", "2025-03-01 09:00"),
+                ("registrar", "窗口"),
+            ],
+        ),
+        "2025-03-01",
+    );
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::AcceptanceDecision,
+            &[("accepted", "否"), ("reason", "不属于本机关职权范围，告知向县卫健局申请"), ("decided_on", "2025-03-02")],
+        ),
+        "2025-03-02",
+    );
+    // A refusal needs no receipt, and the later stages need nothing until closure.
+    assert!(case.ends_at_initiation());
+    assert_eq!(stage_gaps(&case, Stage::Initiation), "");
+    for s in [Stage::Investigation, Stage::Decision, Stage::Service, Stage::Execution] {
+        assert_eq!(stage_gaps(&case, s), "", "{s:?}");
+    }
+    assert!(stage_gaps(&case, Stage::Closure).contains("缺少结案报告"));
+}
+
+// rule: R-04
+#[test]
+fn a_real_name_complaint_without_a_case_is_answered() {
+    let w = World::new();
+    let mut case = w.open(ActKind::Inspection, Procedure::Ordinary, Initiation::Complaint, "2025-03-01 09:00");
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::ComplaintRegistration,
+            &[
+                ("complainant", "王某"),
+                ("real_name", "是"),
+                ("content", "夜间噪声"),
+                ("received_at", "2025-03-01 08:00"),
+                ("recorder", "李华"),
+                ("handling", "核查后不予立案"),
+            ],
+        ),
+        "2025-03-01",
+    );
+    assert!(stage_gaps(&case, Stage::Initiation).contains("须答复投诉举报人"));
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::ComplaintReply,
+            &[("content", "经核查，未发现违法行为，不予立案"), ("replied_on", "2025-03-05"), ("method", "电话并书面")],
+        ),
+        "2025-03-05",
+    );
+    assert!(case.ends_at_initiation());
+    assert_eq!(stage_gaps(&case, Stage::Initiation), "");
+}
+
+// rule: R-03
+#[test]
+fn an_urgent_case_acts_before_its_filing_approval() {
+    let w = World::new();
+    let case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: true }, "2025-03-03 08:00");
+    assert!(decide_add_record(&case, site_inspection(&w), None, d("2025-03-03")).is_ok());
+    let calm =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-03 08:00");
+    assert!(decide_add_record(&calm, site_inspection(&w), None, d("2025-03-03")).is_err());
+}
+
+// rule: R-05
+// rule: R-06
+// rule: R-07
+#[test]
+fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measure() {
+    let w = World::new();
+    let mut case =
+        w.open(ActKind::Coercion, Procedure::Ordinary, Initiation::ExOfficio { urgent: true }, "2025-03-03 08:00");
+    let mut inquiry = NewRecord::new(
+        RecordKind::Inquiry,
+        &[
+            ("interviewee", "刘某"),
+            ("place", "队部"),
+            ("started_at", "2025-03-03 09:00"),
+            ("ended_at", "2025-03-03 10:00"),
+            ("rights_notified", "否"),
+            ("content", "……"),
+        ],
+    );
+    inquiry.officers = w.two();
+    inquiry.credentials_shown = true;
+    inquiry.signature = Some(Signature::Signed { signer: "刘某".into() });
+    let err = decide_add_record(&case, inquiry, None, d("2025-03-03")).unwrap_err();
+    assert!(err.message_for("fields.rights_notified").is_some());
+    filing(&mut case, &w, "2025-03-03 12:00");
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), d("2025-03-03")).unwrap());
+    add(&mut case, site_inspection(&w), "2025-03-03");
+    assert!(stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
+    let mut measure = NewRecord::new(
+        RecordKind::CoerciveMeasure,
+        &[
+            ("measure", "扣押"),
+            ("reason", "防止证据损毁"),
+            ("basis", "《行政强制法》第二十二条"),
+            ("party_heard", "当事人表示无异议"),
+            ("place", "仓库"),
+            ("taken_at", "2025-03-03 11:00"),
+            ("approval", "局长批准"),
+        ],
+    );
+    measure.officers = w.two();
+    measure.credentials_shown = true;
+    measure.signature = Some(Signature::Signed { signer: "刘某".into() });
+    add(&mut case, measure, "2025-03-03");
+    assert!(!stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
+
+    // A hearing that was noticed must be held and recorded.
+    let (mut p, _) = decided_until_notice(&w);
+    add(
+        &mut p,
+        NewRecord::new(
+            RecordKind::HearingNotice,
+            &[
+                ("applied_on", "2025-09-10"),
+                ("host", "法制股王某"),
+                ("hearing_at", "2025-09-25 09:00"),
+                ("place", "听证室"),
+                ("noticed_on", "2025-09-12"),
+            ],
+        ),
+        "2025-09-12",
+    );
+    assert!(stage_gaps(&p, Stage::Decision).contains("已通知听证，缺少听证笔录"));
+}
+
+/// An ordinary penalty case up to its served prior notice.
+fn decided_until_notice(w: &World) -> (Case, Uuid) {
+    let mut case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-09-01 09:00");
+    filing(&mut case, w, "2025-09-01 10:00");
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), d("2025-09-01")).unwrap());
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::DocumentaryEvidence,
+            &[("description", "进货单"), ("source", "当事人"), ("collected_on", "2025-09-02")],
+        ),
+        "2025-09-02",
+    );
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::InvestigationReport,
+            &[("facts", "x"), ("evidence", "y"), ("proposal", "z"), ("reported_on", "2025-09-05")],
+        ),
+        "2025-09-05",
+    );
+    case.apply(&decide_complete_stage(&case, Stage::Investigation, &AvList::new(), d("2025-09-05")).unwrap());
+    let notice = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::PriorNotice,
+            &[
+                ("document_number", "告〔2025〕1号"),
+                ("facts", "x"),
+                ("reasons", "y"),
+                ("basis", "z"),
+                ("intended_decision", "罚款"),
+                ("rights", "陈述、申辩、听证"),
+                ("issued_on", "2025-09-09"),
+            ],
+        ),
+        "2025-09-09",
+    );
+    (case, notice)
+}
+
+// rule: R-12
+// rule: R-13
+#[test]
+fn head_approvals_and_legal_review_opinions_are_made_by_their_roles_and_decisions_are_sealed() {
+    let w = World::new();
+    let (case, _) = decided_until_notice(&w);
+    let mut approval = NewRecord::new(
+        RecordKind::HeadApproval,
+        &[("approver", "局长"), ("opinion", "同意"), ("signed_at", "2025-09-15 09:00")],
+    );
+    approval.by_role = Some(Role::Officer);
+    let err = decide_add_record(&case, approval.clone(), None, d("2025-09-15")).unwrap_err();
+    assert!(err.to_string().contains("负责人审批须由负责人制作"), "{err}");
+    approval.by_role = Some(Role::Head);
+    assert!(decide_add_record(&case, approval, None, d("2025-09-15")).is_ok());
+    let mut review = NewRecord::new(
+        RecordKind::LegalReviewOpinion,
+        &[("reviewer", "彭丽"), ("opinion", "同意"), ("reviewed_on", "2025-09-14")],
+    );
+    review.by_role = Some(Role::Head);
+    assert!(decide_add_record(&case, review.clone(), None, d("2025-09-14")).is_err());
+    review.by_role = Some(Role::LegalReviewer);
+    assert!(decide_add_record(&case, review, None, d("2025-09-14")).is_ok());
+    let doc = NewRecord::new(
+        RecordKind::DecisionDocument,
+        &[
+            ("document_number", "决〔2025〕1号"),
+            ("party", "超市"),
+            ("facts", "x"),
+            ("basis", "y"),
+            ("discretion", "z"),
+            ("conclusion", "罚款"),
+            ("performance", "十五日内"),
+            ("remedies", "复议、诉讼"),
+            ("agency", "安乡县市场监督管理局"),
+            ("sealed", "否"),
+            ("decided_on", "2025-09-30"),
+        ],
+    );
+    let err = decide_add_record(&case, doc, None, d("2025-09-30")).unwrap_err();
+    assert!(err.message_for("fields.sealed").unwrap().contains("印章"));
+    let mut bare = NewRecord::new(RecordKind::DecisionDocument, &[("document_number", "决〔2025〕1号")]);
+    bare.by_role = Some(Role::Officer);
+    let err = decide_add_record(&case, bare, None, d("2025-09-30")).unwrap_err();
+    for f in ["facts", "basis", "discretion", "conclusion", "performance", "remedies", "agency", "decided_on"] {
+        assert!(err.message_for(&format!("fields.{f}")).is_some(), "{f}");
+    }
+}
+
+// rule: R-08
+#[test]
+fn a_scanned_document_is_not_an_av_record() {
+    assert!(!AvRequirement::Any.accepts(MediaKind::Document));
+    assert!(AvRequirement::Any.accepts(MediaKind::Audio));
+    assert!(!AvRequirement::PhotoOrVideo.accepts(MediaKind::Audio));
+}
+
+// rule: R-19
+#[test]
+fn correcting_an_approved_form_sends_it_through_the_chain_again() {
+    let w = World::new();
+    let mut case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
+    let id = filing(&mut case, &w, "2025-03-01 10:00");
+    assert!(case.record(id).unwrap().approved_at().is_some());
+    let mut f = BTreeMap::new();
+    f.insert("reason".to_string(), "检查发现销售过期食品及无证经营".to_string());
+    case.apply(&decide_correct(&case, id, "补充立案理由", f).unwrap());
+    let r = case.record(id).unwrap();
+    assert_eq!(r.approved_at(), None);
+    assert_eq!(r.superseded_approvals, 3);
+    assert!(stage_gaps(&case, Stage::Initiation).contains("审批流程未完成"));
+}
+
+// rule: N-06
+#[test]
+fn a_conflict_declared_by_name_or_by_number_matches_either() {
+    let mut w = World::new();
+    let by_name = Conflict {
+        party_key: "安乡县某某超市".into(),
+        party_name: String::new(),
+        reason: "亲属经营".into(),
+        declared_on: d("2025-01-01"),
+    };
+    let e = w.officers[0].decide_declare_conflict(by_name).unwrap();
+    w.officers[0].apply(&e);
+    // The party has a USCC; the conflict named it by name.
+    let cmd = w.open_cmd(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, shop());
+    assert!(decide_open(&w.agency, &profile("anxiang"), cmd, "n".into(), t("2025-03-01 09:00")).is_err());
+    let by_number = Conflict {
+        party_key: shop().id_number.to_lowercase(),
+        party_name: "别名".into(),
+        reason: "股东".into(),
+        declared_on: d("2025-01-01"),
+    };
+    let e = w.officers[1].decide_declare_conflict(by_number).unwrap();
+    w.officers[1].apply(&e);
+    assert!(w.officers[1].conflict_with(&shop().conflict_keys()).is_some());
+}
+
+// rule: R-11
+#[test]
+fn a_return_time_cannot_hide_late_storage() {
+    let w = World::new();
+    let case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
+    let (f, m) = video(None, "2025-03-01 10:00");
+    let future = AvMetadata { remote_return_at: Some(t("2025-03-20 10:00")), ..m.clone() };
+    let err = decide_attach_av(&case, &profile("anxiang"), &calendar(), f.clone(), future, t("2025-03-10 10:00"))
+        .unwrap_err();
+    assert!(err.message_for("remote_return_at").is_some());
+    let before = AvMetadata { remote_return_at: Some(t("2025-03-01 09:00")), ..m };
+    assert!(decide_attach_av(&case, &profile("anxiang"), &calendar(), f, before, t("2025-03-10 10:00")).is_err());
 }

@@ -384,7 +384,7 @@ pub fn describe(ev: &RecordedEvent, view: Option<&CaseView>) -> (String, String)
                 ("负责人审批复制申请".into(), format!("{}：{opinion}", if *approved { "同意" } else { "不同意" }))
             }
         },
-        other => (ev.event_type.clone(), format!("{:?}", other.stream_kind())),
+        _ => (ev.event_type.clone(), String::new()),
     }
 }
 
@@ -496,14 +496,19 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             } else {
                 String::new()
             };
-            let summary = k
-                .fields()
-                .iter()
-                .filter(|f| f.required)
-                .take(2)
-                .map(|f| r.field(f.key).chars().take(30).collect::<String>())
-                .collect::<Vec<_>>()
-                .join("；");
+            // Only what the reader is entitled to see of the record.
+            let entitled = user.principal.can_read(o.agency_id, r.record.sensitivity).is_ok();
+            let summary = if !entitled {
+                format!("（{}，无权查看）", r.record.sensitivity.label())
+            } else {
+                k.fields()
+                    .iter()
+                    .filter(|f| f.required)
+                    .take(2)
+                    .map(|f| r.field(f.key).chars().take(30).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            };
             RecordLine {
                 id: r.record.id.to_string(),
                 title: k.label().into(),
@@ -743,19 +748,23 @@ pub async fn complete_stage(
     };
     match s.app.complete_stage(&user.principal, id, stage).await {
         Ok(()) => back_to_case(id, &format!("“{}”阶段已完成", stage.label())),
-        Err(AppError::Rejected(r)) => match s.app.case_after_write(&user.principal, id).await {
-            Ok(view) => {
-                let msg = format!(
-                    "“{}”阶段不能完成：{}",
-                    stage.label(),
-                    r.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")
-                );
-                let mut resp = case_page(&user, &view, &msg);
-                *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                resp
+        // What the stage lacks is shown on the case page; any other refusal (not assigned,
+        // another agency) is an error page that shows nothing of the case.
+        Err(AppError::Rejected(r)) if r.errors.iter().all(|e| e.field == "stage") => {
+            match s.app.case_after_write(&user.principal, id).await {
+                Ok(view) => {
+                    let msg = format!(
+                        "“{}”阶段不能完成：{}",
+                        stage.label(),
+                        r.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")
+                    );
+                    let mut resp = case_page(&user, &view, &msg);
+                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    resp
+                }
+                Err(e) => page_error(&user, e),
             }
-            Err(e) => page_error(&user, e),
-        },
+        }
         Err(e) => page_error(&user, e),
     }
 }

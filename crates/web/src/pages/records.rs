@@ -272,10 +272,14 @@ pub async fn show(
     if let Err(e) = user.principal.can_read(view.case.opening.agency_id, rec.record.sensitivity) {
         return page_error(&user, e.into());
     }
-    let _ = s
+    // A record is shown only once its opening is on the access log.
+    if let Err(e) = s
         .app
         .log_access(&user.principal, id, Some(rid), if q.purpose.is_empty() { "查看记录" } else { &q.purpose })
-        .await;
+        .await
+    {
+        return page_error(&user, e);
+    }
     let k = rec.record.kind;
     let mut info: Vec<(String, String)> =
         k.fields().iter().map(|f| (f.label.to_string(), rec.field(f.key).to_string())).collect();
@@ -420,8 +424,7 @@ pub async fn approve(
 }
 
 async fn correct_form(s: &AppState, user: &CurrentUser, id: Uuid, rid: Uuid) -> Result<FormPage, AppError> {
-    let view = s.app.case_after_write(&user.principal, id).await?;
-    let rec = view.case.record(rid).ok_or(AppError::NotFound("记录"))?;
+    let rec = s.app.record_for_correction(&user.principal, id, rid).await?;
     let k = rec.record.kind;
     let mut fields = vec![Field::new("reason", "更正理由", "longtext").required()];
     for f in k.fields() {

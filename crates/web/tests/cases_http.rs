@@ -24,6 +24,36 @@ async fn officers(t: &TestApp, agency: Uuid) -> Vec<String> {
     ids.into_iter().map(|i| i.to_string()).collect()
 }
 
+/// The case-opening form: an ordinary procedure in the handling unit, with the given
+/// officers and party, plus any other fields.
+#[allow(clippy::too_many_arguments)]
+fn case_form<'a>(
+    unit: &'a str,
+    officers: &[&'a str],
+    act_kind: &'a str,
+    initiation: &'a str,
+    summary: &'a str,
+    party_kind: &'a str,
+    party_name: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut v = vec![
+        ("act_kind", act_kind),
+        ("procedure", "ordinary"),
+        ("initiation", initiation),
+        ("summary", summary),
+        ("handling_unit", unit),
+        ("party.kind", party_kind),
+        ("party.name", party_name),
+    ];
+    if act_kind == "penalty" {
+        v.push(("violation_ended_on", "2026-01-01"));
+    }
+    v.extend(officers.iter().map(|o| ("officers", *o)));
+    v.extend_from_slice(extra);
+    v
+}
+
 fn case_id_from(location: &str) -> Uuid {
     location.trim_start_matches("/cases/").split(['?', '/']).next().unwrap().parse().unwrap()
 }
@@ -55,18 +85,16 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .post_form(
             &zf,
             "/cases",
-            &[
-                ("act_kind", "penalty"),
-                ("violation_ended_on", "2026-01-01"),
-                ("procedure", "ordinary"),
-                ("initiation", "ex_officio"),
-                ("summary", "销售过期食品"),
-                ("handling_unit", &unit),
-                ("officers", &ids[0]),
-                ("party.kind", "person"),
-                ("party.name", "刘某某"),
-                ("party.id_number", "430721199001010010"),
-            ],
+            &case_form(
+                &unit,
+                &[&ids[0]],
+                "penalty",
+                "ex_officio",
+                "销售过期食品",
+                "person",
+                "刘某某",
+                &[("party.id_number", "430721199001010010")],
+            ),
             true,
         )
         .await;
@@ -77,17 +105,16 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .post_form(
             &zf,
             "/cases",
-            &[
-                ("act_kind", "penalty"),
-                ("violation_ended_on", "2026-01-01"),
-                ("procedure", "ordinary"),
-                ("initiation", "ex_officio"),
-                ("summary", "销售过期食品"),
-                ("handling_unit", &unit),
-                ("officers", &ids[0]),
-                ("party.kind", "organisation"),
-                ("party.name", "安乡县某某超市"),
-            ],
+            &case_form(
+                &unit,
+                &[&ids[0]],
+                "penalty",
+                "ex_officio",
+                "销售过期食品",
+                "organisation",
+                "安乡县某某超市",
+                &[],
+            ),
             true,
         )
         .await;
@@ -99,18 +126,16 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
         .post_form(
             &zf,
             "/cases",
-            &[
-                ("act_kind", "penalty"),
-                ("violation_ended_on", "2026-01-01"),
-                ("procedure", "ordinary"),
-                ("initiation", "ex_officio"),
-                ("summary", "销售过期食品"),
-                ("handling_unit", &unit),
-                ("officers", &ids[0]),
-                ("officers", &ids[1]),
-                ("party.kind", "organisation"),
-                ("party.name", "安乡县某某超市"),
-            ],
+            &case_form(
+                &unit,
+                &[&ids[0], &ids[1]],
+                "penalty",
+                "ex_officio",
+                "销售过期食品",
+                "organisation",
+                "安乡县某某超市",
+                &[],
+            ),
             true,
         )
         .await;
@@ -198,17 +223,16 @@ async fn a_reader_not_on_the_case_states_a_purpose_and_other_agencies_are_refuse
         .post_form(
             &zf,
             "/cases",
-            &[
-                ("act_kind", "inspection"),
-                ("procedure", "ordinary"),
-                ("initiation", "complaint"),
-                ("summary", "噪声扰民"),
-                ("handling_unit", &unit),
-                ("officers", &ids[0]),
-                ("officers", &ids[1]),
-                ("party.kind", "organisation"),
-                ("party.name", "某某KTV"),
-            ],
+            &case_form(
+                &unit,
+                &[&ids[0], &ids[1]],
+                "inspection",
+                "complaint",
+                "噪声扰民",
+                "organisation",
+                "某某KTV",
+                &[],
+            ),
             true,
         )
         .await;
@@ -312,18 +336,16 @@ async fn administrators_keep_the_av_list_and_form_books_and_officers_declare_con
         .post_form(
             &zf,
             "/cases",
-            &[
-                ("act_kind", "penalty"),
-                ("violation_ended_on", "2026-01-01"),
-                ("procedure", "ordinary"),
-                ("initiation", "ex_officio"),
-                ("summary", "无证经营"),
-                ("handling_unit", &unit),
-                ("officers", &ids[0]),
-                ("officers", &ids[1]),
-                ("party.kind", "organisation"),
-                ("party.name", "安乡县某某酒楼"),
-            ],
+            &case_form(
+                &unit,
+                &[&ids[0], &ids[1]],
+                "penalty",
+                "ex_officio",
+                "无证经营",
+                "organisation",
+                "安乡县某某酒楼",
+                &[],
+            ),
             true,
         )
         .await;

@@ -20,15 +20,17 @@ fn method_label(m: AvRequirement) -> &'static str {
     m.label()
 }
 
+/// The agency's state, for a reader within its scope.
+async fn readable_agency(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<zhifa_core::registry::Agency, AppError> {
+    user.principal.can_read_agency(id)?;
+    Ok(s.app.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))?.0)
+}
+
 /// GET /agencies/{id}/av-items
 pub async fn av_list(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_read_agency(id) {
-        return page_error(&user, e.into());
-    }
-    let agency = match s.app.db.load_agency(id).await {
-        Ok(Some((a, _))) => a,
-        Ok(None) => return page_error(&user, AppError::NotFound("执法机关")),
-        Err(e) => return page_error(&user, e.into()),
+    let agency = match readable_agency(&s, &user, id).await {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
     };
     let mut law = Section::new("法定必须音像记录的执法行为（R-08）", &["执法行为", "阶段", "记录方式", "来源"]);
     for k in RecordKind::ALL.iter().filter(|k| k.mandatory_av().is_some()) {
@@ -122,13 +124,9 @@ pub async fn av_create(
 
 /// GET /agencies/{id}/form-books
 pub async fn form_books(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    if let Err(e) = user.principal.can_read_agency(id) {
-        return page_error(&user, e.into());
-    }
-    let agency = match s.app.db.load_agency(id).await {
-        Ok(Some((a, _))) => a,
-        Ok(None) => return page_error(&user, AppError::NotFound("执法机关")),
-        Err(e) => return page_error(&user, e.into()),
+    let agency = match readable_agency(&s, &user, id).await {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
     };
     let mut books = Section::new("当场处罚决定书（预定格式、编有号码）", &["起始编号", "终止编号", "份数", "发放日期"]);
     for b in &agency.form_books {

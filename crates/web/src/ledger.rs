@@ -127,3 +127,73 @@ pub async fn page(State(s): State<AppState>) -> Response {
         },
     )
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct ConsistencyQuery {
+    /// A published checkpoint size.
+    #[serde(default)]
+    from: String,
+    /// A checkpoint the visitor saved earlier, pasted whole.
+    #[serde(default)]
+    old: String,
+}
+
+/// GET /ledger/consistency: anyone checks that an earlier checkpoint's tree is a prefix of
+/// today's — nothing published was removed or rewritten since — with a consistency
+/// proof verified against both signed checkpoints.
+pub async fn consistency(
+    State(s): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<ConsistencyQuery>,
+) -> Response {
+    use crate::forms::{TablePage, render_table};
+    let verifier = s.app.db.ledger_key().verifier();
+    let latest = match s.app.db.ledger_checkpoint().await {
+        Ok(n) => n,
+        Err(e) => return internal(e),
+    };
+    let mut page = TablePage {
+        title: "验证账本只增不改（一致性证明）".into(),
+        actions: vec![("/ledger".into(), "返回账本公示".into())],
+        ..Default::default()
+    };
+    let outcome: Result<Vec<(String, String)>, String> = async {
+        let new = verifier.open_checkpoint(latest.as_bytes()).map_err(|e| format!("当前检查点无法验证：{e}"))?;
+        let old_note = if !q.old.trim().is_empty() {
+            q.old.replace("\r\n", "\n")
+        } else if !q.from.trim().is_empty() {
+            let m: u64 = q.from.trim().parse().map_err(|_| format!("检查点大小“{}”应为正整数", q.from.trim()))?;
+            s.app
+                .db
+                .checkpoint_at(m)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("账本没有公布过大小为{m}的检查点"))?
+        } else {
+            return Err("请粘贴您保存的检查点全文，或填写已公布检查点的大小".into());
+        };
+        let old_note = if old_note.ends_with('\n') { old_note } else { format!("{old_note}\n") };
+        let old = verifier
+            .open_checkpoint(old_note.as_bytes())
+            .map_err(|e| format!("您提供的检查点签名无效或格式错误（{e}）：它不是本账本签发的"))?;
+        if old.size > new.size {
+            return Err(format!("您提供的检查点大小{}大于当前账本大小{}：账本被截短或回滚", old.size, new.size));
+        }
+        let proof = s.app.db.consistency_proof(old.size, new.size).await.map_err(|e| e.to_string())?;
+        let verdict = match zhifa_ledger::verify_consistency(old.size, new.size, &proof, &old.root, &new.root) {
+            Ok(()) => "✔ 一致：旧检查点的全部记录原样保留在当前账本中，其后只有新增".to_string(),
+            Err(e) => format!("✘ 不一致：账本在旧检查点之后被改动（{e}）"),
+        };
+        Ok(vec![
+            ("结论".into(), verdict),
+            ("旧检查点".into(), format!("大小 {}，根哈希 {}", old.size, old.root)),
+            ("当前检查点".into(), format!("大小 {}，根哈希 {}", new.size, new.root)),
+            ("一致性证明".into(), proof.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(" ")),
+        ])
+    }
+    .await;
+    match outcome {
+        Ok(info) => page.info = info,
+        Err(msg) => page.notice = Some(msg),
+    }
+    render_table(&Nav::default(), &page)
+}

@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ledger", get(crate::ledger::page))
         .route("/ledger/checkpoint", get(crate::ledger::checkpoint))
         .route("/ledger/key", get(crate::ledger::key))
+        .route("/ledger/consistency", get(crate::ledger::consistency))
         .route("/ledger/tile/{*path}", get(crate::ledger::tile))
         .fallback(agencies::not_found)
         .method_not_allowed_fallback(agencies::use_the_form)

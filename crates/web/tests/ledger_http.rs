@@ -334,3 +334,42 @@ async fn the_verify_page_marks_a_changed_event() {
     let row = row.split("</tr>").next().unwrap();
     assert!(row.contains("✘") && row.contains("写入后被改动"), "{row}");
 }
+
+// rule: X-01
+#[tokio::test]
+async fn anyone_checks_online_that_a_saved_checkpoint_is_a_prefix_of_todays_ledger() {
+    let t = with_events(300).await;
+    let saved = t.get(None, "/ledger/checkpoint").await.body;
+    let actor = Actor { account_id: None, name: "测试".into(), role: Some(Role::Administrator), agency_id: None };
+    let id = Uuid::new_v4();
+    let info = AgencyInfo { name: format!("后来的机关{id}"), short_name: "后".into(), ..Default::default() };
+    let event: DomainEvent = AgencyEvent::AgencyRegistered { agency_id: id, info, profile_id: "anxiang".into() }.into();
+    t.app.db.append_to(&actor, &stream::agency(id), ExpectedVersion::NoStream, vec![event]).await.unwrap();
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let page = t.get(None, &format!("/ledger/consistency?old={}", enc(&saved))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("✔ 一致"), "{}", page.body);
+    // A checkpoint signed by someone else is not this ledger's.
+    let other = zhifa_store::ledger::LedgerKey::generate(t.app.db.ledger_key().origin()).unwrap();
+    let cp = served_checkpoint(&t).await;
+    let forged = other.sign_checkpoint(cp.size, cp.root).unwrap();
+    let page = t.get(None, &format!("/ledger/consistency?old={}", enc(&forged))).await;
+    assert!(page.body.contains("不是本账本签发的"), "{}", page.body);
+    let page = t.get(None, "/ledger/consistency?from=abc").await;
+    assert!(page.body.contains("应为正整数"), "{}", page.body);
+    // The first 256 events rewritten behind the ledger's back (their subtree node replaced)
+    // break the proof.
+    let rewrite = match t.app.db.backend() {
+        Backend::Sqlite => "DROP TRIGGER IF EXISTS ledger_nodes_refuse_update; \
+             UPDATE ledger_nodes SET hash = (SELECT leaf_hash FROM events WHERE position = 1) WHERE level = 8 AND idx = 0"
+            .to_string(),
+        Backend::Postgres => "ALTER TABLE ledger_nodes DISABLE TRIGGER USER; \
+             UPDATE ledger_nodes SET hash = (SELECT leaf_hash FROM events WHERE position = 1) WHERE level = 8 AND idx = 0; \
+             ALTER TABLE ledger_nodes ENABLE TRIGGER USER"
+            .to_string(),
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(rewrite)).execute(t.app.db.writer()).await.unwrap();
+    let page = t.get(None, &format!("/ledger/consistency?old={}", enc(&saved))).await;
+    assert!(page.body.contains("✘ 不一致") || page.body.contains("账本"), "{}", page.body);
+    assert!(!page.body.contains("✔ 一致"), "{}", page.body);
+}

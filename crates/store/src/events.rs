@@ -2,8 +2,9 @@
 //!
 //! Appends take the store's write lock — the ledger head row, locked and read in one
 //! statement (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is
-//! the lock, and the group writer keeps the head it last wrote instead of reading it back,
-//! the head's UPDATE checking the size it started from) — so positions are gapless and in
+//! the lock; the group writer keeps the head it last wrote instead of reading it back, and
+//! on PostgreSQL then takes the row lock within its BEGIN, the head's UPDATE checking the
+//! size it started from) — so positions are gapless and in
 //! commit order, the order the Merkle ledger hashes them in. Each event's leaf hash is
 //! written by its own INSERT, and the head (size, frontier, signed checkpoint) is rewritten
 //! once per transaction (see `ledger`). Each
@@ -82,8 +83,11 @@ pub(crate) async fn group_commit_writer(
 ) {
     let mut archived_at: Option<std::time::Instant> = None;
     let mut unarchived = false;
-    // On SQLite, the head this writer last committed: saves reading it back per group.
+    // The head this writer last committed: saves reading it back per group. Not used for a
+    // second after it turned out stale (another writer appended: another process, another
+    // app node, or an account written outside the group writer).
     let mut head: Option<zhifa_ledger::Frontier> = None;
+    let mut trust_head_after = std::time::Instant::now();
     loop {
         let first = if unarchived {
             match tokio::time::timeout(ARCHIVE_EVERY, rx.recv()).await {
@@ -114,8 +118,14 @@ pub(crate) async fn group_commit_writer(
             }
         }
         let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);
-        let cached = if backend == Backend::Sqlite { head.take() } else { None };
-        match commit_group(&pool, backend, &key, &jobs, archive, cached).await {
+        let cached = head.take().filter(|_| std::time::Instant::now() >= trust_head_after);
+        let mut result = commit_group(&pool, backend, &key, &jobs, archive, cached.clone()).await;
+        if result.is_err() && cached.is_some() {
+            // Perhaps only the kept head was stale: once more from the stored head.
+            trust_head_after = std::time::Instant::now() + ARCHIVE_EVERY;
+            result = commit_group(&pool, backend, &key, &jobs, archive, None).await;
+        }
+        match result {
             Ok((outcomes, appended, frontier)) => {
                 head = Some(frontier);
                 if appended {
@@ -145,7 +155,8 @@ pub(crate) async fn group_commit_writer(
 /// Commits a group in one transaction, with one ledger head update (and, with `archive`,
 /// the checkpoint published). Version conflicts are detected before anything of that
 /// append is written, so they fail alone; any other error aborts the group. `cached` is
-/// the head as this writer last committed it (SQLite only; see `LedgerTx::cached`). Also
+/// the head as this writer last committed it (see `LedgerTx::cached`): on PostgreSQL the
+/// head row is then locked by the BEGIN itself, in the same round trip, and not read. Also
 /// tells whether anything was appended, and the head's frontier after the group.
 async fn commit_group(
     pool: &AnyPool,
@@ -155,7 +166,10 @@ async fn commit_group(
     archive: bool,
     cached: Option<zhifa_ledger::Frontier>,
 ) -> Result<(Vec<Result<Vec<RecordedEvent>>>, bool, zhifa_ledger::Frontier)> {
-    let mut tx = pool.begin().await?;
+    let mut tx = match (backend, &cached) {
+        (Backend::Postgres, Some(_)) => pool.begin_with(ledger::BEGIN_LOCKING_HEAD).await?,
+        _ => pool.begin().await?,
+    };
     let mut ledger = match cached {
         Some(frontier) => LedgerTx::cached(frontier),
         None => ledger::lock_head(&mut tx, backend).await?,

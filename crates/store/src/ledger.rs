@@ -308,10 +308,11 @@ impl LedgerTx {
         self.frontier.size() as i64
     }
 
-    /// The head as this process last wrote it, read without a statement (SQLite's one write
-    /// connection): the head's UPDATE checks that the size is still `frontier.size()`, so a
-    /// stale copy (another process appended) fails the transaction instead of forking the
-    /// log.
+    /// The head as this writer last wrote it, used instead of reading the head back (the
+    /// lock is still taken first: SQLite's one write connection, or PostgreSQL's row lock in
+    /// the BEGIN). A stale copy — another process or app node appended since — fails the
+    /// transaction instead of forking the log: the first insert hits an existing position,
+    /// and the head's UPDATE checks that the size is still `frontier.size()`.
     pub(crate) fn cached(frontier: Frontier) -> LedgerTx {
         LedgerTx { start: frontier.size(), frontier, nodes: Vec::new() }
     }
@@ -330,6 +331,10 @@ impl LedgerTx {
         }
     }
 }
+
+/// On PostgreSQL, begins a transaction and locks the head row in one round trip (for a
+/// writer that kept the head it last wrote; see [`LedgerTx::cached`]).
+pub(crate) const BEGIN_LOCKING_HEAD: &str = "BEGIN; SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE";
 
 /// Locks the ledger head for the rest of the transaction and reads it — one statement.
 pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Result<LedgerTx> {

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Formatting and parsing are `tlog_tiles::Checkpoint` (a port of Go's `sumdb/tlog` and
-//! Sunlight); this wrapper adds our [`Hash`] and keeps extension lines as a list.
+//! Sunlight); this wrapper adds our [`Hash`](struct@Hash) and keeps extension lines as a list.
 
 use crate::hash::Hash;
 use crate::{Error, Result};

@@ -5,7 +5,7 @@
 //! with Ed25519, and its hashes are served as C2SP `tlog-tiles` tiles, so that independent
 //! tools can check it.
 //!
-//! - [`hash`]: [`Hash`], [`leaf_hash`], [`node_hash`].
+//! - [`hash`]: [`Hash`](struct@Hash), [`leaf_hash`], [`node_hash`].
 //! - [`tree`]: the [`HashSource`] that storage implements (leaf hashes and every 8th level),
 //!   roots, perfect subtrees, inclusion and consistency proofs, read planning.
 //! - [`proof`]: verification of both kinds of proof, strict about sizes and lengths.

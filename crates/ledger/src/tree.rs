@@ -8,7 +8,7 @@
 //!
 //! The proof algorithms are those of Go's `sumdb/tlog` as ported by Cloudflare's
 //! `tlog_tiles` crate (`prove_record`, `prove_tree`, `tree_hash`): they ask their
-//! `HashReader` only for roots of perfect subtrees, which [`Reader`] computes from the
+//! `HashReader` only for roots of perfect subtrees, which `Reader` computes from the
 //! source, reading each touched tile once. What is written here by hand is that adapter and
 //! the read planning (neither crate knows a storage that keeps only every 8th level).
 //!

@@ -222,18 +222,23 @@ impl App {
 
     /// Records that a record (or the whole case) was opened, and why.
     pub async fn log_access(&self, by: &Principal, case: Uuid, record: Option<Uuid>, purpose: &str) -> AppResult<()> {
-        let event = AccessEvent::RecordOpened { case_id: case, record_id: record, purpose: purpose.to_string() };
-        self.append_access(by, case, event).await
+        self.log_access_as(&Actor::from(by), case, record, purpose).await
     }
 
-    async fn append_access(&self, by: &Principal, case: Uuid, event: AccessEvent) -> AppResult<()> {
+    /// [`App::log_access`] for any actor, the system included (command-line export).
+    pub async fn log_access_as(&self, actor: &Actor, case: Uuid, record: Option<Uuid>, purpose: &str) -> AppResult<()> {
+        let event = AccessEvent::RecordOpened { case_id: case, record_id: record, purpose: purpose.to_string() };
+        self.append_access(actor, case, event).await
+    }
+
+    async fn append_access(&self, actor: &Actor, case: Uuid, event: AccessEvent) -> AppResult<()> {
         // The access stream only grows; a concurrent reader may have taken the next
         // version, so retry on a conflict.
         let s = stream::access(case);
         for _ in 0..5 {
             let v = self.db.stream_version(&s).await?;
             let expected = if v == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(v) };
-            match self.db.append_to(&Actor::from(by), &s, expected, vec![event.clone().into()]).await {
+            match self.db.append_to(actor, &s, expected, vec![event.clone().into()]).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),
@@ -273,7 +278,7 @@ impl App {
             records: records.trim().into(),
             reason: reason.trim().into(),
         };
-        self.append_access(by, case, event).await?;
+        self.append_access(&Actor::from(by), case, event).await?;
         Ok(request_id)
     }
 
@@ -307,7 +312,7 @@ impl App {
             return Err(Rejection::one("opinion", "请填写审批意见").into());
         }
         let event = AccessEvent::CopyDecided { request_id: request, approved, opinion: opinion.trim().into() };
-        self.append_access(by, case, event).await
+        self.append_access(&Actor::from(by), case, event).await
     }
 
     async fn is_assigned(&self, by: &Principal, case: &Case) -> AppResult<bool> {

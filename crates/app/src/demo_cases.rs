@@ -52,7 +52,15 @@ impl App {
             .find(|u| u.kind == UnitKind::Handling)
             .ok_or(AppError::NotFound("承办机构"))?
             .id;
-        let own = self.db.account(zf.account_id).await?.and_then(|a| a.officer_id);
+        let officers = self.officers_in_post("scj-zf").await?;
+        Ok(Cast { agency, unit, zf, head, officers })
+    }
+
+    /// The officers in post of a demo account's agency, the account's own officer first —
+    /// the pair the demo cases (and the tests built on the demo) assign.
+    pub async fn officers_in_post(&self, username: &str) -> AppResult<Vec<Uuid>> {
+        let account = self.db.account_for_login(username).await?.ok_or(AppError::NotFound("演示账号"))?.0;
+        let agency = account.agency_id.ok_or(AppError::NotFound("执法机关"))?;
         let mut officers: Vec<Uuid> = self
             .db
             .officers(agency)
@@ -61,8 +69,8 @@ impl App {
             .filter(|o| o.kind == StaffKind::Officer && o.left_on.is_none())
             .map(|o| o.id)
             .collect();
-        officers.sort_by_key(|o| Some(*o) != own);
-        Ok(Cast { agency, unit, zf, head, officers })
+        officers.sort_by_key(|o| Some(*o) != account.officer_id);
+        Ok(officers)
     }
 
     fn demo_open(

@@ -114,21 +114,7 @@ impl App {
         // checkpoint is read so that the package covers it.
         match by {
             Some(p) => self.log_access(p, case_id, None, "导出案卷").await?,
-            None => {
-                let event = zhifa_core::case::AccessEvent::RecordOpened {
-                    case_id,
-                    record_id: None,
-                    purpose: "命令行导出案卷".into(),
-                };
-                let s = zhifa_core::events::stream::access(case_id);
-                let v = self.db.stream_version(&s).await?;
-                let expected = if v == 0 {
-                    zhifa_store::ExpectedVersion::NoStream
-                } else {
-                    zhifa_store::ExpectedVersion::Exact(v)
-                };
-                self.db.append_to(&Actor::system("导出案卷"), &s, expected, vec![event.into()]).await?;
-            }
+            None => self.log_access_as(&Actor::system("导出案卷"), case_id, None, "命令行导出案卷").await?,
         }
         let note = self.db.ledger_checkpoint().await?;
         let key = self.db.ledger_key();

@@ -7,7 +7,7 @@ use zhifa_app::cases::{OpenCaseInput, RecordInput};
 use zhifa_core::access::Principal;
 use zhifa_core::case::{Initiation, Party, PartyKind, Procedure, RecordKind, Signature, SpotPenalty, Stage};
 use zhifa_core::money::Money;
-use zhifa_core::personnel::{Conflict, StaffKind};
+use zhifa_core::personnel::Conflict;
 use zhifa_core::registry::{ActKind, FormBook};
 use zhifa_store::testing::TestDb;
 
@@ -41,18 +41,7 @@ async fn demo() -> Demo {
         .find(|u| u.name.contains("大队") || u.kind == zhifa_core::registry::UnitKind::Handling)
         .unwrap()
         .id;
-    // The officer behind the scj-zf account first.
-    let zf_officer = app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.officer_id.unwrap();
-    let mut officers: Vec<Uuid> = app
-        .db
-        .officers(scj.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|o| o.kind == StaffKind::Officer && o.left_on.is_none())
-        .map(|o| o.id)
-        .collect();
-    officers.sort_by_key(|o| *o != zf_officer);
+    let officers = app.officers_in_post("scj-zf").await.unwrap();
     Demo {
         agency: scj.id,
         handling,

@@ -44,10 +44,8 @@ pub async fn export(app: &zhifa_app::App, cmd: ExportCommand) -> anyhow::Result<
         Ok(id) => id,
         Err(_) => app
             .db
-            .all_cases()
+            .case_by_number(&case)
             .await?
-            .into_iter()
-            .find(|c| c.number == case.trim())
             .map(|c| c.id)
             .with_context(|| format!("找不到案件“{case}”（请填写案件编号或ID）"))?,
     };

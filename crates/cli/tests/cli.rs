@@ -1,15 +1,9 @@
 //! The `zhifa` binary's calendar and configuration commands, as a user runs them.
 
-use std::process::Command;
+mod support;
 
 fn zhifa(data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhifa"))
-        .args(args)
-        .env("ZHIFA_DATA_DIR", data)
-        .env_remove("ZHIFA_DATABASE_URL")
-        .env_remove("ZHIFA_CONFIG")
-        .output()
-        .expect("run zhifa");
+    let out = support::run_zhifa(data, args);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).trim().to_string(),

@@ -1,16 +1,10 @@
 //! `zhifa export case` and `zhifa verify` as a user runs them: the exit status says
 //! whether the four checks passed, and the report names what failed (rules ).
 
-use std::process::Command;
+mod support;
 
 fn zhifa(data: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhifa"))
-        .args(args)
-        .env("ZHIFA_DATA_DIR", data)
-        .env_remove("ZHIFA_DATABASE_URL")
-        .env_remove("ZHIFA_CONFIG")
-        .output()
-        .expect("run zhifa");
+    let out = support::run_zhifa(data, args);
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
 }

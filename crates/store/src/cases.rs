@@ -267,6 +267,15 @@ impl Db {
         row.as_ref().map(case_row).transpose()
     }
 
+    /// The case with this number (numbers are unique within an agency; the first match).
+    pub async fn case_by_number(&self, number: &str) -> Result<Option<CaseRow>> {
+        let row = q(format!("SELECT {CASE_COLUMNS} FROM cases WHERE number = $1 ORDER BY opened_at LIMIT 1"))
+            .bind(number.trim())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(case_row).transpose()
+    }
+
     /// The cases of an agency, newest first.
     pub async fn cases_of_agency(&self, agency: Uuid) -> Result<Vec<CaseRow>> {
         let rows = q(format!("SELECT {CASE_COLUMNS} FROM cases WHERE agency_id = $1 ORDER BY opened_at DESC"))

@@ -113,3 +113,15 @@ pub fn parse_base_url(line: &str) -> Option<String> {
 pub fn citizen_id(first17: &str) -> String {
     format!("{first17}{}", zhifa_core::ids::CitizenId::check_digit(first17.as_bytes()))
 }
+
+/// Runs the `zhifa` binary on a data directory with SQLite, as a user at a shell would
+/// (no database URL or configuration file from the environment).
+pub fn run_zhifa(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_zhifa"))
+        .args(args)
+        .env("ZHIFA_DATA_DIR", data)
+        .env_remove("ZHIFA_DATABASE_URL")
+        .env_remove("ZHIFA_CONFIG")
+        .output()
+        .expect("run zhifa")
+}

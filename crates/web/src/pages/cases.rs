@@ -19,10 +19,8 @@ use zhifa_core::personnel::StaffKind;
 use zhifa_core::registry::{ActKind, UnitKind};
 
 use crate::AppState;
-use crate::forms::{
-    Cell, Field, FormPage, Nav, Section, TablePage, pairs, render, render_form, render_table, value, values,
-};
-use crate::pages::{Parsed, after_submit, page_error};
+use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render, render_form, render_table, value};
+use crate::pages::{Parsed, after_submit, page_error, person_ids};
 use crate::session::CurrentUser;
 
 fn stage_label(code: &str) -> &'static str {
@@ -51,7 +49,7 @@ pub async fn list(State(s): State<AppState>, user: CurrentUser) -> Response {
         let due = (c.act_kind == "penalty" && c.procedure != "simplified" && c.decided_on.is_none())
             .then(|| opened.parse::<chrono::NaiveDate>().ok())
             .flatten()
-            .map(|d| d + chrono::Days::new(90));
+            .map(|d| d + chrono::Days::new(u64::from(zhifa_core::law::DECISION_DAYS)));
         let due_cell = match due {
             Some(d) if d < today => Cell::from(d.to_string()).tagged("bad", "已逾期"),
             Some(d) if (d - today).num_days() <= 10 => Cell::from(d.to_string()).tagged("warn", "即将到期"),
@@ -158,17 +156,6 @@ pub async fn new_form(State(s): State<AppState>, user: CurrentUser) -> Response 
     }
 }
 
-fn uuids(v: &[(String, String)], name: &str, r: &mut Rejection) -> Vec<Uuid> {
-    let mut out = vec![];
-    for x in values(v, name) {
-        match x.parse() {
-            Ok(id) => out.push(id),
-            Err(_) => r.add(name, "所选人员无效"),
-        }
-    }
-    out
-}
-
 /// POST /cases
 pub async fn create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
     let v = pairs(&body);
@@ -215,8 +202,8 @@ pub async fn create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -
         "" => None,
         d => crate::pages::date_field(&mut r, "violation_ended_on", "违法行为终了日期", d),
     };
-    let officers = uuids(&v, "officers", &mut r);
-    let auxiliaries = uuids(&v, "auxiliaries", &mut r);
+    let officers = person_ids(&v, "officers", &mut r);
+    let auxiliaries = person_ids(&v, "auxiliaries", &mut r);
     let (Some(act_kind), Some(procedure), Some(initiation), Some(kind), Some(handling_unit), true) =
         (act_kind, procedure, initiation, party_kind, handling_unit, r.is_empty())
     else {

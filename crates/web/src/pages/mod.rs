@@ -83,6 +83,21 @@ pub fn admin_form(user: &CurrentUser, agency: uuid::Uuid, form: &FormPage) -> Re
     }
 }
 
+/// The people chosen in a checkbox list (officers, auxiliaries); an id that does not parse
+/// is recorded against the field.
+pub fn person_ids(v: &[(String, String)], name: &str, r: &mut Rejection) -> Vec<uuid::Uuid> {
+    crate::forms::values(v, name)
+        .into_iter()
+        .filter_map(|x| match x.parse() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                r.add(name, "所选人员无效");
+                None
+            }
+        })
+        .collect()
+}
+
 /// A page error with the user's navigation.
 pub fn page_error(user: &CurrentUser, e: AppError) -> Response {
     PageError(e, Nav::for_user(user)).into_response()

@@ -15,9 +15,9 @@ use zhifa_core::money::Money;
 use zhifa_core::personnel::StaffKind;
 
 use crate::AppState;
-use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value, values};
+use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value};
 use crate::pages::cases::back_to_case;
-use crate::pages::{Parsed, page_error};
+use crate::pages::{Parsed, page_error, person_ids};
 use crate::session::CurrentUser;
 
 #[derive(serde::Deserialize, Default)]
@@ -156,19 +156,6 @@ pub async fn new_form(
     }
 }
 
-fn ids(v: &[(String, String)], name: &str, r: &mut Rejection) -> Vec<Uuid> {
-    values(v, name)
-        .into_iter()
-        .filter_map(|x| match x.parse() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                r.add(name, "所选人员无效");
-                None
-            }
-        })
-        .collect()
-}
-
 /// Datetime inputs send `2026-03-01T09:30`; keep the record's own format.
 fn normalise(kind: RecordKind, key: &str, v: &str) -> String {
     match kind.field(key).map(|f| f.ty) {
@@ -228,8 +215,8 @@ pub async fn create(
     };
     let sensitivity =
         serde_json::from_value(serde_json::Value::String(value(&v, "sensitivity").into())).unwrap_or_default();
-    let officers = ids(&v, "officers", &mut r);
-    let auxiliaries = ids(&v, "auxiliaries", &mut r);
+    let officers = person_ids(&v, "officers", &mut r);
+    let auxiliaries = person_ids(&v, "auxiliaries", &mut r);
     if !r.is_empty() {
         return render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r));
     }

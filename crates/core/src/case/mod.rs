@@ -509,46 +509,33 @@ impl RecordState {
         f
     }
 
-    /// Whether the chain handler → reviewer → approver was completed with approval, and
-    /// when. A refusal at any step restarts the chain.
-    pub fn approved_at(&self) -> Option<NaiveDateTime> {
+    /// Walks the chain handler → reviewer → approver: the time it was completed
+    /// with approval, or the step expected next. A refusal at any step restarts it.
+    fn chain(&self) -> Result<NaiveDateTime, ApprovalStep> {
         let mut next = ApprovalStep::Handler;
         let mut done = None;
         for a in &self.approvals {
             if !a.approved {
-                next = ApprovalStep::Handler;
-                done = None;
-                continue;
-            }
-            if a.step == next {
-                next = match a.step {
-                    ApprovalStep::Handler => ApprovalStep::Reviewer,
-                    ApprovalStep::Reviewer => ApprovalStep::Approver,
-                    ApprovalStep::Approver => {
-                        done = Some(a.at);
-                        ApprovalStep::Approver
-                    }
-                };
+                (next, done) = (ApprovalStep::Handler, None);
+            } else if a.step == next {
+                match a.step {
+                    ApprovalStep::Handler => next = ApprovalStep::Reviewer,
+                    ApprovalStep::Reviewer => next = ApprovalStep::Approver,
+                    ApprovalStep::Approver => done = Some(a.at),
+                }
             }
         }
-        done
+        done.ok_or(next)
     }
 
-    /// The step expected next in the chain.
+    /// When the approval chain was completed with approval, if it was.
+    pub fn approved_at(&self) -> Option<NaiveDateTime> {
+        self.chain().ok()
+    }
+
+    /// The step expected next in the chain; `None` once approved.
     pub fn next_step(&self) -> Option<ApprovalStep> {
-        if self.approved_at().is_some() {
-            return None;
-        }
-        let mut next = ApprovalStep::Handler;
-        for a in &self.approvals {
-            next = match (a.approved, a.step) {
-                (false, _) => ApprovalStep::Handler,
-                (true, ApprovalStep::Handler) if next == ApprovalStep::Handler => ApprovalStep::Reviewer,
-                (true, ApprovalStep::Reviewer) if next == ApprovalStep::Reviewer => ApprovalStep::Approver,
-                _ => next,
-            };
-        }
-        Some(next)
+        self.chain().err()
     }
 }
 

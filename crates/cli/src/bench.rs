@@ -103,12 +103,26 @@ pub async fn run(_config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     // Benchmark data is thrown away: the fixed test key signs its checkpoints.
     let db = Db::open(&url, zhifa_store::LedgerKey::for_tests()).await?;
     println!("数据库：{}；每个写入者 {} 个事件", db.backend().name(), args.events);
-    println!("{:<10} {:>16} {:>16} {:>8}", "writers", "append ev/s", "raw insert rows/s", "ratio");
+    println!(
+        "{:<10} {:>16} {:>16} {:>8} {:>12} {:>8}",
+        "writers", "append ev/s", "raw insert rows/s", "ratio", "appends/txn", "scripts"
+    );
     for writers in [1usize, 8] {
         let per = args.events / writers.max(1);
+        let before = db.append_counts();
         let append = append_rate(&db, writers, per).await?;
+        let after = db.append_counts();
         let raw = raw_rate(&db, writers, per).await?;
-        println!("{:<10} {:>16.0} {:>16.0} {:>8.2}", writers, append, raw, append / raw);
+        let groups = (after.groups - before.groups).max(1) as f64;
+        println!(
+            "{:<10} {:>16.0} {:>16.0} {:>8.2} {:>12.1} {:>7.0}%",
+            writers,
+            append,
+            raw,
+            append / raw,
+            (after.appends - before.appends) as f64 / groups,
+            100.0 * (after.scripts - before.scripts) as f64 / groups
+        );
     }
     sqlx::query("DROP TABLE bench_raw").execute(db.writer()).await?;
     db.close().await;

@@ -3,12 +3,13 @@
 //! pre-numbered forms (R-16), which the database enforces with a primary key inside the
 //! appending transaction.
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 use zhifa_core::case::{AccessEvent, Case, CaseEvent, RecordKind, Stage};
 use zhifa_core::events::{DomainEvent, RecordedEvent, stream};
 
+use crate::script::{Writes, args};
 use crate::{Db, ExpectedVersion, Result, StoreError, q};
 
 /// The projection tables of this module, cleared before a rebuild.
@@ -23,49 +24,44 @@ fn touch(at: &RecordedEvent) -> String {
     at.recorded_at.to_rfc3339()
 }
 
-pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent, e: &CaseEvent) -> Result<()> {
+pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &CaseEvent) -> Result<()> {
     let id = case_id(ev)?;
     match e {
         CaseEvent::CaseOpened { opening: o } => {
-            sqlx::query(
+            w.push(
                 "INSERT INTO cases (id, agency_id, number, act_kind, procedure, initiation, party_name, party_kind, \
                  summary, stage, opened_at, profile_id, profile_version, major, last_event_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
-            )
-            .bind(&id)
-            .bind(o.agency_id.to_string())
-            .bind(&o.number)
-            .bind(o.act_kind.as_str())
-            .bind(o.procedure.as_str())
-            .bind(o.initiation.as_str())
-            .bind(&o.party.name)
-            .bind(o.party.kind.as_str())
-            .bind(&o.summary)
-            .bind(Stage::Initiation.as_str())
-            .bind(o.opened_at.format("%Y-%m-%dT%H:%M:%S").to_string())
-            .bind(&o.profile.id)
-            .bind(i64::from(o.profile.version))
-            .bind(touch(ev))
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from_db)?;
-            set_officers(conn, &id, o.officers.iter().chain(&o.auxiliaries).map(|a| a.officer_id)).await?;
+                args![
+                    &id,
+                    o.agency_id.to_string(),
+                    &o.number,
+                    o.act_kind.as_str(),
+                    o.procedure.as_str(),
+                    o.initiation.as_str(),
+                    &o.party.name,
+                    o.party.kind.as_str(),
+                    &o.summary,
+                    Stage::Initiation.as_str(),
+                    o.opened_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    &o.profile.id,
+                    i64::from(o.profile.version),
+                    touch(ev)
+                ],
+            );
+            set_officers(w, &id, o.officers.iter().chain(&o.auxiliaries).map(|a| a.officer_id));
         }
         CaseEvent::OfficersAssigned { officers, auxiliaries, .. } => {
-            sqlx::query("DELETE FROM case_officers WHERE case_id = $1").bind(&id).execute(&mut *conn).await?;
-            set_officers(conn, &id, officers.iter().chain(auxiliaries).map(|a| a.officer_id)).await?;
+            w.push("DELETE FROM case_officers WHERE case_id = $1", args![&id]);
+            set_officers(w, &id, officers.iter().chain(auxiliaries).map(|a| a.officer_id));
         }
         CaseEvent::RecordAdded { record } => {
             if let Some(number) = &record.form_number {
-                sqlx::query(
+                w.push(
                     "INSERT INTO form_numbers_used (agency_id, form_number, case_id) \
                      SELECT agency_id, $2, id FROM cases WHERE id = $1",
-                )
-                .bind(&id)
-                .bind(number)
-                .execute(&mut *conn)
-                .await
-                .map_err(StoreError::from_db)?;
+                    args![&id, number],
+                );
             }
             if matches!(record.kind, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision) {
                 let on = record
@@ -73,78 +69,61 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent, e: &Case
                     .get("decided_on")
                     .cloned()
                     .or_else(|| record.fields.get("decided_at").map(|t| t.chars().take(10).collect()));
-                sqlx::query("UPDATE cases SET decided_on = $2 WHERE id = $1")
-                    .bind(&id)
-                    .bind(on)
-                    .execute(&mut *conn)
-                    .await?;
+                w.push("UPDATE cases SET decided_on = $2 WHERE id = $1", args![&id, on]);
             }
         }
         CaseEvent::AvAttached { av } => {
-            sqlx::query(
+            w.push(
                 "INSERT INTO case_files (av_id, case_id, agency_id, sha256, size, media_type, file_name, storage_key, \
                  sensitivity) SELECT $1, id, agency_id, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $8",
-            )
-            .bind(av.id.to_string())
-            .bind(&av.file.sha256)
-            .bind(i64::try_from(av.file.size).unwrap_or(i64::MAX))
-            .bind(&av.file.media_type)
-            .bind(&av.file.file_name)
-            .bind(&av.file.storage_key)
-            .bind(serde_json::to_value(av.meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from)))
-            .bind(&id)
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from_db)?;
+                args![
+                    av.id.to_string(),
+                    &av.file.sha256,
+                    i64::try_from(av.file.size).unwrap_or(i64::MAX),
+                    &av.file.media_type,
+                    &av.file.file_name,
+                    &av.file.storage_key,
+                    serde_json::to_value(av.meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from)),
+                    &id
+                ],
+            );
         }
         CaseEvent::MarkedMajor { .. } => {
-            sqlx::query("UPDATE cases SET major = 1 WHERE id = $1").bind(&id).execute(&mut *conn).await?;
+            w.push("UPDATE cases SET major = 1 WHERE id = $1", args![&id]);
         }
         CaseEvent::StageCompleted { stage, on } => {
             let next = stage.next().map(|s| s.as_str()).unwrap_or("closed");
-            sqlx::query("UPDATE cases SET stage = $2 WHERE id = $1").bind(&id).bind(next).execute(&mut *conn).await?;
+            w.push("UPDATE cases SET stage = $2 WHERE id = $1", args![&id, next]);
             if *stage == Stage::Closure {
-                sqlx::query("UPDATE cases SET closed_on = $2 WHERE id = $1")
-                    .bind(&id)
-                    .bind(on.to_string())
-                    .execute(&mut *conn)
-                    .await?;
+                w.push("UPDATE cases SET closed_on = $2 WHERE id = $1", args![&id, on.to_string()]);
             }
         }
         CaseEvent::CaseArchived { on, .. } => {
-            sqlx::query("UPDATE cases SET stage = 'archived', archived_on = $2 WHERE id = $1")
-                .bind(&id)
-                .bind(on.to_string())
-                .execute(&mut *conn)
-                .await?;
+            w.push("UPDATE cases SET stage = 'archived', archived_on = $2 WHERE id = $1", args![&id, on.to_string()]);
         }
         // A corrected sensitivity governs who may open the file from now on (X-05).
         CaseEvent::AvMetadataCorrected { av_id, meta, .. } => {
-            sqlx::query("UPDATE case_files SET sensitivity = $2 WHERE av_id = $1")
-                .bind(av_id.to_string())
-                .bind(serde_json::to_value(meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from)))
-                .execute(&mut *conn)
-                .await?;
+            w.push(
+                "UPDATE case_files SET sensitivity = $2 WHERE av_id = $1",
+                args![
+                    av_id.to_string(),
+                    serde_json::to_value(meta.sensitivity).ok().and_then(|v| v.as_str().map(String::from))
+                ],
+            );
         }
         CaseEvent::RecordCorrected { .. } | CaseEvent::ApprovalGiven { .. } => {}
     }
-    sqlx::query("UPDATE cases SET last_event_at = $2 WHERE id = $1")
-        .bind(&id)
-        .bind(touch(ev))
-        .execute(&mut *conn)
-        .await?;
+    w.push("UPDATE cases SET last_event_at = $2 WHERE id = $1", args![&id, touch(ev)]);
     Ok(())
 }
 
-async fn set_officers(conn: &mut AnyConnection, case: &str, ids: impl Iterator<Item = Uuid>) -> Result<()> {
+fn set_officers(w: &mut Writes, case: &str, ids: impl Iterator<Item = Uuid>) {
     for o in ids {
-        sqlx::query("INSERT INTO case_officers (case_id, officer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(case)
-            .bind(o.to_string())
-            .execute(&mut *conn)
-            .await?;
+        w.push(
+            "INSERT INTO case_officers (case_id, officer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            args![case, o.to_string()],
+        );
     }
-    Ok(())
 }
 
 /// A line of a case list.

@@ -61,6 +61,7 @@ pub struct Db {
     backend: Backend,
     pub(crate) appender: tokio::sync::mpsc::UnboundedSender<crate::events::AppendJob>,
     pub(crate) ledger: LedgerKey,
+    pub(crate) stats: std::sync::Arc<crate::events::AppendStats>,
 }
 
 /// The SQLite URL for the database file under a data directory.
@@ -125,8 +126,15 @@ impl Db {
 
     fn with_pools(read: AnyPool, write: AnyPool, backend: Backend, ledger: LedgerKey) -> Db {
         let (appender, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(crate::events::group_commit_writer(write.clone(), backend, ledger.clone(), rx));
-        Db { read, write, backend, appender, ledger }
+        let stats = std::sync::Arc::default();
+        tokio::spawn(crate::events::group_commit_writer(
+            write.clone(),
+            backend,
+            ledger.clone(),
+            std::sync::Arc::clone(&stats),
+            rx,
+        ));
+        Db { read, write, backend, appender, ledger, stats }
     }
 
     /// Connects, applies the embedded migrations and readies the ledger: events stored

@@ -12,6 +12,9 @@
 //! conflict, never a lost update; the `(stream_id, version)` unique key backs this up in
 //! the database itself.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -20,7 +23,9 @@ use zhifa_core::access::Role;
 use zhifa_core::events::{Actor, DomainEvent, RecordedEvent, stream};
 
 use crate::ledger::{self, LeafFields, LedgerKey, LedgerTx, StoredRow};
+use crate::script::{Value, Writes, args};
 use crate::{Backend, Db, Result, StoreError, projection};
+use zhifa_ledger::Hash;
 
 /// What the writer believes the stream's version to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +70,25 @@ pub(crate) struct AppendJob {
     reply: oneshot::Sender<Result<Vec<RecordedEvent>>>,
 }
 
+/// Counts kept by the group-commit writer, for benchmarks and tests.
+#[derive(Debug, Default)]
+pub struct AppendStats {
+    groups: AtomicU64,
+    appends: AtomicU64,
+    scripts: AtomicU64,
+}
+
+/// A reading of [`AppendStats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendCounts {
+    /// Transactions committed by the group writer.
+    pub groups: u64,
+    /// Appends (callers) they carried.
+    pub appends: u64,
+    /// Of the groups, those committed as one SQL script.
+    pub scripts: u64,
+}
+
 /// Most appends committed together in one transaction.
 const GROUP_MAX: usize = 128;
 
@@ -79,6 +103,7 @@ pub(crate) async fn group_commit_writer(
     pool: AnyPool,
     backend: Backend,
     key: LedgerKey,
+    stats: Arc<AppendStats>,
     mut rx: mpsc::UnboundedReceiver<AppendJob>,
 ) {
     let mut archived_at: Option<std::time::Instant> = None;
@@ -119,14 +144,29 @@ pub(crate) async fn group_commit_writer(
         }
         let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);
         let cached = head.take().filter(|_| std::time::Instant::now() >= trust_head_after);
-        let mut result = commit_group(&pool, backend, &key, &jobs, archive, cached.clone()).await;
-        if result.is_err() && cached.is_some() {
-            // Perhaps only the kept head was stale: once more from the stored head.
-            trust_head_after = std::time::Instant::now() + ARCHIVE_EVERY;
-            result = commit_group(&pool, backend, &key, &jobs, archive, None).await;
+        let mut result = Err(StoreError::Batch("no script".into()));
+        if let Some(frontier) = &cached {
+            result = commit_script(&pool, backend, &key, &jobs, archive, frontier.clone()).await;
+            if result.is_ok() {
+                stats.scripts.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        if result.is_err() {
+            // No head kept, a value a script cannot carry, a version conflict or any other
+            // failure: the group again with bound statements, from the stored head, which
+            // gives each append its own outcome.
+            result = commit_group(&pool, backend, &key, &jobs, archive).await;
+            if let (Some(kept), Ok((_, _, _, start))) = (&cached, &result)
+                && kept.size() != *start
+            {
+                // The kept head was stale: another process or app node appends too.
+                trust_head_after = std::time::Instant::now() + ARCHIVE_EVERY;
+            }
         }
         match result {
-            Ok((outcomes, appended, frontier)) => {
+            Ok((outcomes, appended, frontier, _)) => {
+                stats.groups.fetch_add(1, Ordering::Relaxed);
+                stats.appends.fetch_add(jobs.len() as u64, Ordering::Relaxed);
                 head = Some(frontier);
                 if appended {
                     if archive {
@@ -152,28 +192,23 @@ pub(crate) async fn group_commit_writer(
     }
 }
 
-/// Commits a group in one transaction, with one ledger head update (and, with `archive`,
-/// the checkpoint published). Version conflicts are detected before anything of that
-/// append is written, so they fail alone; any other error aborts the group. `cached` is
-/// the head as this writer last committed it (see `LedgerTx::cached`): on PostgreSQL the
-/// head row is then locked by the BEGIN itself, in the same round trip, and not read. Also
-/// tells whether anything was appended, and the head's frontier after the group.
+/// The outcome of a group: each append's, whether anything was appended, the head's
+/// frontier after the group, and the head's size before it.
+type GroupOutcome = (Vec<Result<Vec<RecordedEvent>>>, bool, zhifa_ledger::Frontier, u64);
+
+/// Commits a group in one transaction of bound statements, reading the head under its
+/// lock, with one ledger head update (and, with `archive`, the checkpoint published).
+/// Version conflicts are detected before anything of that append is written, so they fail
+/// alone; any other error aborts the group.
 async fn commit_group(
     pool: &AnyPool,
     backend: Backend,
     key: &LedgerKey,
     jobs: &[AppendJob],
     archive: bool,
-    cached: Option<zhifa_ledger::Frontier>,
-) -> Result<(Vec<Result<Vec<RecordedEvent>>>, bool, zhifa_ledger::Frontier)> {
-    let mut tx = match (backend, &cached) {
-        (Backend::Postgres, Some(_)) => pool.begin_with(ledger::BEGIN_LOCKING_HEAD).await?,
-        _ => pool.begin().await?,
-    };
-    let mut ledger = match cached {
-        Some(frontier) => LedgerTx::cached(frontier),
-        None => ledger::lock_head(&mut tx, backend).await?,
-    };
+) -> Result<GroupOutcome> {
+    let mut tx = pool.begin().await?;
+    let mut ledger = ledger::lock_head(&mut tx, backend).await?;
     let start = ledger.last_position();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -193,7 +228,50 @@ async fn commit_group(
         return Err(e);
     }
     tx.commit().await?;
-    Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone()))
+    Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone(), start as u64))
+}
+
+/// Commits a group as one SQL script (see `script`): the head's lock, each append's
+/// version check, events and projection rows, and the new head, from BEGIN to COMMIT in one
+/// round trip. Built on `cached`, the head this writer last committed; a stale one fails
+/// (see [`LedgerTx::cached`]). Any failure — a version conflict among them — rolls the whole
+/// group back, and the caller runs it again with bound statements.
+async fn commit_script(
+    pool: &AnyPool,
+    backend: Backend,
+    key: &LedgerKey,
+    jobs: &[AppendJob],
+    archive: bool,
+    cached: zhifa_ledger::Frontier,
+) -> Result<GroupOutcome> {
+    let mut ledger = LedgerTx::cached(cached);
+    let start = ledger.last_position();
+    let mut script = String::from(match backend {
+        Backend::Postgres => "BEGIN;\nSELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE;\n",
+        Backend::Sqlite => "BEGIN IMMEDIATE;\n",
+    });
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let (recorded, writes) = append_writes(&mut ledger, &job.actor, job.batch.clone())?;
+        if !writes.render(backend, &mut script) {
+            return Err(StoreError::Batch("a value cannot be written as an SQL literal".into()));
+        }
+        outcomes.push(Ok(recorded));
+    }
+    let at = archive.then(now_text);
+    if !ledger::head_writes(key, &ledger, at.as_deref())?.render(backend, &mut script) {
+        return Err(StoreError::Batch("a value cannot be written as an SQL literal".into()));
+    }
+    script.push_str("COMMIT;");
+    let mut conn = pool.acquire().await?;
+    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(&mut *conn).await {
+        // The script stopped at the failing statement inside its transaction.
+        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+            conn.close_on_drop();
+        }
+        return Err(e.into());
+    }
+    Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone(), start as u64))
 }
 
 async fn commit_one(pool: &AnyPool, backend: Backend, key: &LedgerKey, job: &AppendJob) -> Result<Vec<RecordedEvent>> {
@@ -204,6 +282,17 @@ async fn commit_one(pool: &AnyPool, backend: Backend, key: &LedgerKey, job: &App
 }
 
 impl Db {
+    /// What the group-commit writer has committed so far (groups of appends that failed
+    /// as a group and were retried one by one are not counted).
+    pub fn append_counts(&self) -> AppendCounts {
+        let s = &self.stats;
+        AppendCounts {
+            groups: s.groups.load(Ordering::Relaxed),
+            appends: s.appends.load(Ordering::Relaxed),
+            scripts: s.scripts.load(Ordering::Relaxed),
+        }
+    }
+
     /// Appends to one or more streams atomically, updating the projections in the same
     /// transaction. All or nothing; acknowledged only once committed.
     pub async fn append(&self, actor: &Actor, batch: Vec<Append>) -> Result<Vec<RecordedEvent>> {
@@ -269,81 +358,150 @@ pub(crate) async fn append_in(
     Ok(recorded)
 }
 
-/// Appends in a transaction that already holds the append lock; each inserted event's
-/// leaf is added to `ledger`, whose size is the last position used.
+/// An event numbered for insertion, with its row's text and its leaf.
+struct EventRow {
+    rec: RecordedEvent,
+    payload: String,
+    leaf: Hash,
+    /// On the first event of each stream: the version the stream must be at.
+    expected: Option<i64>,
+}
+
+/// The actor's columns and the time, shared by every row of one append.
+struct RowContext {
+    at: String,
+    account: Option<String>,
+    role: Option<&'static str>,
+    agency: Option<String>,
+}
+
+impl EventRow {
+    /// The arguments of [`INSERT_EVENT`].
+    fn insert_args(&self, c: &RowContext) -> Vec<Value> {
+        let r = &self.rec;
+        args![
+            r.position,
+            &r.stream_id,
+            r.version,
+            &r.event_type,
+            &self.payload,
+            c.account.clone(),
+            &r.actor.name,
+            c.role,
+            c.agency.clone(),
+            &c.at,
+            self.leaf.0.to_vec(),
+        ]
+    }
+}
+
+/// Numbers the events of `batch` from `next_position` and hashes their leaves.
+fn event_rows(next_position: i64, actor: &Actor, batch: Vec<Append>) -> Result<(RowContext, Vec<EventRow>)> {
+    let at = now_text();
+    let recorded_at: DateTime<Utc> = at.parse().expect("own format");
+    let c = RowContext {
+        account: actor.account_id.map(|u| u.to_string()),
+        role: actor.role.map(|r| r.as_str()),
+        agency: actor.agency_id.map(|u| u.to_string()),
+        at,
+    };
+    let mut rows = Vec::new();
+    for append in batch {
+        let expected = append.expected.as_i64();
+        for (i, event) in append.events.into_iter().enumerate() {
+            let position = next_position + rows.len() as i64;
+            let version = expected + 1 + i as i64;
+            let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let event_type = event.type_name();
+            let leaf = ledger::leaf_hash(&LeafFields {
+                position,
+                stream_id: &append.stream_id,
+                version,
+                event_type: &event_type,
+                payload: &payload,
+                actor_account: c.account.as_deref(),
+                actor_name: &actor.name,
+                actor_role: c.role,
+                actor_agency: c.agency.as_deref(),
+                recorded_at: &c.at,
+            });
+            let rec = RecordedEvent {
+                position,
+                stream_id: append.stream_id.clone(),
+                version,
+                event_type,
+                event,
+                actor: actor.clone(),
+                recorded_at,
+            };
+            rows.push(EventRow { rec, payload, leaf, expected: (i == 0).then_some(expected) });
+        }
+    }
+    Ok((c, rows))
+}
+
+/// Appends in a transaction that already holds the append lock, one bound statement at a
+/// time; each inserted event's leaf is added to `ledger`, whose size is the last position
+/// used.
 pub(crate) async fn append_locked(
     conn: &mut AnyConnection,
     ledger: &mut LedgerTx,
     actor: &Actor,
     batch: Vec<Append>,
 ) -> Result<Vec<RecordedEvent>> {
-    let at = now_text();
-    let recorded_at: DateTime<Utc> = at.parse().expect("own format");
-    let account = actor.account_id.map(|u| u.to_string());
-    let role = actor.role.map(|r| r.as_str());
-    let agency = actor.agency_id.map(|u| u.to_string());
-    let mut out = Vec::new();
-    for append in batch {
-        let expected = append.expected.as_i64();
-        for (i, event) in append.events.into_iter().enumerate() {
-            let position = ledger.last_position() + 1;
-            let version = expected + 1 + i as i64;
-            let payload = serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let rec = RecordedEvent {
-                position,
-                stream_id: append.stream_id.clone(),
-                version,
-                event_type: event.type_name(),
-                event,
-                actor: actor.clone(),
-                recorded_at,
-            };
-            // The first event of each stream carries the version check: it is inserted only
-            // if the stream is still at the version the writer saw (one statement, no race:
-            // the append lock is held).
-            let leaf = ledger::leaf_hash(&LeafFields {
-                position,
-                stream_id: &rec.stream_id,
-                version,
-                event_type: &rec.event_type,
-                payload: &payload,
-                actor_account: account.as_deref(),
-                actor_name: &actor.name,
-                actor_role: role,
-                actor_agency: agency.as_deref(),
-                recorded_at: &at,
-            });
-            let sql = if i == 0 { INSERT_IF_AT_VERSION } else { INSERT_EVENT };
-            let mut query = sqlx::query(sql)
-                .bind(rec.position)
-                .bind(&rec.stream_id)
-                .bind(version)
-                .bind(&rec.event_type)
-                .bind(payload)
-                .bind(account.clone())
-                .bind(&actor.name)
-                .bind(role.map(str::to_string))
-                .bind(agency.clone())
-                .bind(&at)
-                .bind(leaf.0.to_vec());
-            if i == 0 {
-                query = query.bind(expected);
+    let (c, rows) = event_rows(ledger.last_position() + 1, actor, batch)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        // The first event of each stream carries the version check: it is inserted only
+        // if the stream is still at the version the writer saw (one statement, no race:
+        // the append lock is held).
+        let mut w = Writes::default();
+        match row.expected {
+            Some(expected) => {
+                let mut a = row.insert_args(&c);
+                a.push(Value::from(expected));
+                w.push(INSERT_IF_AT_VERSION, a);
             }
-            let inserted = query.execute(&mut *conn).await.map_err(StoreError::from_db)?.rows_affected();
-            if inserted == 0 {
-                let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-                    .bind(&rec.stream_id)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get(0)?;
-                return Err(StoreError::Conflict { stream: rec.stream_id, expected, actual });
-            }
-            ledger.push(leaf);
-            projection::apply(&mut *conn, &rec).await?;
-            out.push(rec);
+            None => w.push(INSERT_EVENT, row.insert_args(&c)),
         }
+        if w.run_counting(&mut *conn).await? == 0 {
+            let actual: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+                .bind(&row.rec.stream_id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+            let expected = row.expected.unwrap_or_default();
+            return Err(StoreError::Conflict { stream: row.rec.stream_id, expected, actual });
+        }
+        ledger.push(row.leaf);
+        let mut w = Writes::default();
+        projection::apply(&mut w, &row.rec)?;
+        w.run(&mut *conn).await?;
+        out.push(row.rec);
     }
     Ok(out)
+}
+
+/// The writes of an append for a script: each stream's version check (through the
+/// `append_expect` view, which raises on a mismatch), the events and their projection
+/// rows. Adds the leaves to `ledger`.
+fn append_writes(ledger: &mut LedgerTx, actor: &Actor, batch: Vec<Append>) -> Result<(Vec<RecordedEvent>, Writes)> {
+    let (c, rows) = event_rows(ledger.last_position() + 1, actor, batch)?;
+    let mut w = Writes::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(expected) = row.expected {
+            w.push(
+                "INSERT INTO append_expect (stream_id, version) VALUES ($1, $2)",
+                args![&row.rec.stream_id, expected],
+            );
+        }
+        w.push(INSERT_EVENT, row.insert_args(&c));
+        projection::apply(&mut w, &row.rec)?;
+        ledger.push(row.leaf);
+        out.push(row.rec);
+    }
+    Ok((out, w))
 }
 
 const INSERT_EVENT: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \

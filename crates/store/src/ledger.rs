@@ -46,6 +46,7 @@ use sqlx::{AnyConnection, Row};
 use zhifa_ledger::tree::{self, HashRange, Prefetched, TILE_WIDTH};
 use zhifa_ledger::{Checkpoint, Frontier, Hash, NoteSigner, NoteVerifier, TileId};
 
+use crate::script::{Writes, args};
 use crate::{Backend, Db, Result, StoreError};
 
 mod verify;
@@ -309,10 +310,12 @@ impl LedgerTx {
     }
 
     /// The head as this writer last wrote it, used instead of reading the head back (the
-    /// lock is still taken first: SQLite's one write connection, or PostgreSQL's row lock in
-    /// the BEGIN). A stale copy — another process or app node appended since — fails the
-    /// transaction instead of forking the log: the first insert hits an existing position,
-    /// and the head's UPDATE checks that the size is still `frontier.size()`.
+    /// lock is still taken first: SQLite's one write connection, or PostgreSQL's row lock at
+    /// the start of the script). A stale copy — another process or app node appended since —
+    /// fails the transaction instead of forking the log: the head's size is always the last
+    /// position stored (both change in the same transaction, positions are gapless), so the
+    /// first insert hits an existing position; and the head's UPDATE only replaces the head
+    /// at the size it started from.
     pub(crate) fn cached(frontier: Frontier) -> LedgerTx {
         LedgerTx { start: frontier.size(), frontier, nodes: Vec::new() }
     }
@@ -332,10 +335,6 @@ impl LedgerTx {
     }
 }
 
-/// On PostgreSQL, begins a transaction and locks the head row in one round trip (for a
-/// writer that kept the head it last wrote; see [`LedgerTx::cached`]).
-pub(crate) const BEGIN_LOCKING_HEAD: &str = "BEGIN; SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE";
-
 /// Locks the ledger head for the rest of the transaction and reads it — one statement.
 pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Result<LedgerTx> {
     let sql = match backend {
@@ -347,51 +346,44 @@ pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Res
     Ok(LedgerTx { start: frontier.size(), frontier, nodes: Vec::new() })
 }
 
-/// Writes the new nodes and the new head with a freshly signed checkpoint; with
-/// `archive_at`, also publishes that checkpoint in `ledger_checkpoints`. Nothing to do if
-/// nothing was appended. Fails if the head is no longer at the size the transaction
-/// started from (see [`LedgerTx::cached`]).
+/// The writes of the new nodes and of the new head with a freshly signed checkpoint; with
+/// `archive_at`, also publishing that checkpoint in `ledger_checkpoints`. Nothing if
+/// nothing was appended. The head is only replaced at the size the transaction started
+/// from (see [`LedgerTx::cached`]).
+pub(crate) fn head_writes(key: &LedgerKey, ledger: &LedgerTx, archive_at: Option<&str>) -> Result<Writes> {
+    let mut w = Writes::default();
+    let size = ledger.frontier.size();
+    if size == ledger.start {
+        return Ok(w);
+    }
+    for (level, index, hash) in &ledger.nodes {
+        w.push(
+            "INSERT INTO ledger_nodes (level, idx, hash) VALUES ($1, $2, $3)",
+            args![i64::from(*level), *index as i64, hash.0.to_vec()],
+        );
+    }
+    let note = key.sign_checkpoint(size, ledger.frontier.root())?;
+    w.push(
+        "UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1 AND size = $4",
+        args![size as i64, ledger.frontier.encode(), &note, ledger.start as i64],
+    );
+    if let Some(at) = archive_at {
+        w.push(
+            "INSERT INTO ledger_checkpoints (size, note, created_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING",
+            args![size as i64, note, at],
+        );
+    }
+    Ok(w)
+}
+
+/// Runs [`head_writes`] in a transaction that read the head under its lock.
 pub(crate) async fn write_head(
     conn: &mut AnyConnection,
     key: &LedgerKey,
     ledger: &LedgerTx,
     archive_at: Option<&str>,
 ) -> Result<()> {
-    let size = ledger.frontier.size();
-    if size == ledger.start {
-        return Ok(());
-    }
-    for (level, index, hash) in &ledger.nodes {
-        sqlx::query("INSERT INTO ledger_nodes (level, idx, hash) VALUES ($1, $2, $3)")
-            .bind(i64::from(*level))
-            .bind(*index as i64)
-            .bind(hash.0.to_vec())
-            .execute(&mut *conn)
-            .await?;
-    }
-    let note = key.sign_checkpoint(size, ledger.frontier.root())?;
-    let updated = sqlx::query("UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1 AND size = $4")
-        .bind(size as i64)
-        .bind(ledger.frontier.encode())
-        .bind(&note)
-        .bind(ledger.start as i64)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if updated != 1 {
-        return Err(ledger_err(format!("账本头已不在大小{}（另一写入者已追加）", ledger.start)));
-    }
-    if let Some(at) = archive_at {
-        sqlx::query(
-            "INSERT INTO ledger_checkpoints (size, note, created_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING",
-        )
-        .bind(size as i64)
-        .bind(&note)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    head_writes(key, ledger, archive_at)?.run(conn).await
 }
 
 /// Publishes the head's checkpoint in `ledger_checkpoints` unless it is there already.

@@ -15,10 +15,11 @@ mod events;
 pub mod ledger;
 mod projection;
 pub mod queries;
+mod script;
 pub mod testing;
 
 pub use db::{Backend, Db, sqlite_url};
-pub use events::{Append, ExpectedVersion};
+pub use events::{Append, AppendCounts, AppendStats, ExpectedVersion};
 pub use ledger::LedgerKey;
 
 /// Errors of the store.

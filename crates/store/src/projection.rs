@@ -4,13 +4,13 @@
 //! Invariant: a projection table holds nothing that cannot be derived from the events;
 //! dropping all of them and replaying gives the same rows.
 
-use sqlx::AnyConnection;
 use zhifa_core::basis::Citation;
 use zhifa_core::events::{AccountEvent, CalendarEvent, DomainEvent, ProfileEvent, RecordedEvent};
 use zhifa_core::personnel::OfficerEvent;
 use zhifa_core::registry::{AgencyEvent, UnitKind};
 
 use crate::events::{SELECT_EVENTS, decode_row};
+use crate::script::{Writes, args};
 use crate::{Db, Result, StoreError};
 
 /// The projection tables, cleared before a rebuild.
@@ -42,97 +42,61 @@ fn stream_uuid(ev: &RecordedEvent) -> Result<String> {
     Ok(key.parse::<uuid::Uuid>().map_err(|e| StoreError::Corrupt(format!("{}: {e}", ev.stream_id)))?.to_string())
 }
 
-pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent) -> Result<()> {
+/// Adds to `w` the projection writes of one event.
+pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
     match &ev.event {
         DomainEvent::Agency(e) => {
             let agency = stream_uuid(ev)?;
             match e {
                 AgencyEvent::AgencyRegistered { info, profile_id, .. } => {
-                    sqlx::query(
-                        "INSERT INTO agencies (id, name, short_name, info, is_judicial_bureau, supervising_bureau, profile_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(&agency)
-                    .bind(&info.name)
-                    .bind(&info.short_name)
-                    .bind(json(info))
-                    .bind(i64::from(info.is_judicial_bureau))
-                    .bind(info.supervising_bureau.map(|u| u.to_string()))
-                    .bind(profile_id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                    w.push("INSERT INTO agencies (id, name, short_name, info, is_judicial_bureau, supervising_bureau, profile_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)", args![&agency, &info.name, &info.short_name, json(info), i64::from(info.is_judicial_bureau), info.supervising_bureau.map(|u| u.to_string()), profile_id]);
                 }
                 AgencyEvent::AgencyInfoChanged { info } => {
-                    sqlx::query(
+                    w.push(
                         "UPDATE agencies SET name = $2, short_name = $3, info = $4, is_judicial_bureau = $5, \
                          supervising_bureau = $6 WHERE id = $1",
-                    )
-                    .bind(&agency)
-                    .bind(&info.name)
-                    .bind(&info.short_name)
-                    .bind(json(info))
-                    .bind(i64::from(info.is_judicial_bureau))
-                    .bind(info.supervising_bureau.map(|u| u.to_string()))
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                        args![
+                            &agency,
+                            &info.name,
+                            &info.short_name,
+                            json(info),
+                            i64::from(info.is_judicial_bureau),
+                            info.supervising_bureau.map(|u| u.to_string())
+                        ],
+                    );
                 }
                 AgencyEvent::UnitAdded { unit } => {
-                    sqlx::query("INSERT INTO units (id, agency_id, name, kind, duties) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(unit.id.to_string())
-                        .bind(&agency)
-                        .bind(&unit.name)
-                        .bind(unit_kind(unit.kind))
-                        .bind(&unit.duties)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(StoreError::from_db)?;
+                    w.push(
+                        "INSERT INTO units (id, agency_id, name, kind, duties) VALUES ($1, $2, $3, $4, $5)",
+                        args![unit.id.to_string(), &agency, &unit.name, unit_kind(unit.kind), &unit.duties],
+                    );
                 }
                 AgencyEvent::ProfileBound { profile_id } => {
-                    sqlx::query("UPDATE agencies SET profile_id = $2 WHERE id = $1")
-                        .bind(&agency)
-                        .bind(profile_id)
-                        .execute(&mut *conn)
-                        .await?;
+                    w.push("UPDATE agencies SET profile_id = $2 WHERE id = $1", args![&agency, profile_id]);
                 }
                 AgencyEvent::ItemListed { item } => {
-                    sqlx::query(
+                    w.push(
                         "INSERT INTO enforcement_items (id, agency_id, code, name, kind, basis, competence, procedure) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(item.id.to_string())
-                    .bind(&agency)
-                    .bind(&item.code)
-                    .bind(&item.name)
-                    .bind(item.kind.as_str())
-                    .bind(&item.basis)
-                    .bind(&item.competence)
-                    .bind(&item.procedure)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                        args![
+                            item.id.to_string(),
+                            &agency,
+                            &item.code,
+                            &item.name,
+                            item.kind.as_str(),
+                            &item.basis,
+                            &item.competence,
+                            &item.procedure
+                        ],
+                    );
                 }
                 // Read from the agency's fold, not from a table.
                 AgencyEvent::AvItemListed { .. } | AgencyEvent::FormBookIssued { .. } => {}
                 AgencyEvent::BasisEntryAdded { entry } => {
                     let c: &Citation = &entry.citation;
-                    sqlx::query(
-                        "INSERT INTO basis_entries (id, agency_id, law, article, paragraph, item, subitem, citation, text) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(entry.id.to_string())
-                    .bind(&agency)
-                    .bind(&c.law)
-                    .bind(i64::from(c.article))
-                    .bind(c.paragraph.map(i64::from))
-                    .bind(c.item.map(i64::from))
-                    .bind(c.subitem.map(i64::from))
-                    .bind(c.to_string())
-                    .bind(&entry.text)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                    w.push("INSERT INTO basis_entries (id, agency_id, law, article, paragraph, item, subitem, citation, text) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", args![entry.id.to_string(), &agency, &c.law, i64::from(c.article), c.paragraph.map(i64::from), c.item.map(i64::from), c.subitem.map(i64::from), c.to_string(), &entry.text]);
                 }
             }
         }
@@ -140,105 +104,82 @@ pub(crate) async fn apply(conn: &mut AnyConnection, ev: &RecordedEvent) -> Resul
             let officer = stream_uuid(ev)?;
             match e {
                 OfficerEvent::OfficerRegistered { profile, .. } => {
-                    sqlx::query(
+                    w.push(
                         "INSERT INTO officers (id, agency_id, unit_id, name, citizen_id, kind, position, phone) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(&officer)
-                    .bind(profile.agency_id.to_string())
-                    .bind(profile.unit_id.to_string())
-                    .bind(&profile.name)
-                    .bind(profile.citizen_id.as_str())
-                    .bind(profile.kind.as_str())
-                    .bind(&profile.position)
-                    .bind(&profile.phone)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                        args![
+                            &officer,
+                            profile.agency_id.to_string(),
+                            profile.unit_id.to_string(),
+                            &profile.name,
+                            profile.citizen_id.as_str(),
+                            profile.kind.as_str(),
+                            &profile.position,
+                            &profile.phone
+                        ],
+                    );
                 }
                 OfficerEvent::CertificateIssued { certificate: c } => {
-                    sqlx::query(
-                        "INSERT INTO certificates (number, officer_id, agency_id, category, scope, issued_on, expires_on) \
-                         SELECT $1, $2, agency_id, $3, $4, $5, $6 FROM officers WHERE id = $2",
-                    )
-                    .bind(&c.number)
-                    .bind(&officer)
-                    .bind(&c.category)
-                    .bind(&c.scope)
-                    .bind(c.issued_on.to_string())
-                    .bind(c.expires_on.to_string())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(StoreError::from_db)?;
+                    w.push("INSERT INTO certificates (number, officer_id, agency_id, category, scope, issued_on, expires_on) \
+                         SELECT $1, $2, agency_id, $3, $4, $5, $6 FROM officers WHERE id = $2", args![&c.number, &officer, &c.category, &c.scope, c.issued_on.to_string(), c.expires_on.to_string()]);
                 }
                 OfficerEvent::CertificateRevoked { number, on, reason } => {
-                    sqlx::query("UPDATE certificates SET revoked_on = $2, revoke_reason = $3 WHERE number = $1")
-                        .bind(number)
-                        .bind(on.to_string())
-                        .bind(reason)
-                        .execute(&mut *conn)
-                        .await?;
+                    w.push(
+                        "UPDATE certificates SET revoked_on = $2, revoke_reason = $3 WHERE number = $1",
+                        args![number, on.to_string(), reason],
+                    );
                 }
                 // Read from the officer's fold.
                 OfficerEvent::ConflictDeclared { .. } => {}
                 OfficerEvent::OfficerLeftPost { on, reason, .. } => {
-                    sqlx::query("UPDATE officers SET left_on = $2, leave_reason = $3 WHERE id = $1")
-                        .bind(&officer)
-                        .bind(on.to_string())
-                        .bind(reason.as_str())
-                        .execute(&mut *conn)
-                        .await?;
+                    w.push(
+                        "UPDATE officers SET left_on = $2, leave_reason = $3 WHERE id = $1",
+                        args![&officer, on.to_string(), reason.as_str()],
+                    );
                 }
             }
         }
         DomainEvent::Account(e) => match e {
             AccountEvent::AccountCreated { account_id, username, display_name, role, agency_id, officer_id } => {
-                sqlx::query(
+                w.push(
                     "INSERT INTO accounts (id, username, display_name, role, agency_id, officer_id, disabled) \
                      VALUES ($1, $2, $3, $4, $5, $6, 0)",
-                )
-                .bind(account_id.to_string())
-                .bind(username)
-                .bind(display_name)
-                .bind(role.as_str())
-                .bind(agency_id.map(|u| u.to_string()))
-                .bind(officer_id.map(|u| u.to_string()))
-                .execute(&mut *conn)
-                .await
-                .map_err(StoreError::from_db)?;
+                    args![
+                        account_id.to_string(),
+                        username,
+                        display_name,
+                        role.as_str(),
+                        agency_id.map(|u| u.to_string()),
+                        officer_id.map(|u| u.to_string())
+                    ],
+                );
             }
             AccountEvent::PasswordChanged => {}
             AccountEvent::AccountDisabled { .. } => {
-                sqlx::query("UPDATE accounts SET disabled = 1 WHERE id = $1")
-                    .bind(stream_uuid(ev)?)
-                    .execute(&mut *conn)
-                    .await?;
+                w.push("UPDATE accounts SET disabled = 1 WHERE id = $1", args![stream_uuid(ev)?]);
             }
         },
         DomainEvent::Profile(ProfileEvent::ProfileVersionPublished { profile }) => {
-            sqlx::query("INSERT INTO profiles (id, version, name, effective_from, body) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&profile.id)
-                .bind(i64::from(profile.version))
-                .bind(&profile.name)
-                .bind(profile.effective_from.to_string())
-                .bind(json(profile))
-                .execute(&mut *conn)
-                .await
-                .map_err(StoreError::from_db)?;
+            w.push(
+                "INSERT INTO profiles (id, version, name, effective_from, body) VALUES ($1, $2, $3, $4, $5)",
+                args![
+                    &profile.id,
+                    i64::from(profile.version),
+                    &profile.name,
+                    profile.effective_from.to_string(),
+                    json(profile)
+                ],
+            );
         }
-        DomainEvent::Case(e) => crate::cases::apply(conn, ev, e).await?,
+        DomainEvent::Case(e) => crate::cases::apply(w, ev, e)?,
         // The access log is read from its stream.
         DomainEvent::Access(_) => {}
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
-            sqlx::query("DELETE FROM calendar_years WHERE year = $1")
-                .bind(i64::from(calendar.year))
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("INSERT INTO calendar_years (year, body) VALUES ($1, $2)")
-                .bind(i64::from(calendar.year))
-                .bind(json(calendar))
-                .execute(&mut *conn)
-                .await?;
+            w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
+            w.push(
+                "INSERT INTO calendar_years (year, body) VALUES ($1, $2)",
+                args![i64::from(calendar.year), json(calendar)],
+            );
         }
     }
     debug_assert!(ev.stream_id.starts_with(ev.event.stream_kind()), "{} in {}", ev.event_type, ev.stream_id);
@@ -267,7 +208,9 @@ impl Db {
             }
             for row in &rows {
                 let ev = decode_row(row)?;
-                apply(&mut tx, &ev).await?;
+                let mut w = Writes::default();
+                apply(&mut w, &ev)?;
+                w.run(&mut tx).await?;
                 after = ev.position;
                 count += 1;
             }

@@ -232,3 +232,53 @@ async fn futures_results<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> 
     }
     out
 }
+
+/// Appends after the first are written as one SQL script with the values as literals
+/// (src/script.rs): text of any shape must be stored exactly as given, in the event, its
+/// projection and its leaf.
+// rule: X-01
+#[tokio::test]
+async fn text_of_any_shape_is_stored_exactly() {
+    let t = TestDb::new().await;
+    let (id, ev) = registered("安乡县市场监督管理局");
+    let s = stream::agency(id);
+    t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    let names = [
+        "O'Brien执法队",
+        r"反斜杠\队",
+        r"\'); DROP TABLE events; --",
+        "E'\\x00' $1 $$ ?1 :a @b",
+        "换行\n制表\t回车\r队",
+        "表情😀与全角＇引号",
+        "",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let unit = zhifa_core::registry::Unit {
+            id: Uuid::new_v4(),
+            name: name.to_string(),
+            kind: UnitKind::Handling,
+            duties: format!("{name}的职责"),
+        };
+        let ev: DomainEvent = AgencyEvent::UnitAdded { unit }.into();
+        t.db.append_to(&actor(), &s, ExpectedVersion::Exact(i as i64 + 1), vec![ev]).await.unwrap();
+    }
+    let mut stored: Vec<String> = t.db.units(id).await.unwrap().into_iter().map(|u| u.name).collect();
+    let mut expected: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    stored.sort();
+    expected.sort();
+    assert_eq!(stored, expected);
+    let events = t.db.load_stream(&s).await.unwrap();
+    for (ev, name) in events[1..].iter().zip(names) {
+        let DomainEvent::Agency(AgencyEvent::UnitAdded { unit }) = &ev.event else { panic!("{ev:?}") };
+        assert_eq!(unit.name, name);
+        assert_eq!(unit.duties, format!("{name}的职责"));
+    }
+    let counts = t.db.append_counts();
+    assert!(counts.scripts >= names.len() as u64, "appends after the first travel as scripts: {counts:?}");
+    let report = t.db.verify_ledger(|_| {}).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.issues);
+    assert_eq!(report.events_read, 1 + names.len() as u64);
+    // A stale writer is still refused when its append travels in a script.
+    let err = t.db.append_to(&actor(), &s, ExpectedVersion::Exact(2), vec![unit("迟到队")]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 2, actual: 8, .. }), "{err:?}");
+}

@@ -55,6 +55,8 @@ pub struct RecordInput {
     pub officers: Vec<Uuid>,
     pub credentials_shown: bool,
     pub auxiliaries: Vec<Uuid>,
+    /// The officers (among `officers`) who signed the record; on-site acts need all.
+    pub officers_signed: Vec<Uuid>,
     pub signature: Option<Signature>,
     pub serves: Option<Uuid>,
     pub form_number: Option<String>,
@@ -70,6 +72,7 @@ impl RecordInput {
             officers: vec![],
             credentials_shown: false,
             auxiliaries: vec![],
+            officers_signed: vec![],
             signature: None,
             serves: None,
             form_number: None,
@@ -254,30 +257,21 @@ impl App {
         Ok(self.db.access_log(case).await?)
     }
 
-    /// A party's request for a copy of records; it waits for the head's approval.
+    /// A party's request for copies of named records; it waits for the head's approval, and
+    /// records marked secret cannot be requested.
     pub async fn request_copy(
         &self,
         by: &Principal,
         case: Uuid,
         requester: &str,
-        records: &str,
+        records: &[Uuid],
         reason: &str,
     ) -> AppResult<Uuid> {
-        let row = self.db.case_row(case).await?.ok_or(AppError::NotFound("案件"))?;
-        can_handle(by, row.agency_id)?;
-        let mut r = Rejection::new();
-        r.require("requester", "申请人", requester);
-        r.require("records", "申请复制的材料", records);
-        r.require("reason", "申请理由", reason);
-        r.into_result()?;
-        let request_id = Uuid::new_v4();
-        let event = AccessEvent::CopyRequested {
-            case_id: case,
-            request_id,
-            requester: requester.trim().into(),
-            records: records.trim().into(),
-            reason: reason.trim().into(),
-        };
+        let (state, ..) = self.load(case).await?;
+        can_handle(by, state.opening.agency_id)?;
+        let event = decide::decide_copy_request(&state, requester, records, reason)?;
+        let AccessEvent::CopyRequested { request_id, .. } = &event else { unreachable!("a copy request") };
+        let request_id = *request_id;
         self.append_access(&Actor::from(by), case, event).await?;
         Ok(request_id)
     }
@@ -291,25 +285,30 @@ impl App {
         approved: bool,
         opinion: &str,
     ) -> AppResult<()> {
-        let row = self.db.case_row(case).await?.ok_or(AppError::NotFound("案件"))?;
-        by.can_read_agency(row.agency_id)?;
-        if by.role != Role::Head || by.agency_id != Some(row.agency_id) {
+        let (state, ..) = self.load(case).await?;
+        by.can_read_agency(state.opening.agency_id)?;
+        if by.role != Role::Head || by.agency_id != Some(state.opening.agency_id) {
             return Err(AccessError::Role(by.role.label()).into());
         }
         let log = self.db.access_log(case).await?;
-        let pending = log
-            .iter()
-            .any(|(_, e)| matches!(e, AccessEvent::CopyRequested { request_id, .. } if *request_id == request));
+        let Some(asked) = log.iter().find_map(|(_, e)| match e {
+            AccessEvent::CopyRequested { request_id, record_ids, .. } if *request_id == request => Some(record_ids),
+            _ => None,
+        }) else {
+            return Err(AppError::NotFound("复制申请"));
+        };
         let decided =
             log.iter().any(|(_, e)| matches!(e, AccessEvent::CopyDecided { request_id, .. } if *request_id == request));
-        if !pending {
-            return Err(AppError::NotFound("复制申请"));
-        }
         if decided {
             return Err(Rejection::one("request", "该申请已审批").into());
         }
         if opinion.trim().is_empty() {
             return Err(Rejection::one("opinion", "请填写审批意见").into());
+        }
+        // Secrets are excluded by the system, not by the head's judgement. Requests
+        // made before records were named by id carry none.
+        if approved && !asked.is_empty() {
+            decide::check_copy_records(&state, asked).into_result()?;
         }
         let event = AccessEvent::CopyDecided { request_id: request, approved, opinion: opinion.trim().into() };
         self.append_access(&Actor::from(by), case, event).await
@@ -352,6 +351,7 @@ impl App {
             officers: officers.iter().collect(),
             credentials_shown: input.credentials_shown,
             auxiliaries: aux.iter().collect(),
+            officers_signed: input.officers_signed,
             signature: input.signature,
             serves: input.serves,
             form_number: input.form_number.clone(),
@@ -458,7 +458,7 @@ impl App {
         let (case, version, _) = self.load(case_id).await?;
         can_handle(by, case.opening.agency_id)?;
         let officer_id = self.db.account(by.account_id).await?.and_then(|a| a.officer_id);
-        let approver = Approver { name: by.display_name.clone(), role: by.role, officer_id };
+        let approver = Approver { account_id: by.account_id, name: by.display_name.clone(), role: by.role, officer_id };
         let event = decide::decide_approval(&case, record, step, approved, opinion, &approver, beijing_now())?;
         self.append_case(by, case_id, version, event).await
     }

@@ -373,12 +373,16 @@ impl App {
                     (Role::Head, "head", "负责人"),
                     (Role::LegalReviewer, "fzsh", "法制审核员"),
                     (Role::Officer, "zf", "执法人员"),
+                    // A second officer, so that an approval chain has a reviewer other than
+                    // the handler and the head.
+                    (Role::Officer, "zfb", "执法人员乙"),
                     (Role::Auxiliary, "fj", "执法辅助人员"),
                 ]
             };
             for (role, suffix, label) in roles {
                 let person = match role {
                     Role::LegalReviewer => officers.iter().find(|o| o.1 == StaffKind::LegalReviewer),
+                    Role::Officer if *suffix == "zfb" => officers.iter().filter(|o| o.1 == StaffKind::Officer).nth(1),
                     Role::Officer => officers.iter().find(|o| o.1 == StaffKind::Officer),
                     Role::Auxiliary => officers.iter().find(|o| o.1 == StaffKind::Auxiliary),
                     _ => None,

@@ -19,6 +19,8 @@ struct Cast {
     agency: Uuid,
     unit: Uuid,
     zf: Principal,
+    /// Reviews approval forms: a different account from the handler and the head.
+    reviewer: Principal,
     head: Principal,
     officers: Vec<Uuid>,
 }
@@ -42,6 +44,7 @@ impl App {
 
     async fn cast(&self) -> AppResult<Cast> {
         let zf = self.principal("scj-zf").await?;
+        let reviewer = self.principal("scj-zfb").await?;
         let head = self.principal("scj-head").await?;
         let agency = zf.agency_id.ok_or(AppError::NotFound("执法机关"))?;
         let unit = self
@@ -53,7 +56,7 @@ impl App {
             .ok_or(AppError::NotFound("承办机构"))?
             .id;
         let officers = self.officers_in_post("scj-zf").await?;
-        Ok(Cast { agency, unit, zf, head, officers })
+        Ok(Cast { agency, unit, zf, reviewer, head, officers })
     }
 
     /// The officers in post of a demo account's agency, the account's own officer first —
@@ -100,7 +103,7 @@ impl App {
 
     async fn demo_chain(&self, c: &Cast, case: Uuid, record: Uuid) -> AppResult<()> {
         self.give_approval(&c.zf, case, record, ApprovalStep::Handler, true, "建议同意").await?;
-        self.give_approval(&c.head, case, record, ApprovalStep::Reviewer, true, "经审核，同意").await?;
+        self.give_approval(&c.reviewer, case, record, ApprovalStep::Reviewer, true, "经审核，同意").await?;
         self.give_approval(&c.head, case, record, ApprovalStep::Approver, true, "同意").await
     }
 
@@ -193,6 +196,7 @@ impl App {
             ],
         );
         site.officers = c.officers[..2].to_vec();
+        site.officers_signed = c.officers[..2].to_vec();
         site.credentials_shown = true;
         site.signature = Some(Signature::Signed { signer: "刘建军".into() });
         self.add_record(&c.zf, id, site).await?;
@@ -208,6 +212,7 @@ impl App {
             ],
         );
         inquiry.officers = c.officers[..2].to_vec();
+        inquiry.officers_signed = c.officers[..2].to_vec();
         inquiry.credentials_shown = true;
         inquiry.signature = Some(Signature::Refused {
             reason: "当事人拒绝在笔录上签字".into(),
@@ -261,6 +266,7 @@ impl App {
             ],
         );
         spot.officers = c.officers[..2].to_vec();
+        spot.officers_signed = c.officers[..2].to_vec();
         spot.credentials_shown = true;
         spot.signature = Some(Signature::Signed { signer: "张某某".into() });
         spot.form_number = Some("安市监简000001".into());

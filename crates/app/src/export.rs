@@ -63,6 +63,16 @@ fn render_record(case: &Case, r: &RecordState) -> String {
             r.record.officers.iter().map(|o| format!("{}（执法证{}）", o.name, o.certificate_number)).collect();
         row("执法人员", &names.join("、"));
         row("出示执法证件", if r.record.credentials_shown { "已出示" } else { "—" });
+        let signed: Vec<_> = r
+            .record
+            .officers
+            .iter()
+            .filter(|o| r.record.officers_signed.contains(&o.officer_id))
+            .map(|o| o.name.as_str())
+            .collect();
+        if !signed.is_empty() {
+            row("执法人员签名", &signed.join("、"));
+        }
     }
     if let Some(sig) = &r.record.signature {
         row(

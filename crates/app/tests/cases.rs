@@ -98,6 +98,7 @@ impl Demo {
             ],
         );
         r.officers = self.officers[..2].to_vec();
+        r.officers_signed = self.officers[..2].to_vec();
         r.credentials_shown = true;
         r.signature = Some(Signature::Signed { signer: "刘某某".into() });
         r.form_number = Some(number.into());
@@ -146,6 +147,7 @@ async fn each_form_number_is_used_once_even_under_concurrent_use() {
 }
 
 // rule: R-18
+// rule: X-05
 #[tokio::test]
 async fn every_opening_is_logged_and_copies_need_the_heads_approval() {
     let d = demo().await;
@@ -159,8 +161,28 @@ async fn every_opening_is_logged_and_copies_need_the_heads_approval() {
     assert_eq!(log.len(), 2);
     assert_eq!(log[1].0.actor.name, d.reviewer.display_name);
     assert!(matches!(&log[1].1, zhifa_core::case::AccessEvent::RecordOpened { purpose, .. } if purpose == "法制审核"));
+    // A copy request names records; one marked secret cannot be asked for, and nothing is
+    // stored.
+    let mut secret = RecordInput::new(
+        RecordKind::InspectionReferral,
+        &[("inspection", "专项检查"), ("finding", "涉及国家秘密的线索"), ("found_on", "2026-01-05")],
+    );
+    secret.sensitivity = zhifa_core::Sensitivity::StateSecret;
+    let secret = d.app.add_record(&d.zf, id, secret).await.unwrap();
+    let open = RecordInput::new(
+        RecordKind::InspectionReferral,
+        &[("inspection", "日常检查"), ("finding", "占道经营"), ("found_on", "2026-01-05")],
+    );
+    let open = d.app.add_record(&d.zf, id, open).await.unwrap();
+    let e = d.app.request_copy(&d.zf, id, "刘某某", &[open, secret], "申请复议需要").await.unwrap_err();
+    assert_eq!(e.to_string(), "检查发现线索登记标记为国家秘密，不得向当事人提供复制，请从申请中去除");
+    assert_eq!(d.app.access_log(&d.head, id).await.unwrap().len(), 2, "a refused request is not stored");
     // A copy request waits for the head.
-    let req = d.app.request_copy(&d.zf, id, "刘某某", "询问笔录", "申请复议需要").await.unwrap();
+    let req = d.app.request_copy(&d.zf, id, "刘某某", &[open], "申请复议需要").await.unwrap();
+    let log = d.app.access_log(&d.head, id).await.unwrap();
+    assert!(
+        matches!(&log[2].1, zhifa_core::case::AccessEvent::CopyRequested { record_ids, .. } if *record_ids == [open])
+    );
     let e = d.app.decide_copy(&d.zf, id, req, true, "同意").await.unwrap_err();
     assert!(e.to_string().contains("无权"), "{e}");
     d.app.decide_copy(&d.head, id, req, true, "同意复制，涉密材料除外").await.unwrap();

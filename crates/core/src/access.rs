@@ -84,6 +84,11 @@ impl Sensitivity {
         }
     }
 
+    /// A secret (国家秘密 or 商业秘密): never copied for a party, whoever approves.
+    pub fn is_secret(self) -> bool {
+        matches!(self, Sensitivity::StateSecret | Sensitivity::CommercialSecret)
+    }
+
     /// Whether content of this sensitivity may ever appear on the public portal.
     pub fn publishable(self) -> bool {
         self == Sensitivity::Public

@@ -179,7 +179,22 @@ async fn an_officer_opens_a_case_and_the_stage_refuses_until_the_filing_is_appro
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("应先由承办人签署"), "{}", r.body);
     assert_eq!(approve("scj-zf", "handler").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(approve("scj-head", "reviewer").await.status, StatusCode::SEE_OTHER);
+    // The handler does not review their own proposal; another account does.
+    let r = approve("scj-zf", "reviewer").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("同一账号不能在同一审批流程中签署两个环节"), "{}", r.body);
+    assert_eq!(approve("scj-zfb", "reviewer").await.status, StatusCode::SEE_OTHER);
+    // The reviewer cannot also approve (R-19: one account, one step).
+    let r = approve("scj-zfb", "approver").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("审核意见已由本账号签署"), "{}", r.body);
+    let (case, ..) = t.app.db.load_case(id).await.unwrap().unwrap();
+    assert_eq!(case.records[0].approvals.len(), 2, "a refused step stores nothing");
+    assert_eq!(
+        case.records[0].approvals[1].account_id,
+        Some(t.app.db.account_for_login("scj-zfb").await.unwrap().unwrap().0.principal().account_id),
+        "the step records the account, not only a name"
+    );
     assert_eq!(approve("scj-head", "approver").await.status, StatusCode::SEE_OTHER);
     let r = t.post_form(&zf, &format!("/cases/{id}/stages/initiation"), &[], true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -365,4 +380,98 @@ async fn the_correction_form_opens_only_for_those_who_may_correct_and_is_logged(
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&secret));
     assert_eq!(t.app.db.access_log(case).await.unwrap().len(), before + 1, "opening the form is logged");
+}
+
+// rule: R-05
+// rule: R-14
+// rule: R-18
+#[tokio::test]
+async fn record_forms_ask_for_the_officers_signatures_mail_kinds_and_copies_without_secrets() {
+    let t = TestApp::with_demo().await;
+    let zf_principal = t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.principal();
+    let case =
+        t.app.cases_for(&zf_principal).await.unwrap().into_iter().find(|c| c.stage == "investigation").unwrap().id;
+    let (state, ..) = t.app.db.load_case(case).await.unwrap().unwrap();
+    let officers: Vec<String> = state.officers.iter().map(|o| o.officer_id.to_string()).collect();
+    let zf = t.login("scj-zf").await;
+
+    // the inquiry form asks which officers signed; a missing signature is refused.
+    let form = t.get(Some(&zf), &format!("/cases/{case}/records/new?kind=inquiry")).await;
+    assert!(form.body.contains("已在笔录上签名的执法人员"), "{}", form.body);
+    let at = (zhifa_app::cases::beijing_now() - chrono::TimeDelta::hours(1)).format("%Y-%m-%dT%H:%M").to_string();
+    // The form as posted, with the first `signed` officers' signatures.
+    let inquiry = |signed: usize| {
+        let mut v = vec![
+            ("fields.interviewee", "刘建军"),
+            ("fields.place", "询问室"),
+            ("fields.started_at", at.as_str()),
+            ("fields.ended_at", at.as_str()),
+            ("fields.rights_notified", "是"),
+            ("fields.content", "问：……答：……"),
+            ("officers", officers[0].as_str()),
+            ("officers", officers[1].as_str()),
+            ("credentials_shown", "1"),
+            ("signature.kind", "signed"),
+            ("signature.signer", "刘建军"),
+        ];
+        v.extend(officers[..signed].iter().map(|o| ("officers_signed", o.as_str())));
+        v
+    };
+    let before = state.records.len();
+    let path = format!("/cases/{case}/records?kind=inquiry");
+    let r = t.post_form(&zf, &path, &inquiry(1), true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("未在询问笔录上签名；实施本行为的每名执法人员均须签名"), "{}", r.body);
+    assert_eq!(t.app.db.load_case(case).await.unwrap().unwrap().0.records.len(), before, "nothing stored");
+    let r = t.post_form(&zf, &path, &inquiry(2), true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (state, ..) = t.app.db.load_case(case).await.unwrap().unwrap();
+    assert_eq!(state.records.last().unwrap().record.officers_signed.len(), 2);
+
+    // the mail form offers registered and express mail only; other values are refused.
+    let form = t.get(Some(&zf), &format!("/cases/{case}/records/new?kind=service_mail")).await;
+    assert!(form.body.contains("<option value=\"挂号信\"") && form.body.contains("<option value=\"快递\""));
+    assert!(form.body.contains("签收日期（以回执为准）"));
+    let r = t
+        .post_form(
+            &zf,
+            &format!("/cases/{case}/records?kind=service_mail"),
+            &[("fields.mail_kind", "平信"), ("fields.tracking_number", "X1")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("邮寄方式只能选择挂号信或快递"), "{}", r.body);
+    assert!(r.body.contains("请填写签收日期（以回执为准）"), "{}", r.body);
+
+    // a secret record is not offered for copying, and naming it is refused.
+    let mut secret = zhifa_app::cases::RecordInput::new(
+        zhifa_core::case::RecordKind::DocumentaryEvidence,
+        &[("description", "涉密文件"), ("source", "上级交办"), ("collected_on", "2026-01-05")],
+    );
+    secret.sensitivity = zhifa_core::Sensitivity::StateSecret;
+    let secret = t.app.add_record(&zf_principal, case, secret).await.unwrap().to_string();
+    let open = state.records[0].record.id.to_string();
+    let form = t.get(Some(&zf), &format!("/cases/{case}/copies/new")).await;
+    assert!(form.body.contains(&open) && !form.body.contains(&secret), "{}", form.body);
+    let copies = format!("/cases/{case}/copies");
+    let r = t
+        .post_form(
+            &zf,
+            &copies,
+            &[("requester", "刘建军"), ("record_ids", &open), ("record_ids", &secret), ("reason", "申请复议")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("书证标记为国家秘密，不得向当事人提供复制"), "{}", r.body);
+    let requests = |log: &[(zhifa_core::events::RecordedEvent, zhifa_core::case::AccessEvent)]| {
+        log.iter().filter(|(_, e)| matches!(e, zhifa_core::case::AccessEvent::CopyRequested { .. })).count()
+    };
+    assert_eq!(requests(&t.app.db.access_log(case).await.unwrap()), 0, "nothing stored");
+    let r = t
+        .post_form(&zf, &copies, &[("requester", "刘建军"), ("record_ids", &open), ("reason", "申请复议")], true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(requests(&t.app.db.access_log(case).await.unwrap()), 1);
 }

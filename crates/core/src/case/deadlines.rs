@@ -6,7 +6,6 @@ use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::Serialize;
 
 use crate::calendar::{CalendarError, WorkCalendar};
-use crate::case::kinds::{parse_date, parse_datetime};
 use crate::case::{Case, Initiation, Procedure, RecordKind, Stage};
 use crate::law;
 use crate::profile::PolicyProfile;
@@ -63,18 +62,11 @@ fn status(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) ->
     }
 }
 
-/// When the decision was served: the earliest service of a decision document.
+/// When the decision was served: the earliest service of a decision document, each dated
+/// by [`crate::case::RecordState::service_time`] — for mail the receipt, not the mailing
+/// (R-14, N-03).
 fn served_at(case: &Case) -> Option<NaiveDateTime> {
-    let decisions: Vec<_> = case.records_of(RecordKind::DecisionDocument).map(|r| r.record.id).collect();
-    case.records
-        .iter()
-        .filter(|r| r.record.kind.is_service() && r.record.serves.is_some_and(|s| decisions.contains(&s)))
-        .filter_map(|r| {
-            ["served_at"].iter().find_map(|k| parse_datetime(r.field(k))).or_else(|| {
-                ["sent_on", "served_on", "published_on"].iter().find_map(|k| parse_date(r.field(k)).map(end_of))
-            })
-        })
-        .min()
+    case.records_of(RecordKind::DecisionDocument).filter_map(|d| case.served_at(d.record.id)).min()
 }
 
 /// Every deadline of the case, as of `now`.

@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use crate::access::{Role, Sensitivity};
 use crate::calendar::{CalendarError, WorkCalendar};
+use crate::case::kinds;
 use crate::case::requirements::{AvList, missing};
 use crate::case::{
-    ActingOfficer, ApprovalStep, AvItem, AvMetadata, Case, CaseEvent, CaseOpening, CatalogueEntry, Initiation,
-    LimitationCheck, MediaKind, Party, PartyKind, Procedure, Record, RecordKind, Signature, SpotPenalty, Stage,
-    StoredFile,
+    AccessEvent, ActingOfficer, ApprovalStep, AvItem, AvMetadata, Case, CaseEvent, CaseOpening, CatalogueEntry,
+    Initiation, LimitationCheck, MediaKind, Party, PartyKind, Procedure, Record, RecordKind, Signature, SpotPenalty,
+    Stage, StoredFile,
 };
 use crate::law;
 use crate::personnel::{Officer, check_act_officers};
@@ -208,6 +209,8 @@ pub struct NewRecord<'a> {
     pub officers: Vec<&'a Officer>,
     pub credentials_shown: bool,
     pub auxiliaries: Vec<&'a Officer>,
+    /// The officers (ids among `officers`) who signed the record themselves.
+    pub officers_signed: Vec<Uuid>,
     pub signature: Option<Signature>,
     pub serves: Option<Uuid>,
     pub form_number: Option<String>,
@@ -226,6 +229,7 @@ impl<'a> NewRecord<'a> {
             officers: vec![],
             credentials_shown: false,
             auxiliaries: vec![],
+            officers_signed: vec![],
             signature: None,
             serves: None,
             form_number: None,
@@ -237,13 +241,18 @@ impl<'a> NewRecord<'a> {
 }
 
 /// Whether a record of `kind` may be made while the case is in `stage`: records of the
-/// current or an earlier stage (supplementary evidence), and service of notices during
-/// the decision stage.
-fn allowed_in(case: &Case, kind: RecordKind, stage: Stage) -> bool {
+/// current or an earlier stage (supplementary evidence), service of notices during the
+/// decision stage, and service of a coercive-measure decision whenever it is made.
+fn allowed_in(case: &Case, kind: RecordKind, stage: Stage, serves: Option<Uuid>) -> bool {
     if kind.stage() <= stage {
         return true;
     }
     if kind.is_service() && stage >= Stage::Decision {
+        return true;
+    }
+    if kind.is_service()
+        && serves.and_then(|id| case.record(id)).is_some_and(|d| d.record.kind == RecordKind::CoerciveDecision)
+    {
         return true;
     }
     // an urgent case acts first; its filing approval follows within 24 hours.
@@ -254,8 +263,42 @@ fn allowed_in(case: &Case, kind: RecordKind, stage: Stage) -> bool {
     case.opening.procedure == Procedure::Simplified && kind == RecordKind::OnTheSpotDecision
 }
 
+/// What compulsory execution still lacks on `act_on`: a reminder (催告书) served
+/// whose deadline for performance has passed, and — unless only a court is asked — the
+/// party's statements on execution heard and reviewed. Empty when nothing is missing.
+pub fn execution_gaps(case: &Case, act_on: NaiveDate, statements_needed: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let reminders: Vec<_> = case.records_of(RecordKind::Reminder).collect();
+    let served: Vec<_> =
+        reminders.iter().filter(|r| case.served_at(r.record.id).is_some_and(|t| t.date() <= act_on)).collect();
+    if reminders.is_empty() {
+        out.push("缺少催告书：须先送达催告书，载明履行义务和履行期限".to_string());
+    } else if served.is_empty() {
+        out.push(format!(
+            "催告书（{}）尚无{}前的送达记录：须先送达催告书（直接、留置、邮寄等方式送达后制作送达记录）",
+            reminders.iter().map(|r| r.field("document_number")).collect::<Vec<_>>().join("、"),
+            act_on
+        ));
+    } else if !served.iter().any(|r| kinds::parse_date(r.field("deadline")).is_some_and(|d| d < act_on)) {
+        let deadlines: Vec<_> = served.iter().map(|r| r.field("deadline")).collect();
+        out.push(format!(
+            "催告书载明的履行期限（{}）至{act_on}尚未届满，期限届满当事人仍不履行的，方可强制执行",
+            deadlines.join("、")
+        ));
+    }
+    if statements_needed && !case.has(RecordKind::ExecutionStatement) {
+        out.push(format!(
+            "缺少{}：须听取当事人的陈述、申辩，并对其事实、理由和证据进行复核",
+            RecordKind::ExecutionStatement.label()
+        ));
+    }
+    out
+}
+
 /// Adds a written record (R-02… …R-16, P-02, P-03). `form_number_problem` is
 /// the caller's finding on a pre-numbered form (not issued to the agency, already used).
+/// Officers' certificates are checked on the date of the act the record documents, not
+/// on the day it is entered (P-02).
 pub fn decide_add_record(
     case: &Case,
     cmd: NewRecord<'_>,
@@ -268,7 +311,7 @@ pub fn decide_add_record(
         Ok(()) => Rejection::new(),
         Err(e) => e,
     };
-    if !allowed_in(case, kind, stage) {
+    if !allowed_in(case, kind, stage, cmd.serves) {
         r.add(
             "kind",
             format!(
@@ -279,9 +322,18 @@ pub fn decide_add_record(
             ),
         );
     }
+    // P-02: certificates are valid on the date of the act; an act is recorded after it
+    // happened.
+    let act_on = kind.act_date(&cmd.fields).unwrap_or(today);
+    if kind.on_site()
+        && act_on > today
+        && let Some(f) = kind.act_field()
+    {
+        r.add(format!("fields.{}", f.key), format!("{}（{act_on}）晚于今天；执法行为应在实施后如实记录", f.label));
+    }
     let mut numbers = vec![];
     if kind.on_site() {
-        match check_act_officers(&cmd.officers, &cmd.auxiliaries, today, MIN_OFFICERS) {
+        match check_act_officers(&cmd.officers, &cmd.auxiliaries, act_on, MIN_OFFICERS) {
             Ok(n) => numbers = n,
             Err(e) => r.errors.extend(e.errors),
         }
@@ -295,8 +347,37 @@ pub fn decide_add_record(
         }
         check_conflicts(&mut r, "officers", &cmd.officers, &case.opening.party);
     } else if !cmd.officers.is_empty() {
-        numbers =
-            cmd.officers.iter().map(|o| o.assignable_on(today).map(|c| c.number.clone()).unwrap_or_default()).collect();
+        numbers = cmd
+            .officers
+            .iter()
+            .map(|o| o.assignable_on(act_on).map(|c| c.number.clone()).unwrap_or_default())
+            .collect();
+    }
+    // each officer who performed an on-site act signs its record.
+    let mut officers_signed: Vec<Uuid> = Vec::new();
+    for id in &cmd.officers_signed {
+        if !officers_signed.contains(id) {
+            officers_signed.push(*id);
+        }
+    }
+    if kind.officers_sign() {
+        for o in &cmd.officers {
+            if !officers_signed.contains(&o.id) {
+                r.add(
+                    "officers_signed",
+                    format!("执法人员{}未在{}上签名；实施本行为的每名执法人员均须签名", o.profile.name, kind.label()),
+                );
+            }
+        }
+        for id in &officers_signed {
+            if !cmd.officers.iter().any(|o| o.id == *id) {
+                let name =
+                    case.officers.iter().find(|a| a.officer_id == *id).map_or("所选人员", |a| a.name.as_str());
+                r.add("officers_signed", format!("{name}不是实施本行为的执法人员，不能作为执法人员签名"));
+            }
+        }
+    } else {
+        officers_signed.retain(|id| cmd.officers.iter().any(|o| o.id == *id));
     }
     if kind.party_signs() {
         match &cmd.signature {
@@ -324,9 +405,18 @@ pub fn decide_add_record(
     {
         r.add("serves", "所关联的记录不存在");
     }
-    if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::CourtApplication) && !case.has(RecordKind::Reminder)
-    {
-        r.add("kind", "实施强制执行或申请法院强制执行前，须先送达催告书");
+    // compulsory execution (and removal or restoration) only after a reminder was
+    // served and its deadline passed, and the party's statements were heard and reviewed;
+    // an application to the court after the reminder's deadline.
+    if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::RemovalRestoration | RecordKind::CourtApplication) {
+        let what = match kind {
+            RecordKind::CompulsoryExecution => "实施强制执行",
+            RecordKind::RemovalRestoration => "实施拆除或恢复原状",
+            _ => "申请人民法院强制执行",
+        };
+        for gap in execution_gaps(case, act_on, kind != RecordKind::CourtApplication) {
+            r.add("kind", format!("{what}前：{gap}"));
+        }
     }
     if matches!(kind, RecordKind::StatementDefence | RecordKind::StatementWaiver) && !case.has(RecordKind::PriorNotice)
     {
@@ -362,10 +452,6 @@ pub fn decide_add_record(
         && super::kinds::parse_yes_no(cmd.fields.get("sealed").map(String::as_str).unwrap_or("")) == Some(false)
     {
         r.add("fields.sealed", "决定书须加盖作出决定的行政机关印章");
-    }
-    // removal and restoration, like compulsory execution, follow a reminder.
-    if kind == RecordKind::RemovalRestoration && !case.has(RecordKind::Reminder) {
-        r.add("kind", "实施拆除或恢复原状前，须先送达催告书");
     }
     let mut penalty = None;
     let mut form_number = None;
@@ -403,6 +489,7 @@ pub fn decide_add_record(
             officers: acting(&cmd.officers, &numbers),
             credentials_shown: cmd.credentials_shown,
             auxiliaries: auxiliaries(&cmd.auxiliaries),
+            officers_signed,
             signature: cmd.signature,
             serves: cmd.serves,
             form_number,
@@ -604,15 +691,17 @@ pub fn decide_correct_av(
     Ok(CaseEvent::AvMetadataCorrected { av_id, reason: reason.trim().to_string(), meta: trim_meta(meta) })
 }
 
-/// Who is giving an approval step.
+/// Who is giving an approval step: identified by the account, the name is for display.
 #[derive(Debug, Clone)]
 pub struct Approver {
+    pub account_id: Uuid,
     pub name: String,
     pub role: Role,
     pub officer_id: Option<Uuid>,
 }
 
-/// One step of the approval chain handler → reviewer → approver.
+/// One step of the approval chain handler → reviewer → approver. Each step is
+/// given by a different account: nobody reviews or approves their own proposal.
 pub fn decide_approval(
     case: &Case,
     record_id: Uuid,
@@ -634,6 +723,21 @@ pub fn decide_approval(
         Some(_) => {}
     }
     r.require("opinion", "意见", opinion);
+    // The same account cannot sign two steps of one run of the chain. Steps recorded
+    // before accounts were kept are matched by name.
+    if let Some(earlier) = rec.current_run().iter().find(|a| match a.account_id {
+        Some(id) => id == by.account_id,
+        None => a.officer_name == by.name,
+    }) {
+        r.add(
+            "step",
+            format!(
+                "同一账号不能在同一审批流程中签署两个环节：{}已由本账号签署，{}须由其他人员签署",
+                earlier.step.label(),
+                step.label()
+            ),
+        );
+    }
     match step {
         ApprovalStep::Handler => {
             let assigned = by.officer_id.is_some_and(|id| case.officers.iter().any(|o| o.officer_id == id));
@@ -644,10 +748,6 @@ pub fn decide_approval(
         ApprovalStep::Reviewer => {
             if !matches!(by.role, Role::Officer | Role::Head) {
                 r.add("step", "审核意见须由承办机构负责人或执法人员签署");
-            }
-            let handler = rec.approvals.iter().rev().find(|a| a.step == ApprovalStep::Handler && a.approved);
-            if handler.is_some_and(|h| h.officer_name == by.name) {
-                r.add("step", "审核人不能与承办人为同一人");
             }
         }
         ApprovalStep::Approver => {
@@ -661,6 +761,7 @@ pub fn decide_approval(
         record_id,
         step,
         officer_name: by.name.clone(),
+        account_id: Some(by.account_id),
         approved,
         opinion: opinion.trim().to_string(),
         at: now,
@@ -702,6 +803,71 @@ pub fn decide_mark_major(case: &Case, reason: &str) -> Result<CaseEvent, Rejecti
         return Err(Rejection::one("reason", "请填写认定为重大执法决定的理由"));
     }
     Ok(CaseEvent::MarkedMajor { reason: reason.trim().to_string() })
+}
+
+/// The records of a copy request that may not be copied for a party: those marked state or
+/// commercial secret, each named with what to do. Unknown ids are named too.
+pub fn check_copy_records(case: &Case, record_ids: &[Uuid]) -> Rejection {
+    let mut r = Rejection::new();
+    if record_ids.is_empty() {
+        r.add("record_ids", "请选择申请复制的记录");
+    }
+    for id in record_ids {
+        match case.record(*id) {
+            None => r.add("record_ids", "所选记录不属于本案"),
+            Some(rec) if rec.record.sensitivity.is_secret() => r.add(
+                "record_ids",
+                format!(
+                    "{}标记为{}，不得向当事人提供复制，请从申请中去除",
+                    rec.record.kind.label(),
+                    rec.record.sensitivity.label()
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    r
+}
+
+/// A party's request for copies of named records of the case. It then waits for the
+/// head's approval; records marked secret cannot be requested at all.
+pub fn decide_copy_request(
+    case: &Case,
+    requester: &str,
+    record_ids: &[Uuid],
+    reason: &str,
+) -> Result<AccessEvent, Rejection> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    for id in record_ids {
+        if !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    let mut r = Rejection::new();
+    r.require("requester", "申请人", requester);
+    r.require("reason", "申请理由", reason);
+    r.errors.extend(check_copy_records(case, &ids).errors);
+    r.into_result()?;
+    let titles: Vec<String> = ids
+        .iter()
+        .filter_map(|id| case.record(*id))
+        .map(|rec| {
+            let n = rec.field("document_number");
+            if n.is_empty() {
+                rec.record.kind.label().to_string()
+            } else {
+                format!("{}（{n}）", rec.record.kind.label())
+            }
+        })
+        .collect();
+    Ok(AccessEvent::CopyRequested {
+        case_id: case.id(),
+        request_id: Uuid::new_v4(),
+        requester: requester.trim().to_string(),
+        records: titles.join("、"),
+        reason: reason.trim().to_string(),
+        record_ids: ids,
+    })
 }
 
 /// The catalogue (目录) of a case file: every record and AV item in order.

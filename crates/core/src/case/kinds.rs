@@ -74,6 +74,9 @@ pub enum FieldType {
     DateTime,
     /// 是 / 否
     YesNo,
+    /// One of a fixed list of values; anything else is refused (e.g. mail service: 挂号信 or
+    /// 快递 only, R-14).
+    Choice(&'static [&'static str]),
 }
 
 /// One field of a record form.
@@ -92,7 +95,10 @@ const fn opt(key: &'static str, label: &'static str, ty: FieldType) -> FieldSpec
     FieldSpec { key, label, ty, required: false }
 }
 
-use FieldType::{Date, DateTime, LongText, Text, YesNo};
+use FieldType::{Choice, Date, DateTime, LongText, Text, YesNo};
+
+/// The ways a document may be mailed: registered letter or express mail, nothing else.
+pub const MAIL_KINDS: &[&str] = &["挂号信", "快递"];
 
 /// What AV material a kind of act must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,7 +154,8 @@ macro_rules! record_kinds {
                 match self { $(RecordKind::$variant => Stage::$stage),* }
             }
 
-            /// An on-site act: at least two certified officers, certificates shown (P-02).
+            /// An on-site act: at least two certified officers, certificates shown (P-02), each
+            /// of whom signs the record.
             pub fn on_site(self) -> bool {
                 match self { $(RecordKind::$variant => $on_site),* }
             }
@@ -210,6 +217,8 @@ record_kinds! {
         fields: [req("approval", "负责人批准", Text), req("items", "保存物品清单", LongText), req("place", "保存地点", Text), req("preserved_at", "保存时间", DateTime), req("deadline", "处理期限", Date)];
     ExpertAppraisal = "expert_appraisal", "鉴定意见", Investigation, on_site: false, signed: false, av: NONE,
         fields: [req("appraiser", "鉴定机构及人员", Text), req("subject", "鉴定事项", Text), req("conclusion", "鉴定意见", LongText), req("issued_on", "出具日期", Date)];
+    CoerciveDecision = "coercive_decision", "行政强制措施决定书", Investigation, on_site: false, signed: false, av: NONE,
+        fields: [req("document_number", "文书编号", Text), req("measure", "措施（查封、扣押、冻结等）", Text), req("object", "对象（场所、设施、财物或存款等及其数量）", LongText), req("reason", "理由", LongText), req("basis", "依据", Text), req("period", "期限", Text), req("remedies", "申请行政复议或提起行政诉讼的途径和期限", LongText), req("decided_on", "决定日期", Date)];
     CoerciveMeasure = "coercive_measure", "行政强制措施现场笔录", Investigation, on_site: true, signed: true, av: ANY,
         fields: [req("measure", "措施（查封、扣押、冻结等）", Text), req("reason", "理由", LongText), req("basis", "依据", Text), req("party_heard", "当事人陈述、申辩情况", LongText), req("place", "地点", Text), req("taken_at", "实施时间", DateTime), req("approval", "负责人批准", Text)];
     InvestigationReport = "investigation_report", "调查终结报告", Investigation, on_site: false, signed: false, av: NONE,
@@ -245,7 +254,7 @@ record_kinds! {
     ServiceLodged = "service_lodged", "留置送达记录", Service, on_site: true, signed: false, av: VIDEO,
         fields: [req("document", "送达文书", Text), req("refusal_reason", "拒收理由", LongText), req("served_at", "送达时间", DateTime), req("place", "留置地点", Text), req("server", "送达人", Text), req("witness", "见证人", Text)];
     ServiceMail = "service_mail", "邮寄送达记录", Service, on_site: false, signed: false, av: NONE,
-        fields: [req("document", "送达文书", Text), req("mail_kind", "挂号信或快递", Text), req("tracking_number", "邮件单号", Text), req("sent_on", "寄出日期", Date), req("receipt", "签收回执", Text)];
+        fields: [req("document", "送达文书", Text), req("mail_kind", "邮寄方式", Choice(MAIL_KINDS)), req("tracking_number", "邮件单号", Text), req("sent_on", "寄出日期", Date), req("receipt", "签收回执（签收人）", Text), req("received_on", "签收日期（以回执为准）", Date)];
     ServiceEntrusted = "service_entrusted", "委托（转交）送达记录", Service, on_site: false, signed: false, av: NONE,
         fields: [req("document", "送达文书", Text), req("reason", "委托或转交理由", LongText), req("entrusted_to", "受委托或转交单位", Text), req("served_on", "送达日期", Date)];
     ServicePublicNotice = "service_public_notice", "公告送达记录", Service, on_site: false, signed: false, av: PHOTO_OR_VIDEO,
@@ -257,7 +266,7 @@ record_kinds! {
     CorrectionVerification = "correction_verification", "整改复查记录", Execution, on_site: true, signed: true, av: NONE,
         fields: [req("result", "复查结果", LongText), req("checked_on", "复查日期", Date)];
     Reminder = "reminder", "催告书", Execution, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("obligation", "履行义务", LongText), req("deadline", "履行期限", Date), req("served_on", "送达日期", Date)];
+        fields: [req("document_number", "文书编号", Text), req("obligation", "履行义务", LongText), req("deadline", "履行期限", Date), opt("served_on", "送达日期（以送达记录为准）", Date)];
     ExecutionStatement = "execution_statement", "执行陈述申辩及复核", Execution, on_site: false, signed: true, av: NONE,
         fields: [req("statements", "当事人陈述、申辩", LongText), req("review", "复核意见", LongText)];
     CompulsoryExecution = "compulsory_execution", "强制执行记录", Execution, on_site: true, signed: true, av: VIDEO,
@@ -305,6 +314,29 @@ impl RecordKind {
         )
     }
 
+    /// Whether each officer who performed the act signs the record: every on-site
+    /// act, besides the party's signature or its refusal with a witness.
+    pub fn officers_sign(self) -> bool {
+        self.on_site()
+    }
+
+    /// The field that dates the act a record documents: its first date or time field
+    /// (an inquiry's start, a sampling's time, a service's time, a decision's date). The
+    /// officers' certificates are checked on that date (P-02).
+    pub fn act_field(self) -> Option<&'static FieldSpec> {
+        self.fields().iter().find(|f| matches!(f.ty, FieldType::Date | FieldType::DateTime))
+    }
+
+    /// The date of the act, read from the record's fields; `None` when absent or malformed.
+    pub fn act_date(self, fields: &std::collections::BTreeMap<String, String>) -> Option<chrono::NaiveDate> {
+        let f = self.act_field()?;
+        let v = fields.get(f.key)?;
+        match f.ty {
+            FieldType::DateTime => parse_datetime(v).map(|t| t.date()),
+            _ => parse_date(v),
+        }
+    }
+
     /// Checks the fields of a record of this kind; every problem is reported.
     pub fn check_fields(self, fields: &std::collections::BTreeMap<String, String>) -> Result<(), Rejection> {
         let mut r = Rejection::new();
@@ -332,8 +364,21 @@ impl RecordKind {
                 FieldType::YesNo if parse_yes_no(v).is_none() => {
                     r.add(name, format!("{}应填“是”或“否”", f.label));
                 }
+                FieldType::Choice(options) if !options.contains(&v) => {
+                    r.add(name, format!("{}只能选择{}（填写的是“{v}”）", f.label, options.join("或")));
+                }
                 _ => {}
             }
+        }
+        // mail is served when the receipt comes back, never before it was sent.
+        if self == RecordKind::ServiceMail
+            && let (Some(sent), Some(received)) = (
+                fields.get("sent_on").and_then(|v| parse_date(v)),
+                fields.get("received_on").and_then(|v| parse_date(v)),
+            )
+            && received < sent
+        {
+            r.add("fields.received_on", format!("签收日期（{received}）不能早于寄出日期（{sent}）"));
         }
         r.into_result()
     }

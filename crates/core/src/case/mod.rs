@@ -208,6 +208,11 @@ pub struct Record {
     /// Auxiliaries who assisted; never counted (P-03).
     #[serde(default)]
     pub auxiliaries: Vec<ActingOfficer>,
+    /// The officers (of `officers`) who signed the record themselves; on an on-site
+    /// act every one of them. Empty on records made before this was recorded.
+    #[serde(default)]
+    pub officers_signed: Vec<Uuid>,
+    /// The party's signature or its refusal with a witness.
     #[serde(default)]
     pub signature: Option<Signature>,
     /// The record this one serves (a service record) or follows up.
@@ -433,7 +438,11 @@ pub enum CaseEvent {
     ApprovalGiven {
         record_id: Uuid,
         step: ApprovalStep,
+        /// The signer's display name, as shown; the account id identifies them.
         officer_name: String,
+        /// The account that gave the step; `None` only on steps recorded before it was kept.
+        #[serde(default)]
+        account_id: Option<Uuid>,
         approved: bool,
         opinion: String,
         at: NaiveDateTime,
@@ -460,8 +469,18 @@ pub enum CaseEvent {
 pub enum AccessEvent {
     /// Somebody opened the case or one of its records, and why.
     RecordOpened { case_id: Uuid, record_id: Option<Uuid>, purpose: String },
-    /// A party asked for a copy.
-    CopyRequested { case_id: Uuid, request_id: Uuid, requester: String, records: String, reason: String },
+    /// A party asked for a copy of named records; `records` lists their titles. Secret
+    /// records cannot be requested.
+    CopyRequested {
+        case_id: Uuid,
+        request_id: Uuid,
+        requester: String,
+        records: String,
+        reason: String,
+        /// The records asked for; empty on requests made before they were named by id.
+        #[serde(default)]
+        record_ids: Vec<Uuid>,
+    },
     /// The head decided on the request; secrets are never copied.
     CopyDecided { request_id: Uuid, approved: bool, opinion: String },
 }
@@ -483,6 +502,7 @@ pub struct RecordState {
 pub struct Approval {
     pub step: ApprovalStep,
     pub officer_name: String,
+    pub account_id: Option<Uuid>,
     pub approved: bool,
     pub opinion: String,
     pub at: NaiveDateTime,
@@ -509,6 +529,13 @@ impl RecordState {
         f
     }
 
+    /// The steps of the chain's current run: those since the last refusal, which sent the
+    /// form back to the handler.
+    pub fn current_run(&self) -> &[Approval] {
+        let start = self.approvals.iter().rposition(|a| !a.approved).map_or(0, |i| i + 1);
+        &self.approvals[start..]
+    }
+
     /// Walks the chain handler → reviewer → approver: the time it was completed
     /// with approval, or the step expected next. A refusal at any step restarts it.
     fn chain(&self) -> Result<NaiveDateTime, ApprovalStep> {
@@ -526,6 +553,20 @@ impl RecordState {
             }
         }
         done.ok_or(next)
+    }
+
+    /// For a service record, when service took effect: the time of direct or lodged
+    /// service; for mail the date of the receipt (签收), not of mailing; the date of
+    /// entrusted service or of the public notice. End of day where only a date is known.
+    pub fn service_time(&self) -> Option<NaiveDateTime> {
+        let end_of = |d: NaiveDate| d.and_hms_opt(23, 59, 59);
+        match self.record.kind {
+            RecordKind::ServiceDirect | RecordKind::ServiceLodged => kinds::parse_datetime(self.field("served_at")),
+            RecordKind::ServiceMail => kinds::parse_date(self.field("received_on")).and_then(end_of),
+            RecordKind::ServiceEntrusted => kinds::parse_date(self.field("served_on")).and_then(end_of),
+            RecordKind::ServicePublicNotice => kinds::parse_date(self.field("published_on")).and_then(end_of),
+            _ => None,
+        }
     }
 
     /// When the approval chain was completed with approval, if it was.
@@ -607,11 +648,12 @@ impl Case {
                     a.meta = meta.clone();
                 }
             }
-            CaseEvent::ApprovalGiven { record_id, step, officer_name, approved, opinion, at } => {
+            CaseEvent::ApprovalGiven { record_id, step, officer_name, account_id, approved, opinion, at } => {
                 if let Some(r) = self.records.iter_mut().find(|r| r.record.id == *record_id) {
                     r.approvals.push(Approval {
                         step: *step,
                         officer_name: officer_name.clone(),
+                        account_id: *account_id,
                         approved: *approved,
                         opinion: opinion.clone(),
                         at: *at,
@@ -657,6 +699,17 @@ impl Case {
 
     pub fn av_for(&self, record: Uuid) -> impl Iterator<Item = &AvItem> {
         self.av.iter().filter(move |a| a.meta.record_id == Some(record))
+    }
+
+    /// The service records that serve a document.
+    pub fn services_of(&self, document: Uuid) -> impl Iterator<Item = &RecordState> {
+        self.records.iter().filter(move |r| r.record.kind.is_service() && r.record.serves == Some(document))
+    }
+
+    /// When a document was served: the earliest of its service records' dates of service
+    /// (R-14; mail counts from the receipt). `None` while it is not served.
+    pub fn served_at(&self, document: Uuid) -> Option<NaiveDateTime> {
+        self.services_of(document).filter_map(RecordState::service_time).min()
     }
 
     /// The date of the decision, from the decision document or the on-the-spot decision.

@@ -1,5 +1,6 @@
 //! What each stage requires before it can be completed (R-01… ): the written
-//! records, the approvals, the services and the AV material. [`missing`] lists everything
+//! records, the approvals, the services (of notices, decisions and coercive-measure
+//! decisions) and the AV material. [`missing`] lists everything
 //! still missing, in Chinese, so the officer sees the whole list at once.
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ const EVIDENCE: &[RecordKind] = &[
     RecordKind::Sampling,
     RecordKind::EvidencePreservation,
     RecordKind::ExpertAppraisal,
+    RecordKind::CoerciveDecision,
     RecordKind::CoerciveMeasure,
 ];
 
@@ -169,6 +171,23 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
             }
         }
         _ => {}
+    }
+    // a coercive measure rests on its written decision, and the decision is served
+    // (a service record pointing at it) before any stage completes.
+    if case.has(RecordKind::CoerciveMeasure) && !case.has(RecordKind::CoerciveDecision) {
+        out.push(format!(
+            "已实施行政强制措施，缺少{}（载明理由、依据、期限及救济途径）",
+            RecordKind::CoerciveDecision.label()
+        ));
+    }
+    for d in case.records_of(RecordKind::CoerciveDecision) {
+        if case.services_of(d.record.id).next().is_none() {
+            out.push(format!(
+                "{}（{}）尚无送达记录，须当场交付或依法送达当事人",
+                RecordKind::CoerciveDecision.label(),
+                d.field("document_number")
+            ));
+        }
     }
     // approval forms of this stage need the whole chain.
     for r in case.records.iter().filter(|r| r.record.kind.needs_approval_chain() && r.record.kind.stage() == stage) {

@@ -9,7 +9,7 @@ use super::deadlines::{DeadlineStatus, deadlines};
 use super::decide::*;
 use super::requirements::{AvList, missing};
 use super::*;
-use crate::access::Role;
+use crate::access::{Role, Sensitivity};
 use crate::calendar::{WorkCalendar, bundled_years};
 use crate::ids::CitizenId;
 use crate::money::Money;
@@ -156,10 +156,19 @@ fn add(case: &mut Case, rec: NewRecord<'_>, today: &str) -> Uuid {
     id
 }
 
+/// The ids of the two officers of [`World::two`], who sign their on-site records.
+fn signers(w: &World) -> Vec<Uuid> {
+    w.two().iter().map(|o| o.id).collect()
+}
+
+fn account(name: &str, role: Role, officer_id: Option<Uuid>) -> Approver {
+    Approver { account_id: Uuid::new_v4(), name: name.into(), role, officer_id }
+}
+
 fn approve_chain(case: &mut Case, w: &World, record: Uuid, at: &str) {
-    let handler = Approver { name: "张明".into(), role: Role::Officer, officer_id: Some(w.officers[0].id) };
-    let reviewer = Approver { name: "王队长".into(), role: Role::Head, officer_id: None };
-    let head = Approver { name: "局长".into(), role: Role::Head, officer_id: None };
+    let handler = account("张明", Role::Officer, Some(w.officers[0].id));
+    let reviewer = account("王队长", Role::Head, None);
+    let head = account("局长", Role::Head, None);
     for (step, by) in
         [(ApprovalStep::Handler, handler), (ApprovalStep::Reviewer, reviewer), (ApprovalStep::Approver, head)]
     {
@@ -201,6 +210,7 @@ fn site_inspection<'a>(w: &'a World) -> NewRecord<'a> {
     );
     r.officers = w.two();
     r.credentials_shown = true;
+    r.officers_signed = signers(w);
     r.signature = Some(Signature::Signed { signer: "刘某".into() });
     r
 }
@@ -387,15 +397,16 @@ fn the_approval_chain_runs_handler_reviewer_approver_and_only_a_head_approves() 
         ),
         "2025-03-01",
     );
-    let officer = Approver { name: "张明".into(), role: Role::Officer, officer_id: Some(w.officers[0].id) };
-    let head = Approver { name: "局长".into(), role: Role::Head, officer_id: None };
+    let officer = account("张明", Role::Officer, Some(w.officers[0].id));
+    let head = account("局长", Role::Head, None);
+    let reviewer = account("王队长", Role::Head, None);
     let now = t("2025-03-01 10:00");
     let err = decide_approval(&case, id, ApprovalStep::Approver, true, "同意", &head, now).unwrap_err();
     assert!(err.to_string().contains("应先由承办人签署"), "{err}");
     case.apply(&decide_approval(&case, id, ApprovalStep::Handler, true, "建议立案", &officer, now).unwrap());
     let err = decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &officer, now).unwrap_err();
-    assert!(err.to_string().contains("审核人不能与承办人为同一人"));
-    case.apply(&decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &head, now).unwrap());
+    assert!(err.to_string().contains("同一账号不能在同一审批流程中签署两个环节"), "{err}");
+    case.apply(&decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &reviewer, now).unwrap());
     let err = decide_approval(&case, id, ApprovalStep::Approver, true, "同意", &officer, now).unwrap_err();
     assert!(err.to_string().contains("须由负责人签署"));
     // A refusal sends the form back to the handler.
@@ -444,6 +455,7 @@ fn a_stage_whose_act_requires_av_cannot_complete_without_it() {
     );
     inquiry.officers = w.two();
     inquiry.credentials_shown = true;
+    inquiry.officers_signed = signers(&w);
     inquiry.signature = Some(Signature::Refused { reason: "拒绝签字".into(), witness: "".into() });
     let err = decide_add_record(&case, inquiry.clone(), None, d("2025-03-03")).unwrap_err();
     assert!(err.message_for("signature.witness").unwrap().contains("见证人")); // rule: R-05
@@ -563,6 +575,7 @@ fn simplified_procedure_only_within_the_law_and_needs_a_numbered_form() {
         r.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_fen(fine)) });
         r.form_number = form.map(str::to_string);
         r.credentials_shown = true;
+        r.officers_signed = signers(&w);
         r.signature = Some(Signature::Signed { signer: "刘某某".into() });
         r
     };
@@ -669,10 +682,11 @@ fn decided(w: &World) -> (Case, Uuid) {
         RecordKind::ServiceMail,
         &[
             ("document", "事先告知书"),
-            ("mail_kind", "EMS"),
+            ("mail_kind", "快递"),
             ("tracking_number", "1234567890"),
             ("sent_on", "2025-09-09"),
-            ("receipt", "已签收"),
+            ("receipt", "刘某签收"),
+            ("received_on", "2025-09-10"),
         ],
     );
     service.serves = Some(notice);
@@ -746,6 +760,7 @@ fn the_decision_is_served_within_seven_working_days_counted_on_the_official_cale
     );
     lodged.officers = w.two();
     lodged.credentials_shown = true;
+    lodged.officers_signed = signers(&w);
     let err = decide_add_record(&case, lodged.clone(), None, d("2025-10-16")).unwrap_err();
     assert!(err.message_for("serves").is_some());
     lodged.serves = Some(doc);
@@ -786,6 +801,7 @@ fn execution_closure_archive_and_corrections() {
     s.serves = Some(doc);
     s.officers = w.two();
     s.credentials_shown = true;
+    s.officers_signed = signers(&w);
     s.signature = Some(Signature::Signed { signer: "刘某".into() });
     add(&mut case, s, "2025-10-09");
     case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), d("2025-10-09")).unwrap());
@@ -795,6 +811,7 @@ fn execution_closure_archive_and_corrections() {
     );
     exec.officers = w.two();
     exec.credentials_shown = true;
+    exec.officers_signed = signers(&w);
     exec.signature = Some(Signature::Signed { signer: "刘某".into() });
     let err = decide_add_record(&case, exec, None, d("2025-11-01")).unwrap_err();
     assert!(err.to_string().contains("须先送达催告书"));
@@ -975,6 +992,7 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     );
     inquiry.officers = w.two();
     inquiry.credentials_shown = true;
+    inquiry.officers_signed = signers(&w);
     inquiry.signature = Some(Signature::Signed { signer: "刘某".into() });
     let err = decide_add_record(&case, inquiry, None, d("2025-03-03")).unwrap_err();
     assert!(err.message_for("fields.rights_notified").is_some());
@@ -996,6 +1014,7 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     );
     measure.officers = w.two();
     measure.credentials_shown = true;
+    measure.officers_signed = signers(&w);
     measure.signature = Some(Signature::Signed { signer: "刘某".into() });
     add(&mut case, measure, "2025-03-03");
     assert!(!stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
@@ -1174,4 +1193,416 @@ fn a_return_time_cannot_hide_late_storage() {
     assert!(err.message_for("remote_return_at").is_some());
     let before = AvMetadata { remote_return_at: Some(t("2025-03-01 09:00")), ..m };
     assert!(decide_attach_av(&case, &profile("anxiang"), &calendar(), f, before, t("2025-03-10 10:00")).is_err());
+}
+
+/// An ordinary penalty case with its filing approved and the initiation stage completed.
+fn filed(w: &World, at: &str) -> Case {
+    let mut case = w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, at);
+    filing(&mut case, w, at);
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), d(&at[..10])).unwrap());
+    case
+}
+
+// rule: R-05
+#[test]
+fn every_officer_of_an_on_site_act_signs_its_record() {
+    let w = World::new();
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let (zhang, li) = (w.officers[0].id, w.officers[1].id);
+    // Nobody signed: both officers are named.
+    let mut rec = site_inspection(&w);
+    rec.officers_signed = vec![];
+    let err = decide_add_record(&case, rec, None, d("2025-03-03")).unwrap_err();
+    let all = err.to_string();
+    assert!(all.contains("执法人员张明未在现场检查（勘验）笔录上签名"), "{all}");
+    assert!(all.contains("执法人员李华未在现场检查（勘验）笔录上签名"), "{all}");
+    // One signature is not enough.
+    let mut rec = site_inspection(&w);
+    rec.officers_signed = vec![zhang];
+    let err = decide_add_record(&case, rec, None, d("2025-03-03")).unwrap_err();
+    assert_eq!(
+        err.message_for("officers_signed"),
+        Some("执法人员李华未在现场检查（勘验）笔录上签名；实施本行为的每名执法人员均须签名")
+    );
+    // Someone who did not take part cannot sign as an officer.
+    let mut rec = site_inspection(&w);
+    rec.officers_signed = vec![zhang, li, w.officers[2].id];
+    let err = decide_add_record(&case, rec, None, d("2025-03-03")).unwrap_err();
+    assert!(err.message_for("officers_signed").unwrap().contains("不是实施本行为的执法人员"), "{err}");
+    // The party's signature is still required besides the officers'.
+    let mut rec = site_inspection(&w);
+    rec.signature = None;
+    let err = decide_add_record(&case, rec, None, d("2025-03-03")).unwrap_err();
+    assert!(err.message_for("signature").is_some());
+    // Both signed: which officers signed is recorded.
+    let id = add(&mut case, site_inspection(&w), "2025-03-03");
+    assert_eq!(case.record(id).unwrap().record.officers_signed, vec![zhang, li]);
+    // Every on-site kind needs the officers' signatures.
+    for k in RecordKind::ALL.iter().filter(|k| k.on_site()) {
+        assert!(k.officers_sign(), "{k:?}");
+    }
+}
+
+/// The fields of a coercive-measure record as typed on site.
+fn measure_fields() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("measure", "扣押"),
+        ("reason", "防止证据损毁"),
+        ("basis", "《行政强制法》第二十二条"),
+        ("party_heard", "当事人称货物系代他人保管"),
+        ("place", "仓库"),
+        ("taken_at", "2025-03-03 11:00"),
+        ("approval", "局长批准"),
+    ]
+}
+
+// rule: R-07
+#[test]
+fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stage_completes() {
+    let w = World::new();
+    let mut case =
+        w.open(ActKind::Coercion, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
+    filing(&mut case, &w, "2025-03-01 10:00");
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), d("2025-03-01")).unwrap());
+    // The party heard is a required field of the measure, as are reason and basis.
+    let mut fields = measure_fields();
+    fields.retain(|(k, _)| !matches!(*k, "party_heard" | "reason" | "basis"));
+    let mut measure = NewRecord::new(RecordKind::CoerciveMeasure, &fields);
+    measure.officers = w.two();
+    measure.credentials_shown = true;
+    measure.officers_signed = signers(&w);
+    measure.signature = Some(Signature::Signed { signer: "刘某".into() });
+    let err = decide_add_record(&case, measure.clone(), None, d("2025-03-03")).unwrap_err();
+    assert_eq!(err.message_for("fields.party_heard"), Some("请填写当事人陈述、申辩情况"));
+    assert!(err.message_for("fields.reason").is_some() && err.message_for("fields.basis").is_some());
+    measure.fields = NewRecord::new(RecordKind::CoerciveMeasure, &measure_fields()).fields;
+    let m = add(&mut case, measure, "2025-03-03");
+    let (f, meta) = video(Some(m), "2025-03-03 11:00");
+    case.apply(&decide_attach_av(&case, &profile("anxiang"), &calendar(), f, meta, t("2025-03-03 18:00")).unwrap());
+    add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::InvestigationReport,
+            &[("facts", "x"), ("evidence", "y"), ("proposal", "z"), ("reported_on", "2025-03-05")],
+        ),
+        "2025-03-05",
+    );
+    // The measure without its written decision blocks the stage.
+    let gaps = stage_gaps(&case, Stage::Investigation);
+    assert!(gaps.contains("缺少行政强制措施决定书"), "{gaps}");
+    let decision = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::CoerciveDecision,
+            &[
+                ("document_number", "安市监强字〔2025〕1号"),
+                ("measure", "扣押"),
+                ("object", "过期牛奶12盒"),
+                ("reason", "防止证据损毁"),
+                ("basis", "《行政强制法》第二十二条"),
+                ("period", "三十日"),
+                ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
+                ("decided_on", "2025-03-03"),
+            ],
+        ),
+        "2025-03-03",
+    );
+    // Made, but not served: the stage still refuses, naming the decision.
+    let err = decide_complete_stage(&case, Stage::Investigation, &AvList::new(), d("2025-03-05")).unwrap_err();
+    assert_eq!(err.to_string(), "行政强制措施决定书（安市监强字〔2025〕1号）尚无送达记录，须当场交付或依法送达当事人");
+    // Service of the decision is allowed during investigation, and completes the stage.
+    let mut service = NewRecord::new(
+        RecordKind::ServiceDirect,
+        &[
+            ("document", "行政强制措施决定书"),
+            ("served_at", "2025-03-03 11:30"),
+            ("place", "仓库"),
+            ("server", "张明、李华"),
+            ("recipient", "刘某"),
+        ],
+    );
+    service.serves = Some(decision);
+    service.officers = w.two();
+    service.credentials_shown = true;
+    service.officers_signed = signers(&w);
+    service.signature = Some(Signature::Signed { signer: "刘某".into() });
+    add(&mut case, service, "2025-03-05");
+    assert!(decide_complete_stage(&case, Stage::Investigation, &AvList::new(), d("2025-03-05")).is_ok());
+}
+
+// rule: R-14
+// rule: N-03
+#[test]
+fn mail_is_registered_or_express_with_its_receipt_and_service_counts_from_the_receipt() {
+    let w = World::new();
+    let (mut case, doc) = decided(&w);
+    let mail = |kind: &str, received: &str| {
+        let mut fields = vec![
+            ("document", "行政处罚决定书"),
+            ("mail_kind", kind),
+            ("tracking_number", "EMS1234567890"),
+            ("sent_on", "2025-10-09"),
+            ("receipt", "刘某签收"),
+        ];
+        if !received.is_empty() {
+            fields.push(("received_on", received));
+        }
+        let mut r = NewRecord::new(RecordKind::ServiceMail, &fields);
+        r.serves = Some(doc);
+        r
+    };
+    // Ordinary mail is not a lawful way of service.
+    let err = decide_add_record(&case, mail("平信", "2025-10-10"), None, d("2025-10-20")).unwrap_err();
+    assert_eq!(err.message_for("fields.mail_kind"), Some("邮寄方式只能选择挂号信或快递（填写的是“平信”）"));
+    // The receipt's date is required, and cannot precede the mailing.
+    let err = decide_add_record(&case, mail("挂号信", ""), None, d("2025-10-20")).unwrap_err();
+    assert!(err.message_for("fields.received_on").unwrap().contains("签收日期"), "{err}");
+    let err = decide_add_record(&case, mail("挂号信", "2025-10-08"), None, d("2025-10-20")).unwrap_err();
+    assert!(err.message_for("fields.received_on").unwrap().contains("不能早于寄出日期"), "{err}");
+    // Mailed 10-09, inside the 7 working days (due 10-16), but received 10-17: the date of
+    // service is the receipt's, so N-03 was met late.
+    add(&mut case, mail("快递", "2025-10-17"), "2025-10-20");
+    let dl = deadlines(&case, &profile("anxiang"), &calendar(), t("2025-10-20 09:00")).unwrap();
+    let n03 = dl.iter().find(|x| x.rule == "N-03").unwrap();
+    assert_eq!(n03.due.date(), d("2025-10-16"));
+    assert_eq!(n03.met_at.map(|m| m.date()), Some(d("2025-10-17")));
+    assert_eq!(n03.status, DeadlineStatus::MetLate);
+}
+
+/// A decided, served penalty case in execution.
+fn in_execution(w: &World) -> Case {
+    let (mut case, doc) = decided(w);
+    let mut s = NewRecord::new(
+        RecordKind::ServiceDirect,
+        &[
+            ("document", "决定书"),
+            ("served_at", "2025-10-09 10:00"),
+            ("place", "超市"),
+            ("server", "张明"),
+            ("recipient", "刘某"),
+        ],
+    );
+    s.serves = Some(doc);
+    s.officers = w.two();
+    s.credentials_shown = true;
+    s.officers_signed = signers(w);
+    s.signature = Some(Signature::Signed { signer: "刘某".into() });
+    add(&mut case, s, "2025-10-09");
+    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), d("2025-10-09")).unwrap());
+    case
+}
+
+// rule: R-15
+#[test]
+fn compulsory_execution_needs_a_served_reminder_past_its_deadline_and_the_party_heard() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let exec = |at: &str| {
+        let mut e = NewRecord::new(
+            RecordKind::CompulsoryExecution,
+            &[("means", "加处罚款"), ("executed_at", at), ("place", "超市"), ("result", "已缴纳")],
+        );
+        e.officers = w.two();
+        e.credentials_shown = true;
+        e.officers_signed = signers(&w);
+        e.signature = Some(Signature::Signed { signer: "刘某".into() });
+        e
+    };
+    // Nothing yet: the refusal lists both the reminder and the statements.
+    let err = decide_add_record(&case, exec("2025-11-20 09:00"), None, d("2025-11-20")).unwrap_err();
+    let all = err.to_string();
+    assert!(all.contains("实施强制执行前：缺少催告书：须先送达催告书"), "{all}");
+    assert!(all.contains("缺少执行陈述申辩及复核"), "{all}");
+    assert_eq!(err.errors.len(), 2, "{all}");
+    let reminder = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::Reminder,
+            &[("document_number", "安市监催〔2025〕1号"), ("obligation", "缴纳罚款五千元"), ("deadline", "2025-11-10")],
+        ),
+        "2025-10-31",
+    );
+    // A reminder made but not served does not count.
+    let err = decide_add_record(&case, exec("2025-11-20 09:00"), None, d("2025-11-20")).unwrap_err();
+    assert!(err.to_string().contains("催告书（安市监催〔2025〕1号）尚无2025-11-20前的送达记录"), "{err}");
+    let mut served = NewRecord::new(
+        RecordKind::ServiceMail,
+        &[
+            ("document", "催告书"),
+            ("mail_kind", "挂号信"),
+            ("tracking_number", "XA123"),
+            ("sent_on", "2025-10-31"),
+            ("receipt", "刘某"),
+            ("received_on", "2025-11-03"),
+        ],
+    );
+    served.serves = Some(reminder);
+    add(&mut case, served, "2025-11-04");
+    let mut statement = NewRecord::new(
+        RecordKind::ExecutionStatement,
+        &[("statements", "经营困难，请求分期缴纳"), ("review", "不符合分期条件，不予采纳")],
+    );
+    statement.signature = Some(Signature::Signed { signer: "刘某".into() });
+    // Served, heard, but executed before the deadline for performance has passed.
+    add(&mut case, statement, "2025-11-05");
+    let err = decide_add_record(&case, exec("2025-11-10 09:00"), None, d("2025-11-10")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "实施强制执行前：催告书载明的履行期限（2025-11-10）至2025-11-10尚未届满，期限届满当事人仍不履行的，方可强制执行"
+    );
+    // After the deadline: accepted.
+    assert!(decide_add_record(&case, exec("2025-11-11 09:00"), None, d("2025-11-11")).is_ok());
+}
+
+// rule: R-15
+#[test]
+fn statements_on_execution_are_required_even_after_a_served_reminder() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let reminder = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::Reminder,
+            &[("document_number", "催〔2025〕2号"), ("obligation", "拆除违法广告牌"), ("deadline", "2025-11-10")],
+        ),
+        "2025-10-31",
+    );
+    let mut s = NewRecord::new(
+        RecordKind::ServiceEntrusted,
+        &[
+            ("document", "催告书"),
+            ("reason", "当事人在外地"),
+            ("entrusted_to", "某镇政府"),
+            ("served_on", "2025-11-01"),
+        ],
+    );
+    s.serves = Some(reminder);
+    add(&mut case, s, "2025-11-02");
+    let mut removal = NewRecord::new(
+        RecordKind::RemovalRestoration,
+        &[("object", "广告牌"), ("executed_at", "2025-11-20 09:00"), ("place", "人民路"), ("result", "已拆除")],
+    );
+    removal.officers = w.two();
+    removal.credentials_shown = true;
+    removal.officers_signed = signers(&w);
+    removal.signature = Some(Signature::Signed { signer: "刘某".into() });
+    let err = decide_add_record(&case, removal, None, d("2025-11-20")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "实施拆除或恢复原状前：缺少执行陈述申辩及复核：须听取当事人的陈述、申辩，并对其事实、理由和证据进行复核"
+    );
+    // An application to the court needs the served reminder past its deadline, not the
+    // statements.
+    let court =
+        |on: &str| NewRecord::new(RecordKind::CourtApplication, &[("court", "安乡县人民法院"), ("applied_on", on)]);
+    assert!(decide_add_record(&case, court("2025-11-05"), None, d("2025-11-05")).is_err());
+    assert!(decide_add_record(&case, court("2025-11-20"), None, d("2025-11-20")).is_ok());
+}
+
+// rule: R-18
+// rule: X-05
+#[test]
+fn a_copy_request_names_its_records_and_cannot_include_secrets() {
+    let w = World::new();
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let open = add(&mut case, site_inspection(&w), "2025-03-03");
+    let mut secret = NewRecord::new(
+        RecordKind::DocumentaryEvidence,
+        &[("description", "配方及工艺文件"), ("source", "当事人"), ("collected_on", "2025-03-03")],
+    );
+    secret.sensitivity = Sensitivity::CommercialSecret;
+    let secret = add(&mut case, secret, "2025-03-03");
+    let err = decide_copy_request(&case, "刘某", &[open, secret], "申请复议需要").unwrap_err();
+    assert_eq!(err.message_for("record_ids"), Some("书证标记为商业秘密，不得向当事人提供复制，请从申请中去除"));
+    let err = decide_copy_request(&case, "刘某", &[], "申请复议需要").unwrap_err();
+    assert_eq!(err.message_for("record_ids"), Some("请选择申请复制的记录"));
+    assert!(decide_copy_request(&case, "刘某", &[Uuid::new_v4()], "x").is_err(), "another case's record");
+    let AccessEvent::CopyRequested { record_ids, records, .. } =
+        decide_copy_request(&case, "刘某", &[open, open], "申请复议需要").unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(record_ids, vec![open]);
+    assert_eq!(records, "现场检查（勘验）笔录");
+    assert!(Sensitivity::StateSecret.is_secret() && !Sensitivity::Internal.is_secret());
+}
+
+// rule: R-19
+#[test]
+fn the_chain_knows_its_signers_by_account_and_nobody_approves_their_own_proposal() {
+    let w = World::new();
+    let mut case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
+    let id = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::FilingApproval,
+            &[
+                ("reason", "检查发现"),
+                ("party", "超市"),
+                ("handler_opinion", "建议立案"),
+                ("unit_opinion", "同意"),
+                ("head_approval", "同意"),
+                ("approved_at", "2025-03-01 10:00"),
+            ],
+        ),
+        "2025-03-01",
+    );
+    let now = t("2025-03-01 10:00");
+    // A head who is also an officer on the case proposes as handler…
+    let head_on_case = account("张明", Role::Head, Some(w.officers[0].id));
+    case.apply(&decide_approval(&case, id, ApprovalStep::Handler, true, "建议立案", &head_on_case, now).unwrap());
+    // …another person of the same name reviews: names do not identify, accounts do.
+    let namesake = account("张明", Role::Officer, Some(w.officers[1].id));
+    case.apply(&decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &namesake, now).unwrap());
+    // The handler cannot approve their own proposal.
+    let err = decide_approval(&case, id, ApprovalStep::Approver, true, "同意", &head_on_case, now).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "同一账号不能在同一审批流程中签署两个环节：承办人意见已由本账号签署，审批意见须由其他人员签署"
+    );
+    let head = account("局长", Role::Head, None);
+    case.apply(&decide_approval(&case, id, ApprovalStep::Approver, false, "补充材料", &head, now).unwrap());
+    // A refusal restarts the chain: the same handler proposes again, and the head who
+    // refused may approve this time.
+    case.apply(&decide_approval(&case, id, ApprovalStep::Handler, true, "已补充", &head_on_case, now).unwrap());
+    case.apply(&decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &namesake, now).unwrap());
+    case.apply(&decide_approval(&case, id, ApprovalStep::Approver, true, "同意", &head, now).unwrap());
+    let rec = case.record(id).unwrap();
+    assert!(rec.approved_at().is_some());
+    let accounts: Vec<_> = rec.current_run().iter().map(|a| a.account_id.unwrap()).collect();
+    assert_eq!(accounts, vec![head_on_case.account_id, namesake.account_id, head.account_id]);
+}
+
+// rule: P-02
+#[test]
+fn certificates_are_checked_on_the_date_of_the_act_not_the_day_it_is_recorded() {
+    let mut w = World::new();
+    // 李华's certificate expires on 2025-03-05.
+    w.officers[1].certificates[0].expires_on = d("2025-03-05");
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let dated = |start: &str| {
+        let mut r = site_inspection(&w);
+        r.fields.insert("started_at".into(), start.into());
+        r
+    };
+    // Inspected on 03-04 with valid certificates, written up on 03-10 after the expiry:
+    // accepted, with the certificate numbers of the act's date.
+    let id = add(&mut case, dated("2025-03-04 09:00"), "2025-03-10");
+    assert_eq!(case.record(id).unwrap().record.officers[1].certificate_number, "43070002");
+    // Inspected on 03-06: 李华's certificate had expired, even if recorded the same day.
+    let err = decide_add_record(&case, dated("2025-03-06 09:00"), None, d("2025-03-06")).unwrap_err();
+    assert!(err.message_for("officers").unwrap().contains("李华在2025-03-06没有有效的行政执法证"), "{err}");
+    // Certificates issued 2024-01-01: an act dated before is refused though they are valid today.
+    let err = decide_add_record(&case, dated("2023-12-31 09:00"), None, d("2025-03-04")).unwrap_err();
+    assert!(err.message_for("officers").unwrap().contains("在2023-12-31没有有效的行政执法证"), "{err}");
+    // An act is recorded after it happened.
+    let err = decide_add_record(&case, dated("2025-03-08 09:00"), None, d("2025-03-04")).unwrap_err();
+    assert!(err.message_for("fields.started_at").unwrap().contains("晚于今天"), "{err}");
+    // Every on-site act has a date of its own to check against.
+    for k in RecordKind::ALL.iter().filter(|k| k.on_site()) {
+        assert!(k.act_field().is_some(), "{k:?}");
+    }
+    assert_eq!(RecordKind::Inquiry.act_field().unwrap().key, "started_at");
+    assert_eq!(RecordKind::CompulsoryExecution.act_field().unwrap().key, "executed_at");
 }

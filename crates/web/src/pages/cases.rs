@@ -379,6 +379,8 @@ pub fn describe(ev: &RecordedEvent, view: Option<&CaseView>) -> (String, String)
 fn addable(view: &CaseView) -> Vec<(String, String)> {
     let Some(stage) = view.case.current_stage() else { return vec![] };
     let simplified = view.case.opening.procedure == Procedure::Simplified;
+    // A coercive-measure decision is served as soon as it is made.
+    let coercive = view.case.has(RecordKind::CoerciveDecision);
     let mut kinds: Vec<&RecordKind> = RecordKind::ALL.iter().collect();
     // The current stage's own records first.
     kinds.sort_by_key(|k| k.stage() != stage);
@@ -387,7 +389,7 @@ fn addable(view: &CaseView) -> Vec<(String, String)> {
         .filter(|k| {
             let s = k.stage();
             (s <= stage
-                || (k.is_service() && stage >= Stage::Decision)
+                || (k.is_service() && (stage >= Stage::Decision || coercive))
                 || (simplified && **k == RecordKind::OnTheSpotDecision))
                 && (simplified || !matches!(k, RecordKind::OnTheSpotDecision | RecordKind::SimplifiedFiling))
         })
@@ -666,20 +668,44 @@ pub async fn access_log(State(s): State<AppState>, user: CurrentUser, Parsed(id)
     render_table(&Nav::for_user(&user), &page)
 }
 
-fn copy_form(id: Uuid) -> FormPage {
-    FormPage::new(
+/// The copy-request form: the case's records to choose from. Records marked state or
+/// commercial secret are not offered, and the service refuses them anyway.
+async fn copy_form(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<FormPage, AppError> {
+    let view = s.app.case_after_write(&user.principal, id).await?;
+    let records = view
+        .case
+        .records
+        .iter()
+        .filter(|r| !r.record.sensitivity.is_secret())
+        .map(|r| {
+            let n = r.field("document_number");
+            let title = if n.is_empty() {
+                r.record.kind.label().to_string()
+            } else {
+                format!("{}（{n}）", r.record.kind.label())
+            };
+            (r.record.id.to_string(), title)
+        })
+        .collect();
+    Ok(FormPage::new(
         "登记复制申请",
         &format!("/cases/{id}/copies"),
         vec![
             Field::text("requester", "申请人").required(),
-            Field::text("records", "申请复制的材料").required(),
+            Field::new("record_ids", "申请复制的记录", "checks")
+                .required()
+                .options(records)
+                .hint("标记为国家秘密、商业秘密的记录不得复制，不在此列出"),
             Field::new("reason", "申请理由", "longtext").required(),
         ],
-    )
+    ))
 }
 
-pub async fn copy_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    render_form(&Nav::for_user(&user), &copy_form(id))
+pub async fn copy_new(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    match copy_form(&s, &user, id).await {
+        Ok(form) => render_form(&Nav::for_user(&user), &form),
+        Err(e) => page_error(&user, e),
+    }
 }
 
 pub async fn copy_create(
@@ -689,11 +715,20 @@ pub async fn copy_create(
     body: Bytes,
 ) -> Response {
     let v = pairs(&body);
-    let r = s
-        .app
-        .request_copy(&user.principal, id, value(&v, "requester"), value(&v, "records"), value(&v, "reason"))
-        .await;
-    after_submit(&user, r, copy_form(id), &v, |_| format!("/cases/{id}/access"))
+    let form = match copy_form(&s, &user, id).await {
+        Ok(f) => f,
+        Err(e) => return page_error(&user, e),
+    };
+    let mut bad = Rejection::new();
+    let records: Vec<Uuid> = crate::forms::values(&v, "record_ids")
+        .into_iter()
+        .filter_map(|x| x.parse().map_err(|_| bad.add("record_ids", "所选记录无效")).ok())
+        .collect();
+    if !bad.is_empty() {
+        return render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&bad));
+    }
+    let r = s.app.request_copy(&user.principal, id, value(&v, "requester"), &records, value(&v, "reason")).await;
+    after_submit(&user, r, form, &v, |_| format!("/cases/{id}/access"))
 }
 
 fn copy_decide_form(id: Uuid, req: Uuid) -> FormPage {
@@ -703,7 +738,8 @@ fn copy_decide_form(id: Uuid, req: Uuid) -> FormPage {
         vec![
             Field::new("approved", "审批结果", "select")
                 .required()
-                .options(vec![("1".into(), "同意复制（涉密内容除外）".into()), ("0".into(), "不同意".into())]),
+                .options(vec![("1".into(), "同意复制".into()), ("0".into(), "不同意".into())])
+                .hint("申请中不含标记为国家秘密、商业秘密的记录，系统已排除"),
             Field::new("opinion", "审批意见", "longtext").required(),
         ],
     )

@@ -10,7 +10,7 @@ use zhifa_app::AppError;
 use zhifa_app::cases::{CaseView, RecordInput};
 use zhifa_core::Rejection;
 use zhifa_core::Sensitivity;
-use zhifa_core::case::{ApprovalStep, FieldType, RecordKind, Signature, SpotPenalty};
+use zhifa_core::case::{ApprovalStep, FieldType, RecordKind, Signature, SpotPenalty, Stage};
 use zhifa_core::money::Money;
 use zhifa_core::personnel::StaffKind;
 
@@ -34,8 +34,20 @@ fn html_kind(ty: FieldType) -> &'static str {
         FieldType::LongText => "longtext",
         FieldType::Date => "date",
         FieldType::DateTime => "datetime-local",
-        FieldType::YesNo => "select",
+        FieldType::YesNo | FieldType::Choice(_) => "select",
     }
+}
+
+/// The options of a select field: 是/否, or a fixed list of values (R-14's mail kinds).
+fn field_options(ty: FieldType, blank: bool) -> Option<Vec<(String, String)>> {
+    let values: &[&str] = match ty {
+        FieldType::YesNo => &["是", "否"],
+        FieldType::Choice(values) => values,
+        _ => return None,
+    };
+    let mut options = if blank { vec![(String::new(), "请选择".to_string())] } else { vec![] };
+    options.extend(values.iter().map(|v| (v.to_string(), v.to_string())));
+    Some(options)
 }
 
 fn sensitivity_options() -> Vec<(String, String)> {
@@ -67,12 +79,8 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
             if f.required {
                 field = field.required();
             }
-            if f.ty == FieldType::YesNo {
-                field = field.options(vec![
-                    (String::new(), "请选择".into()),
-                    ("是".into(), "是".into()),
-                    ("否".into(), "否".into()),
-                ]);
+            if let Some(options) = field_options(f.ty, true) {
+                field = field.options(options);
             }
             field
         })
@@ -89,6 +97,12 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
             Field::new("officers", "实施本行为的执法人员（至少两名）", "checks").required().options(assigned.clone()),
         );
         fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
+        fields.push(
+            Field::new("officers_signed", "已在笔录上签名的执法人员", "checks")
+                .required()
+                .options(assigned.clone())
+                .hint("实施本行为的每名执法人员均须在笔录上签名"),
+        );
         let aux = staff
             .iter()
             .filter(|o| o.kind == StaffKind::Auxiliary && o.left_on.is_none())
@@ -110,10 +124,14 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
         fields.push(Field::text("signature.witness", "见证人").hint("拒绝签名的，须有见证人"));
     }
     if kind.is_service() {
+        // During investigation only a coercive-measure decision is served.
         let docs = c
             .records
             .iter()
             .filter(|r| !r.record.kind.is_service())
+            .filter(|r| {
+                c.current_stage().is_none_or(|s| s >= Stage::Decision) || r.record.kind == RecordKind::CoerciveDecision
+            })
             .map(|r| (r.record.id.to_string(), format!("{} {}", r.record.kind.label(), r.field("document_number"))))
             .collect();
         fields.insert(0, Field::new("serves", "所送达的文书", "select").required().options(docs));
@@ -217,6 +235,7 @@ pub async fn create(
         serde_json::from_value(serde_json::Value::String(value(&v, "sensitivity").into())).unwrap_or_default();
     let officers = person_ids(&v, "officers", &mut r);
     let auxiliaries = person_ids(&v, "auxiliaries", &mut r);
+    let officers_signed = person_ids(&v, "officers_signed", &mut r);
     if !r.is_empty() {
         return render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r));
     }
@@ -226,6 +245,7 @@ pub async fn create(
         officers,
         credentials_shown: value(&v, "credentials_shown") == "1",
         auxiliaries,
+        officers_signed,
         signature: signature.flatten(),
         serves,
         form_number: Some(value(&v, "form_number").to_string()).filter(|n| !n.trim().is_empty()),
@@ -281,6 +301,19 @@ pub async fn show(
                 .join("、"),
         ));
         info.push(("出示证件".into(), if rec.record.credentials_shown { "已出示".into() } else { "—".into() }));
+        let signed: Vec<_> = rec
+            .record
+            .officers
+            .iter()
+            .filter(|o| rec.record.officers_signed.contains(&o.officer_id))
+            .map(|o| o.name.as_str())
+            .collect();
+        if k.officers_sign() || !signed.is_empty() {
+            info.push((
+                "执法人员签名".into(),
+                if signed.is_empty() { "—".into() } else { format!("{}已签名", signed.join("、")) },
+            ));
+        }
     }
     if !rec.record.auxiliaries.is_empty() {
         info.push((
@@ -421,9 +454,14 @@ async fn correct_form(s: &AppState, user: &CurrentUser, id: Uuid, rid: Uuid) -> 
         } else {
             rec.field(f.key).to_string()
         };
-        let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty)).value(current);
-        if f.ty == FieldType::YesNo {
-            field = field.options(vec![("是".into(), "是".into()), ("否".into(), "否".into())]);
+        let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty)).value(current.clone());
+        if let Some(mut options) = field_options(f.ty, false) {
+            // A value no longer allowed stays shown as it is, so that nothing changes
+            // unnoticed; the correction then asks for an allowed one.
+            if !current.is_empty() && !options.iter().any(|(v, _)| *v == current) {
+                options.insert(0, (current.clone(), current));
+            }
+            field = field.options(options);
         }
         fields.push(field);
     }

@@ -7,13 +7,15 @@
 //! stored. The declaration carries the case, the account and the metadata; when the last
 //! byte arrives the file is stored and attached to the case in one `AvAttached` event, so
 //! an interrupted upload leaves no visible evidence. Only the account that created an
-//! upload may continue it.
+//! upload may continue it: the account is read from the declaration, which `zhifa-blob`
+//! keeps with the upload and returns with its status.
 
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zhifa_blob::{
-    AppendOutcome, BlobError, Completed, MediaType, Sha256, UploadDeclaration, UploadId, UploadStatus, Uploads,
+    AppendOutcome, BlobError, Completed, MAX_FILE_NAME_CHARS, MediaType, Sha256, UploadDeclaration, UploadId,
+    UploadStatus, Uploads,
 };
 use zhifa_core::Rejection;
 use zhifa_core::access::{AccessError, Principal, Sensitivity};
@@ -82,10 +84,7 @@ pub struct AvUploadState {
 
 impl From<UploadStatus> for AvUploadState {
     fn from(s: UploadStatus) -> Self {
-        let file_name = match s.file_name.split_once(':') {
-            Some((_, name)) => name.to_owned(),
-            None => s.file_name.clone(),
-        };
+        let file_name = declarant(&s).map_or_else(|| s.file_name.clone(), |(_, name)| name);
         AvUploadState {
             id: s.id,
             file_name,
@@ -106,21 +105,29 @@ pub enum UploadProgress {
     Attached { case_id: Uuid, av_id: Uuid, total_size: u64 },
 }
 
-/// The upload's name in `zhifa-blob` carries its creator: `<account id>:<file name>`.
-///
-/// Interim: `zhifa-blob`'s `UploadStatus` does not expose the declaration's metadata, so
-/// the owner could not be checked before an append (and after a restart) otherwise. Once
-/// it does, the owner is read from the metadata and the name is the plain file name.
-fn staged_name(account: Uuid, file_name: &str) -> String {
-    format!("{account}:{}", file_name.trim())
+/// The part of [`Declared`] needed before an append: who declared the upload and the
+/// file's name as the officer gave it.
+#[derive(Deserialize)]
+struct Declarant {
+    account_id: Uuid,
+    file_name: String,
 }
 
-fn owner_of(status: &UploadStatus) -> Option<Uuid> {
-    status.file_name.split_once(':').and_then(|(a, _)| a.parse().ok())
+/// The account that declared an upload and the file's original name, from the
+/// declaration's metadata; `None` if it names no account that can be read.
+fn declarant(status: &UploadStatus) -> Option<(Uuid, String)> {
+    if status.metadata.get("account_id").is_some() {
+        // The metadata is authoritative whenever it names the account.
+        let d = Declarant::deserialize(&status.metadata).ok()?;
+        return Some((d.account_id, d.file_name));
+    }
+    // Older builds named the upload `<account id>:<file name>` in `zhifa-blob`, because its
+    // status did not return the metadata then. An upload staged before the upgrade whose
+    // metadata does not name the account is read in that form, so the account that
+    // declared it can still resume it (and nobody else can).
+    let (account, name) = status.file_name.split_once(':')?;
+    Some((account.parse().ok()?, name.to_owned()))
 }
-
-/// Longest file name accepted (the blob store takes 255 characters with the owner prefix).
-const MAX_FILE_NAME_CHARS: usize = 200;
 
 impl App {
     fn uploads(&self) -> AppResult<&Uploads> {
@@ -182,14 +189,13 @@ impl App {
     ) -> Result<AvUploadState, EvidenceError> {
         self.check_av_upload(by, case_id, &upload).await?.into_result()?;
         let name = upload.file_name.trim().to_owned();
-        let staged = staged_name(by.account_id, &name);
-        let declared = Declared { case_id, account_id: by.account_id, file_name: name, meta: upload.meta };
+        let declared = Declared { case_id, account_id: by.account_id, file_name: name.clone(), meta: upload.meta };
         let metadata =
             serde_json::to_value(&declared).map_err(|e| BlobError::Config(format!("上传声明无法保存：{e}")))?;
         let status = self
             .uploads()?
             .create(UploadDeclaration {
-                file_name: staged,
+                file_name: name,
                 media_type: upload.media_type,
                 total_size: upload.total_size,
                 sha256: upload.sha256,
@@ -202,7 +208,7 @@ impl App {
     /// The upload, if it is the principal's own.
     async fn own_upload(&self, by: &Principal, id: &UploadId) -> Result<UploadStatus, EvidenceError> {
         let status = self.uploads()?.status(id).await?;
-        if owner_of(&status) != Some(by.account_id) {
+        if declarant(&status).map(|(account, _)| account) != Some(by.account_id) {
             // Someone else's upload is none of this account's business: not found.
             return Err(BlobError::UploadNotFound.into());
         }

@@ -35,7 +35,8 @@ pub use media::{MediaKind, MediaType};
 pub use store::{BlobRead, BlobStore, ByteRange, Rehash};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use upload::{
-    AppendOutcome, Completed, StoredBlob, SweepReport, UploadDeclaration, UploadId, UploadStatus, Uploads, WRITE_BUFFER,
+    AppendOutcome, Completed, MAX_FILE_NAME_CHARS, StoredBlob, SweepReport, UploadDeclaration, UploadId, UploadStatus,
+    Uploads, WRITE_BUFFER,
 };
 
 /// The object_store crate this one is built on, for callers that supply a store

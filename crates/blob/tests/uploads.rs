@@ -58,6 +58,48 @@ async fn upload_in_chunks_resumes_after_a_restart() {
     assert_eq!(again, AppendOutcome::Completed(done));
 }
 
+// The caller's metadata (here who declared the upload) is what a web layer checks before
+// letting anyone continue it, so it must come back from `status` after a restart too.
+#[tokio::test]
+async fn the_declared_metadata_survives_a_reopen_and_comes_back_with_the_status() {
+    let mut env = Env::local(MAX);
+    let video = mp4(300_000);
+    let metadata = serde_json::json!({
+        "account_id": "5f0c2b1e-6d3a-4c8e-9b7f-1a2b3c4d5e6f",
+        "file_name": "现场:录像.mp4",
+        "meta": { "place": "超市货架" },
+    });
+    let mut declaration = declare("现场:录像.mp4", "video/mp4", video.len() as u64);
+    declaration.metadata = metadata.clone();
+    let created = env.uploads.create(declaration).await.unwrap();
+    assert_eq!(created.metadata, metadata);
+    assert_eq!(created.file_name, "现场:录像.mp4", "the name is kept as given");
+    let id = created.id;
+    env.append(&id, 0, &video[..100_000]).await.unwrap();
+
+    env.restart();
+    let status = env.uploads.status(&id).await.unwrap();
+    assert_eq!(status.metadata, metadata);
+    assert_eq!(status.received, 100_000);
+
+    // While an append runs, the status still carries it.
+    let uploads = env.uploads.clone();
+    let head = video[100_000..150_000].to_vec();
+    let request = tokio::spawn(async move { uploads.append(&id, 100_000, stalled_body(&head)).await });
+    wait_until(|| async { env.uploads.status(&id).await.unwrap().appending }).await;
+    assert_eq!(env.uploads.status(&id).await.unwrap().metadata, metadata);
+    request.abort();
+    wait_until(|| async { !env.uploads.status(&id).await.unwrap().appending }).await;
+
+    // And once finished, in the status and the receipt, again after a restart.
+    let received = env.uploads.status(&id).await.unwrap().received;
+    assert!(env.upload_rest(&id, &video, received).await);
+    env.restart();
+    let status = env.uploads.status(&id).await.unwrap();
+    assert_eq!(status.metadata, metadata);
+    assert_eq!(status.completed.unwrap().metadata, metadata);
+}
+
 #[tokio::test]
 async fn a_wrong_offset_is_refused_with_the_current_one() {
     let env = Env::local(MAX);

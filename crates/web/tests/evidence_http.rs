@@ -1,7 +1,8 @@
 //! Evidence uploads, playback and thumbnails through the real router, with the blob store
 //! in a temporary directory: the resumable protocol (offsets, conflicts, a restart), the
 //! checks made before anything is stored, content checked against its declared type,
-//! range requests, who may read or continue what, and the access log.
+//! range requests, who may read or continue what (uploads staged by an older build too), and
+//! the access log.
 
 mod support;
 
@@ -48,6 +49,20 @@ impl Env {
     /// Files left in the staging directory.
     fn staged(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("uploads")).map(|d| d.count()).unwrap_or(0)
+    }
+
+    /// An upload's record in the staging directory.
+    fn staged_record(&self, upload: &str) -> Value {
+        let path = self.dir.path().join("uploads").join(format!("{upload}.json"));
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    /// Rewrites an upload's record in the staging directory (as an older build wrote it).
+    fn edit_staged_record(&self, upload: &str, edit: impl FnOnce(&mut Value)) {
+        let mut record = self.staged_record(upload);
+        edit(&mut record);
+        let path = self.dir.path().join("uploads").join(format!("{upload}.json"));
+        std::fs::write(path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
@@ -490,6 +505,61 @@ async fn an_interrupted_upload_resumes_after_a_restart_and_leaves_nothing_visibl
         .body(Body::from(vec![0u8; 10]))
         .unwrap();
     assert_eq!(env.send(req).await.0, StatusCode::FORBIDDEN);
+}
+
+// rule: X-05
+#[tokio::test]
+async fn uploads_staged_by_an_older_build_resume_for_their_creator_only_under_their_own_name() {
+    let mut env = Env::new().await;
+    let (case, _) = env.investigation().await;
+    let zf = env.t.login("scj-zf").await;
+    let other = env.t.login("ltj-zf").await;
+    let account = env.principal("scj-zf").await.account_id;
+    let before = env.av_count(case).await;
+    let video = sample_video(90_000);
+
+    // Now the name is staged as given, a colon included, and shown so.
+    let created = env.create(&zf, case, &declaration("现场:录像.mp4", "video/mp4", 90_000, None)).await;
+    assert_eq!(created.json["file_name"], "现场:录像.mp4", "{}", created.json);
+    let record = env.staged_record(created.json["id"].as_str().unwrap());
+    assert_eq!(record["file_name"], "现场:录像.mp4");
+    assert_eq!(record["metadata"]["account_id"], account.to_string());
+
+    // What older builds staged: the name `<account>:<file name>`, the account also in the
+    // metadata. After the upgrade the creator resumes and finishes it; the name shown and
+    // attached is the file's own.
+    let created = env.create(&zf, case, &declaration("录像.mp4", "video/mp4", 90_000, None)).await;
+    let id = created.json["id"].as_str().unwrap().to_string();
+    env.patch(&zf, &id, 0, &video[..40_000]).await;
+    env.edit_staged_record(&id, |r| r["file_name"] = json!(format!("{account}:录像.mp4")));
+    env.restart();
+    assert_eq!(env.status(&other, &id).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(env.patch(&other, &id, 40_000, &video[40_000..]).await.status, StatusCode::NOT_FOUND);
+    let status = env.status(&zf, &id).await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.json);
+    assert_eq!(status.json["file_name"], "录像.mp4");
+    assert_eq!(status.json["offset"], 40_000);
+    let done = env.patch(&zf, &id, 40_000, &video[40_000..]).await;
+    assert_eq!(done.json["complete"], true, "{}", done.json);
+    let av_id: Uuid = done.json["av_id"].as_str().unwrap().parse().unwrap();
+    let (c, _, _) = env.t.app.db.load_case(case).await.unwrap().unwrap();
+    assert_eq!(c.av.iter().find(|a| a.id == av_id).unwrap().file.file_name, "录像.mp4");
+    assert_eq!(env.av_count(case).await, before + 1);
+
+    // Staged with the account only in its name: the name is the fallback, for the creator.
+    let created = env.create(&zf, case, &declaration("第二段.mp4", "video/mp4", 90_000, None)).await;
+    let id = created.json["id"].as_str().unwrap().to_string();
+    env.patch(&zf, &id, 0, &video[..30_000]).await;
+    env.edit_staged_record(&id, |r| {
+        r["file_name"] = json!(format!("{account}:第二段.mp4"));
+        r["metadata"].as_object_mut().unwrap().remove("account_id");
+    });
+    env.restart();
+    assert_eq!(env.status(&other, &id).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(env.patch(&other, &id, 30_000, &video[30_000..60_000]).await.status, StatusCode::NOT_FOUND);
+    let status = env.status(&zf, &id).await;
+    assert_eq!(status.json["file_name"], "第二段.mp4", "{}", status.json);
+    assert_eq!(env.patch(&zf, &id, 30_000, &video[30_000..60_000]).await.json["offset"], 60_000);
 }
 
 #[tokio::test]

@@ -9,8 +9,9 @@
 //!    in and written to `<data_dir>/uploads/<id>.part` (1 MiB batches, fsync at the end of
 //!    every append); a body that breaks off keeps what arrived.
 //! 3. [`Uploads::status`] tells a client where to resume, also after a server restart: the
-//!    declaration is in `<id>.json` beside the part file, and the hash state is rebuilt by
-//!    reading the part file back on the next append.
+//!    declaration (the caller's metadata included, so it can check who may continue) is in
+//!    `<id>.json` beside the part file, and the hash state is rebuilt by reading the part
+//!    file back on the next append.
 //! 4. When the last byte arrives the upload is finished: the content's magic bytes must
 //!    match the declared type (else it is refused and nothing is stored), the optional
 //!    declared SHA-256 must match, a photo gets a thumbnail, and the file moves into the
@@ -54,7 +55,7 @@ use crate::store::{BlobStore, Ingested};
 use crate::thumbnail;
 
 /// Longest accepted file name, in characters.
-const MAX_FILE_NAME_CHARS: usize = 255;
+pub const MAX_FILE_NAME_CHARS: usize = 255;
 
 /// An upload's identifier (a random UUID); also its staging files' name.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,7 +100,8 @@ pub struct UploadDeclaration {
     /// The SHA-256 the client computed, if it did: checked when the upload finishes.
     #[serde(default)]
     pub sha256: Option<Sha256>,
-    /// Opaque to this crate; handed back on completion.
+    /// Opaque to this crate (who declared the upload, what it is for…): persisted with the
+    /// upload, returned by [`Uploads::status`] and handed back on completion.
     #[serde(default)]
     pub metadata: serde_json::Value,
 }
@@ -139,6 +141,8 @@ pub struct UploadStatus {
     pub received: u64,
     /// An append is running now (`received` is then as of its start).
     pub appending: bool,
+    /// The declaration's metadata, as persisted (also after a restart).
+    pub metadata: serde_json::Value,
     /// The receipt, once finished.
     pub completed: Option<Completed>,
 }
@@ -173,6 +177,7 @@ pub(crate) struct Record {
     media_type: MediaType,
     total_size: u64,
     sha256: Option<Sha256>,
+    #[serde(default)]
     metadata: serde_json::Value,
     created_unix_ms: u64,
     completed: Option<Completed>,
@@ -209,6 +214,8 @@ struct Slot {
     file_name: String,
     media_type: MediaType,
     total_size: u64,
+    /// The declaration's metadata, readable while an append runs.
+    metadata: serde_json::Value,
     /// `received` as of the last finished append, readable while one runs.
     received: AtomicU64,
     /// `None` once removed (aborted, swept, refused).
@@ -229,6 +236,7 @@ impl Slot {
             file_name: record.file_name.clone(),
             media_type: record.media_type,
             total_size: record.total_size,
+            metadata: record.metadata.clone(),
             received: AtomicU64::new(received),
             state: Arc::new(tokio::sync::Mutex::new(Some(Staged { record, received, hasher }))),
         }
@@ -243,6 +251,7 @@ impl Slot {
             total_size: self.total_size,
             received: staged.map_or_else(|| self.received.load(Ordering::Acquire), |s| s.received),
             appending: staged.is_none(),
+            metadata: self.metadata.clone(),
             completed: staged.and_then(|s| s.record.completed.clone()),
         }
     }
@@ -318,6 +327,7 @@ impl Uploads {
             total_size: record.total_size,
             received: 0,
             appending: false,
+            metadata: record.metadata.clone(),
             completed: None,
         };
         let slot = Arc::new(Slot::new(record, 0, Some(sha2::Sha256::default())));

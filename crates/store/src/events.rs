@@ -136,10 +136,23 @@ pub(crate) async fn group_commit_writer(
             }
         };
         let mut jobs = vec![first];
-        while jobs.len() < GROUP_MAX {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+        // Let the callers just woken by the last group's replies run before the group is
+        // closed: tokio runs a task woken by this one next, so the first caller's job would
+        // otherwise start a group of its own while the others are still queued to run. Stops
+        // as soon as a yield brings nothing new, so a lone writer waits microseconds.
+        loop {
+            while jobs.len() < GROUP_MAX {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            if jobs.len() >= GROUP_MAX {
+                break;
+            }
+            tokio::task::yield_now().await;
+            if rx.is_empty() {
+                break;
             }
         }
         let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);

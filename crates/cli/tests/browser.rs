@@ -548,6 +548,10 @@ async fn add_record(ctx: &Ctx, case_url: &str, kind: &str, fields: &[(&str, &str
             b.click().await?;
         }
         ctx.c.find(Locator::Id("f-credentials_shown")).await?.click().await?;
+        // Each officer who took part signs the record.
+        for b in ctx.c.find_all(Locator::Css("#f-officers_signed input[type=checkbox]")).await?.iter().take(2) {
+            b.click().await?;
+        }
         type_into(&ctx.c.find(Locator::Id("f-signature.signer")).await?, "店主").await?;
     }
     submit_form(ctx).await?;

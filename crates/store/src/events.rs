@@ -1,16 +1,20 @@
 //! The append-only event store (rule X-01, database half; rule X-04).
 //!
-//! Appends take the store's write lock — the ledger head row, locked and read in one
-//! statement (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is
-//! the lock; the group writer keeps the head it last wrote instead of reading it back, and
-//! on PostgreSQL then takes the row lock within its BEGIN, the head's UPDATE checking the
-//! size it started from) — so positions are gapless and in
-//! commit order, the order the Merkle ledger hashes them in. Each event's leaf hash is
-//! written by its own INSERT, and the head (size, frontier, signed checkpoint) is rewritten
-//! once per transaction (see `ledger`). Each
-//! stream's version is checked against what the writer read: a stale writer gets a
-//! conflict, never a lost update; the `(stream_id, version)` unique key backs this up in
-//! the database itself.
+//! Appends are serialised so that positions are gapless and in commit order, the order the
+//! Merkle ledger hashes them in. All appends of a process go through one group-commit
+//! writer, which commits every append waiting as one transaction:
+//! - as one SQL script (`script`), built on the head this writer last committed: one round
+//!   trip from BEGIN to COMMIT. A stale head (another process appended) fails it on the
+//!   events' primary key, since the head's size is always the last position stored;
+//! - otherwise — no head kept yet, a value a script cannot carry, a version conflict, any
+//!   failure of the script — with bound statements, after locking and reading the head
+//!   (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is the
+//!   lock), each append's version checked by its first insert, so a conflict fails alone.
+//!
+//! Each event's leaf hash is stored in its row, and the head (size, frontier, signed
+//! checkpoint) is rewritten once per transaction (see `ledger`). Each stream's version is
+//! checked against what the writer read: a stale writer gets a conflict, never a lost
+//! update; the `(stream_id, version)` unique key backs this up in the database itself.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -244,9 +248,8 @@ async fn commit_group(
     Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone(), start as u64))
 }
 
-/// Commits a group as one SQL script (see `script`): the head's lock, each append's
-/// version check, events and projection rows, and the new head, from BEGIN to COMMIT in one
-/// round trip. Built on `cached`, the head this writer last committed; a stale one fails
+/// Commits a group as one SQL script (see `script`): each append's version check, events
+/// and projection rows, and the new head, from BEGIN to COMMIT in one round trip. Built on `cached`, the head this writer last committed; a stale one fails
 /// (see [`LedgerTx::cached`]). Any failure — a version conflict among them — rolls the whole
 /// group back, and the caller runs it again with bound statements.
 async fn commit_script(
@@ -259,8 +262,11 @@ async fn commit_script(
 ) -> Result<GroupOutcome> {
     let mut ledger = LedgerTx::cached(cached);
     let start = ledger.last_position();
+    // No explicit lock of the head row: a script inserts at positions it already knows, so
+    // a concurrent writer's transaction (another process or app node) holding the same
+    // positions makes it wait on the primary key and then fail, exactly as the lock would.
     let mut script = String::from(match backend {
-        Backend::Postgres => "BEGIN;\nSELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE;\n",
+        Backend::Postgres => "BEGIN;\n",
         Backend::Sqlite => "BEGIN IMMEDIATE;\n",
     });
     let mut outcomes = Vec::with_capacity(jobs.len());

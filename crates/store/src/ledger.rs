@@ -309,9 +309,8 @@ impl LedgerTx {
         self.frontier.size() as i64
     }
 
-    /// The head as this writer last wrote it, used instead of reading the head back (the
-    /// lock is still taken first: SQLite's one write connection, or PostgreSQL's row lock at
-    /// the start of the script). A stale copy — another process or app node appended since —
+    /// The head as this writer last wrote it, used instead of reading the head back. A
+    /// stale copy — another process or app node appended since —
     /// fails the transaction instead of forking the log: the head's size is always the last
     /// position stored (both change in the same transaction, positions are gapless), so the
     /// first insert hits an existing position; and the head's UPDATE only replaces the head

@@ -18,9 +18,13 @@ use crate::config::Config;
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Events per writer
+    /// Events appended (and raw rows inserted) per round, split among the writers
     #[arg(long, default_value_t = 2000)]
     pub events: usize,
+    /// Rounds of append and raw insert, measured alternately so that a drifting disk or a
+    /// busy neighbour weighs on both; the medians are reported
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
     /// Database URL to benchmark against (default: a fresh SQLite file in a temporary directory)
     #[arg(long)]
     pub url: Option<String>,
@@ -97,6 +101,12 @@ async fn raw_rate(db: &Db, writers: usize, per_writer: usize) -> anyhow::Result<
     Ok((writers * per_writer) as f64 / start.elapsed().as_secs_f64())
 }
 
+/// The median; sorts `v`.
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
 pub async fn run(_config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let url = args.url.clone().unwrap_or_else(|| zhifa_store::sqlite_url(&dir));
@@ -104,22 +114,37 @@ pub async fn run(_config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let db = Db::open(&url, zhifa_store::LedgerKey::for_tests()).await?;
     println!("数据库：{}；每个写入者 {} 个事件", db.backend().name(), args.events);
     println!(
-        "{:<10} {:>16} {:>16} {:>8} {:>12} {:>8}",
-        "writers", "append ev/s", "raw insert rows/s", "ratio", "appends/txn", "scripts"
+        "{:<10} {:>16} {:>16} {:>8} {:>8} {:>8} {:>12} {:>8}",
+        "writers", "append ev/s", "raw insert rows/s", "ratio", "min", "max", "appends/txn", "scripts"
     );
     for writers in [1usize, 8] {
         let per = args.events / writers.max(1);
         let before = db.append_counts();
-        let append = append_rate(&db, writers, per).await?;
+        let (mut appends, mut raws, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..args.rounds.max(1) {
+            // Alternate which goes first, so that neither always follows the other's
+            // checkpoint or cache warm-up.
+            let (append, raw) = if round % 2 == 0 {
+                let a = append_rate(&db, writers, per).await?;
+                (a, raw_rate(&db, writers, per).await?)
+            } else {
+                let r = raw_rate(&db, writers, per).await?;
+                (append_rate(&db, writers, per).await?, r)
+            };
+            appends.push(append);
+            raws.push(raw);
+            ratios.push(append / raw);
+        }
         let after = db.append_counts();
-        let raw = raw_rate(&db, writers, per).await?;
         let groups = (after.groups - before.groups).max(1) as f64;
         println!(
-            "{:<10} {:>16.0} {:>16.0} {:>8.2} {:>12.1} {:>7.0}%",
+            "{:<10} {:>16.0} {:>16.0} {:>8.2} {:>8.2} {:>8.2} {:>12.1} {:>7.0}%",
             writers,
-            append,
-            raw,
-            append / raw,
+            median(&mut appends),
+            median(&mut raws),
+            median(&mut ratios),
+            ratios.first().copied().unwrap_or_default(),
+            ratios.last().copied().unwrap_or_default(),
             (after.appends - before.appends) as f64 / groups,
             100.0 * (after.scripts - before.scripts) as f64 / groups
         );

@@ -80,7 +80,7 @@ impl Db {
             agency_id: new.agency_id,
             officer_id: new.officer_id,
         };
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         append_in(
             &mut tx,
             self.backend(),
@@ -106,7 +106,7 @@ impl Db {
     pub async fn set_password(&self, actor: &Actor, account: Uuid, password_hash: &str) -> Result<()> {
         let s = stream::account(account);
         let version = self.stream_version(&s).await?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         append_in(
             &mut tx,
             self.backend(),

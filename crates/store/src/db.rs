@@ -157,6 +157,11 @@ impl Db {
         self.backend
     }
 
+    /// Begins a write transaction (see [`begin_write`]).
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        begin_write(&self.write, self.backend).await
+    }
+
     /// The pool for reads (for ad-hoc queries in tests and benchmarks).
     pub fn reader(&self) -> &AnyPool {
         &self.read
@@ -177,4 +182,15 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
     }
+}
+
+/// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a deferred transaction that reads the ledger head and then writes would
+/// fail with "database is locked" at once, without waiting, when another process wrote in
+/// between; an immediate one waits for the lock (busy_timeout).
+pub(crate) async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    Ok(match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    })
 }

@@ -4,8 +4,9 @@
 //! Merkle ledger hashes them in. All appends of a process go through one group-commit
 //! writer, which commits every append waiting as one transaction:
 //! - as one SQL script (`script`), built on the head this writer last committed: one round
-//!   trip from BEGIN to COMMIT. A stale head (another process appended) fails it on the
-//!   events' primary key, since the head's size is always the last position stored;
+//!   trip from BEGIN to COMMIT. It locks the head row first like every write path (on
+//!   SQLite, BEGIN IMMEDIATE), and a stale head (another process appended) fails it: on
+//!   the events' primary key, and on the `ledger_head_expect` check of the head's size;
 //! - otherwise — no head kept yet, a value a script cannot carry, a version conflict, any
 //!   failure of the script — with bound statements, after locking and reading the head
 //!   (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is the
@@ -224,7 +225,7 @@ async fn commit_group(
     jobs: &[AppendJob],
     archive: bool,
 ) -> Result<GroupOutcome> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool, backend).await?;
     let mut ledger = ledger::lock_head(&mut tx, backend).await?;
     let start = ledger.last_position();
     let mut outcomes = Vec::with_capacity(jobs.len());
@@ -248,8 +249,9 @@ async fn commit_group(
     Ok((outcomes, ledger.last_position() != start, ledger.frontier().clone(), start as u64))
 }
 
-/// Commits a group as one SQL script (see `script`): each append's version check, events
-/// and projection rows, and the new head, from BEGIN to COMMIT in one round trip. Built on `cached`, the head this writer last committed; a stale one fails
+/// Commits a group as one SQL script (see `script`): the head's lock, each append's version
+/// check, events and projection rows, and the new head with its size check, from BEGIN to
+/// COMMIT in one round trip. Built on `cached`, the head this writer last committed; a stale one fails
 /// (see [`LedgerTx::cached`]). Any failure — a version conflict among them — rolls the whole
 /// group back, and the caller runs it again with bound statements.
 async fn commit_script(
@@ -262,11 +264,11 @@ async fn commit_script(
 ) -> Result<GroupOutcome> {
     let mut ledger = LedgerTx::cached(cached);
     let start = ledger.last_position();
-    // No explicit lock of the head row: a script inserts at positions it already knows, so
-    // a concurrent writer's transaction (another process or app node) holding the same
-    // positions makes it wait on the primary key and then fail, exactly as the lock would.
+    // The head row is locked first, as every other write path locks it first: in any other
+    // order a script and a locking transaction could each wait for the other (the script
+    // on the head row, the other on a position the script inserted).
     let mut script = String::from(match backend {
-        Backend::Postgres => "BEGIN;\n",
+        Backend::Postgres => "BEGIN;\nSELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE;\n",
         Backend::Sqlite => "BEGIN IMMEDIATE;\n",
     });
     let mut outcomes = Vec::with_capacity(jobs.len());
@@ -284,7 +286,12 @@ async fn commit_script(
     script.push_str("COMMIT;");
     let mut conn = pool.acquire().await?;
     if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(&mut *conn).await {
-        // The script stopped at the failing statement inside its transaction.
+        // The script stopped at the failing statement inside its transaction. A conflict
+        // is routine (the bound statements then tell which append); anything else is worth
+        // a trace. Should the connection have dropped after COMMIT ran, the group's events
+        // are stored and the bound run tells their callers "conflict": the usual lost
+        // acknowledgement, never a duplicate (every append carries its expected version).
+        tracing::debug!("group commit script failed, retrying with bound statements: {e}");
         if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
             conn.close_on_drop();
         }
@@ -294,7 +301,7 @@ async fn commit_script(
 }
 
 async fn commit_one(pool: &AnyPool, backend: Backend, key: &LedgerKey, job: &AppendJob) -> Result<Vec<RecordedEvent>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool, backend).await?;
     let recorded = append_in(&mut tx, backend, key, &job.actor, job.batch.clone()).await?;
     tx.commit().await?;
     Ok(recorded)

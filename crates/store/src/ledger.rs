@@ -347,8 +347,8 @@ pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Res
 
 /// The writes of the new nodes and of the new head with a freshly signed checkpoint; with
 /// `archive_at`, also publishing that checkpoint in `ledger_checkpoints`. Nothing if
-/// nothing was appended. The head is only replaced at the size the transaction started
-/// from (see [`LedgerTx::cached`]).
+/// nothing was appended. The transaction fails unless the head is still at the size it
+/// started from (see [`LedgerTx::cached`]).
 pub(crate) fn head_writes(key: &LedgerKey, ledger: &LedgerTx, archive_at: Option<&str>) -> Result<Writes> {
     let mut w = Writes::default();
     let size = ledger.frontier.size();
@@ -362,6 +362,9 @@ pub(crate) fn head_writes(key: &LedgerKey, ledger: &LedgerTx, archive_at: Option
         );
     }
     let note = key.sign_checkpoint(size, ledger.frontier.root())?;
+    // Raises unless the head is still at the size this transaction started from: the
+    // UPDATE alone would silently change nothing (and a script cannot see row counts).
+    w.push("INSERT INTO ledger_head_expect (size) VALUES ($1)", args![ledger.start as i64]);
     w.push(
         "UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1 AND size = $4",
         args![size as i64, ledger.frontier.encode(), &note, ledger.start as i64],
@@ -430,7 +433,7 @@ pub(crate) async fn prepare(db: &Db) -> Result<()> {
 }
 
 async fn backfill(db: &Db, upto: i64) -> Result<()> {
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut ledger = lock_head(&mut tx, db.backend()).await?;
     let (lift, restore) = match db.backend() {
         Backend::Sqlite => (SQLITE_DROP_TRIGGER, SQLITE_CREATE_TRIGGER),

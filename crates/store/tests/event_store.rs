@@ -282,3 +282,31 @@ async fn text_of_any_shape_is_stored_exactly() {
     let err = t.db.append_to(&actor(), &s, ExpectedVersion::Exact(2), vec![unit("迟到队")]).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { expected: 2, actual: 8, .. }), "{err:?}");
 }
+
+/// An expected version ahead of the stream (a writer claiming events that do not exist)
+/// would leave a gap in the stream if only the unique key guarded it: the script's check
+/// (the `append_expect` view) and the bound insert's both refuse it.
+#[tokio::test]
+async fn an_expected_version_ahead_of_the_stream_is_a_conflict_and_leaves_no_gap() {
+    let t = TestDb::new().await;
+    let (id, ev) = registered("安乡县市场监督管理局");
+    let s = stream::agency(id);
+    t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    t.db.append_to(&actor(), &s, ExpectedVersion::Exact(1), vec![unit("一队")]).await.unwrap();
+    let scripts = t.db.append_counts().scripts;
+    let err = t.db.append_to(&actor(), &s, ExpectedVersion::Exact(10), vec![unit("幽灵队")]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 10, actual: 2, .. }), "{err:?}");
+    assert_eq!(t.db.append_counts().scripts, scripts, "the script was refused, not committed");
+    // And on a brand-new stream.
+    let (fresh, _) = registered("x");
+    let err =
+        t.db.append_to(&actor(), &stream::agency(fresh), ExpectedVersion::Exact(3), vec![unit("幽灵队")])
+            .await
+            .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 3, actual: 0, .. }), "{err:?}");
+    let versions: Vec<i64> = t.db.load_stream(&s).await.unwrap().iter().map(|e| e.version).collect();
+    assert_eq!(versions, [1, 2]);
+    assert_eq!(t.db.event_count().await.unwrap(), 2);
+    let report = t.db.verify_ledger(|_| {}).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.issues);
+}

@@ -531,3 +531,45 @@ async fn the_key_file_is_created_once_and_bound_to_its_origin() {
     }
     assert!(LedgerKey::load_or_create(&dir.path().join("k2"), "bad origin").is_err());
 }
+
+/// Two processes appending at the same time, while accounts are written outside the group
+/// writers: every write succeeds (no deadlock between a script and a locking transaction:
+/// both take the head row first) and the log stays one gapless chain.
+// rule: X-01
+#[tokio::test]
+async fn two_handles_appending_at_once_keep_one_ledger() {
+    let t = TestDb::new().await;
+    let other = Db::open(&t.url, LedgerKey::for_tests()).await.unwrap();
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let db = if w % 2 == 0 { t.db.clone() } else { other.clone() };
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                fill(&db, 2).await;
+            }
+        }));
+    }
+    for i in 0..10 {
+        let db = if i % 2 == 0 { t.db.clone() } else { other.clone() };
+        tasks.push(tokio::spawn(async move {
+            let new = zhifa_store::accounts::NewAccount {
+                username: format!("concurrent{i}"),
+                display_name: format!("并发账户{i}"),
+                role: Role::Officer,
+                agency_id: None,
+                officer_id: None,
+                password_hash: "x".into(),
+            };
+            db.create_account(&actor(), new).await.expect("an account write is never a deadlock victim");
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let report = verify(&t.db).await;
+    assert!(report.is_intact(), "{:?}", report.issues);
+    assert_eq!(report.ledger_size, 8 * 10 * 2 + 10);
+    let positions: Vec<i64> = t.db.read_all(0, 1000).await.unwrap().iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=170).collect::<Vec<_>>());
+    other.close().await;
+}

@@ -13,3 +13,18 @@ END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER append_expect_check INSTEAD OF INSERT ON append_expect
     FOR EACH ROW EXECUTE FUNCTION zhifa_append_expect();
+
+-- The same for the ledger head: a transaction that replaces the head inserts the size it
+-- started from here first; anything else aborts it (the head is then not where the
+-- transaction's positions assume it is, and writing on would fork the log).
+CREATE VIEW ledger_head_expect AS SELECT CAST(NULL AS BIGINT) AS size WHERE false;
+CREATE FUNCTION zhifa_ledger_head_expect() RETURNS trigger AS $$
+BEGIN
+    IF (SELECT size FROM ledger_head WHERE id = 1) <> NEW.size THEN
+        RAISE EXCEPTION 'zhifa: the ledger head moved (expected size %)', NEW.size;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER ledger_head_expect_check INSTEAD OF INSERT ON ledger_head_expect
+    FOR EACH ROW EXECUTE FUNCTION zhifa_ledger_head_expect();

@@ -8,3 +8,13 @@ BEGIN
     SELECT RAISE(ABORT, 'zhifa: stream version conflict')
     WHERE (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = NEW.stream_id) <> NEW.version;
 END;
+
+-- The same for the ledger head: a transaction that replaces the head inserts the size it
+-- started from here first; anything else aborts it (the head is then not where the
+-- transaction's positions assume it is, and writing on would fork the log).
+CREATE VIEW ledger_head_expect (size) AS SELECT NULL WHERE 0;
+CREATE TRIGGER ledger_head_expect_check INSTEAD OF INSERT ON ledger_head_expect
+BEGIN
+    SELECT RAISE(ABORT, 'zhifa: the ledger head moved')
+    WHERE (SELECT size FROM ledger_head WHERE id = 1) <> NEW.size;
+END;

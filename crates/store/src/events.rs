@@ -370,7 +370,7 @@ pub(crate) const SELECT_EVENTS: &str = "SELECT position, stream_id, version, eve
      actor_name, actor_role, actor_agency, recorded_at FROM events";
 
 /// Appends in an open transaction: takes the append lock (the ledger head) itself and
-/// writes the new head before returning; the caller commits.
+/// writes the new head, publishing its checkpoint, before returning; the caller commits.
 pub(crate) async fn append_in(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -380,7 +380,9 @@ pub(crate) async fn append_in(
 ) -> Result<Vec<RecordedEvent>> {
     let mut ledger = ledger::lock_head(conn, backend).await?;
     let recorded = append_locked(conn, &mut ledger, actor, batch).await?;
-    ledger::write_head(conn, key, &ledger, None).await?;
+    // Published at once: these appends (account writes) are rare and come outside the
+    // group writer, which would otherwise publish the checkpoint only with its next group.
+    ledger::write_head(conn, key, &ledger, Some(&now_text())).await?;
     Ok(recorded)
 }
 

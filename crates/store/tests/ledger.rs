@@ -566,10 +566,27 @@ async fn two_handles_appending_at_once_keep_one_ledger() {
     for task in tasks {
         task.await.unwrap();
     }
+    // An account write publishes its checkpoint at once, not with the next group.
+    let new = zhifa_store::accounts::NewAccount {
+        username: "last".into(),
+        display_name: "最后账户".into(),
+        role: Role::Officer,
+        agency_id: None,
+        officer_id: None,
+        password_hash: "x".into(),
+    };
+    t.db.create_account(&actor(), new).await.unwrap();
+    let published: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_checkpoints WHERE size = 171")
+        .fetch_one(t.db.reader())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(published, 1, "published with the account write");
     let report = verify(&t.db).await;
     assert!(report.is_intact(), "{:?}", report.issues);
-    assert_eq!(report.ledger_size, 8 * 10 * 2 + 10);
+    assert_eq!(report.ledger_size, 8 * 10 * 2 + 10 + 1);
     let positions: Vec<i64> = t.db.read_all(0, 1000).await.unwrap().iter().map(|e| e.position).collect();
-    assert_eq!(positions, (1..=170).collect::<Vec<_>>());
+    assert_eq!(positions, (1..=171).collect::<Vec<_>>());
     other.close().await;
 }

@@ -400,7 +400,13 @@ impl App {
         fields: BTreeMap<String, String>,
     ) -> AppResult<()> {
         let (case, version) = self.load_for_write(by, case_id).await?;
-        let event = decide::decide_correct(&case, record, reason, fields)?;
+        // The record's officers, whose certificates are checked again if the act's date
+        // changes (P-02).
+        let ids: Vec<Uuid> =
+            case.record(record).map(|r| r.record.officers.iter().map(|o| o.officer_id).collect()).unwrap_or_default();
+        let officers = self.officers_by_id(case.opening.agency_id, &ids, "officers").await?;
+        let officers: Vec<&Officer> = officers.iter().collect();
+        let event = decide::decide_correct(&case, record, reason, fields, &officers, beijing_now().date())?;
         self.append_case(by, case_id, version, event).await
     }
 

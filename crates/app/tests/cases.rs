@@ -87,13 +87,15 @@ impl Demo {
     }
 
     fn spot(&self, number: &str) -> RecordInput {
+        // Decided now: an act is dated neither before the case was opened nor after today (P-02).
+        let now = zhifa_app::cases::beijing_now().format("%Y-%m-%d %H:%M").to_string();
         let mut r = RecordInput::new(
             RecordKind::OnTheSpotDecision,
             &[
                 ("facts", "占道经营"),
                 ("basis", "《城市市容和环境卫生管理条例》第三十六条"),
                 ("statements", "无异议"),
-                ("decided_at", "2026-01-05 10:00"),
+                ("decided_at", &now),
                 ("place", "人民路"),
             ],
         );

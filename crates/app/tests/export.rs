@@ -79,16 +79,14 @@ async fn fixture() -> Fixture {
         sensitivity: Default::default(),
     };
     app.attach_av(&zf, case, file.clone(), meta).await.unwrap();
+    // Collected today: the demo case was opened today, and no act precedes its case (P-02).
+    let today = zhifa_app::cases::beijing_now().format("%Y-%m-%d").to_string();
     app.add_record(
         &zf,
         case,
         RecordInput::new(
             RecordKind::DocumentaryEvidence,
-            &[
-                ("description", "进货单据<script>alert(1)</script>"),
-                ("source", "当事人提供"),
-                ("collected_on", "2026-01-05"),
-            ],
+            &[("description", "进货单据<script>alert(1)</script>"), ("source", "当事人提供"), ("collected_on", &today)],
         ),
     )
     .await

@@ -385,8 +385,11 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
     let case_url = ctx.c.current_url().await?.to_string();
     ensure!(body_text(&ctx).await?.contains("缺少申请登记"), "the case page lists what initiation lacks");
 
-    let now = chrono::Local::now().format("%Y-%m-%dT%H:%M").to_string();
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    // Beijing time, the server's: acts are dated neither after its today nor before the case
+    // was opened (P-02), whatever the test machine's time zone.
+    let beijing = chrono::Utc::now().naive_utc() + chrono::TimeDelta::hours(8);
+    let now = beijing.format("%Y-%m-%dT%H:%M").to_string();
+    let today = beijing.format("%Y-%m-%d").to_string();
     add_record(
         &ctx,
         &case_url,

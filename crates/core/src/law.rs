@@ -13,6 +13,9 @@ pub const DECISION_SERVICE: WorkingDays = WorkingDays(7);
 /// A penalty decision is made within 90 natural days of filing unless a law says
 /// otherwise (Art 60); a profile may only name a longer statutory period.
 pub const DECISION_DAYS: u32 = 90;
+/// Service by public notice takes effect when 30 days have passed since the notice was
+/// published (民事诉讼法 Art 95, applied through 行政处罚法 Art 61).
+pub const PUBLIC_NOTICE_DAYS: u64 = 30;
 /// Limitation (Art 36): 2 years, 5 years where life, health or financial safety was harmed.
 pub const LIMITATION_YEARS: u32 = 2;
 pub const LIMITATION_YEARS_SERIOUS: u32 = 5;

@@ -398,7 +398,8 @@ async fn record_forms_ask_for_the_officers_signatures_mail_kinds_and_copies_with
     // the inquiry form asks which officers signed; a missing signature is refused.
     let form = t.get(Some(&zf), &format!("/cases/{case}/records/new?kind=inquiry")).await;
     assert!(form.body.contains("已在笔录上签名的执法人员"), "{}", form.body);
-    let at = (zhifa_app::cases::beijing_now() - chrono::TimeDelta::hours(1)).format("%Y-%m-%dT%H:%M").to_string();
+    // Now: an act is dated neither after today nor before the case was opened (P-02).
+    let at = zhifa_app::cases::beijing_now().format("%Y-%m-%dT%H:%M").to_string();
     // The form as posted, with the first `signed` officers' signatures.
     let inquiry = |signed: usize| {
         let mut v = vec![
@@ -447,7 +448,7 @@ async fn record_forms_ask_for_the_officers_signatures_mail_kinds_and_copies_with
     // a secret record is not offered for copying, and naming it is refused.
     let mut secret = zhifa_app::cases::RecordInput::new(
         zhifa_core::case::RecordKind::DocumentaryEvidence,
-        &[("description", "涉密文件"), ("source", "上级交办"), ("collected_on", "2026-01-05")],
+        &[("description", "涉密文件"), ("source", "上级交办"), ("collected_on", &at[..10])],
     );
     secret.sensitivity = zhifa_core::Sensitivity::StateSecret;
     let secret = t.app.add_record(&zf_principal, case, secret).await.unwrap().to_string();

@@ -6,7 +6,9 @@ use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::Serialize;
 
 use crate::calendar::{CalendarError, WorkCalendar};
-use crate::case::{Case, Initiation, Procedure, RecordKind, Stage};
+use crate::case::decide::URGENT_APPROVAL_HOURS;
+use crate::case::kinds::{parse_date, parse_datetime};
+use crate::case::{Case, FieldType, Initiation, Procedure, RecordKind, Stage};
 use crate::law;
 use crate::profile::PolicyProfile;
 use crate::registry::ActKind;
@@ -23,6 +25,10 @@ pub enum DeadlineStatus {
     DueSoon,
     Open,
     Overdue,
+    /// Not known: the decision was mailed, but the receipt's date — the date of service
+    /// — was not recorded, as on records made before it was asked for. The mail
+    /// record is corrected with it.
+    ReceiptDateMissing,
 }
 
 impl DeadlineStatus {
@@ -33,6 +39,7 @@ impl DeadlineStatus {
             DeadlineStatus::DueSoon => "即将到期",
             DeadlineStatus::Open => "未到期",
             DeadlineStatus::Overdue => "已逾期",
+            DeadlineStatus::ReceiptDateMissing => "签收日期未记录，请更正",
         }
     }
 }
@@ -69,6 +76,33 @@ fn served_at(case: &Case) -> Option<NaiveDateTime> {
     case.records_of(RecordKind::DecisionDocument).filter_map(|d| case.served_at(d.record.id)).min()
 }
 
+/// Whether a decision document was mailed with no receipt date recorded: such a
+/// service may have been in time, so N-03 is not called overdue on it.
+fn receipt_date_missing(case: &Case) -> bool {
+    case.records_of(RecordKind::DecisionDocument).any(|d| {
+        case.services_of(d.record.id).any(|s| s.record.kind == RecordKind::ServiceMail && s.service_time().is_none())
+    })
+}
+
+/// When an urgent start began: when the case was opened, or the first act recorded
+/// before it — officers act at the scene and may open the case afterwards (see
+/// [`crate::case::decide::earliest_act_date`]). An act dated by day only counts from the
+/// end of that day.
+pub fn urgent_start(case: &Case) -> NaiveDateTime {
+    let opened = case.opening.opened_at;
+    case.records
+        .iter()
+        .filter(|r| r.record.kind.stage() != Stage::Initiation)
+        .filter_map(|r| {
+            let f = r.record.kind.act_field()?;
+            match f.ty {
+                FieldType::DateTime => parse_datetime(r.field(f.key)),
+                _ => parse_date(r.field(f.key)).map(end_of),
+            }
+        })
+        .fold(opened, NaiveDateTime::min)
+}
+
 /// Every deadline of the case, as of `now`.
 pub fn deadlines(
     case: &Case,
@@ -84,7 +118,8 @@ pub fn deadlines(
     // an urgent start needs its approval within 24 hours.
     if o.initiation == (Initiation::ExOfficio { urgent: true }) {
         let met = case.records_of(RecordKind::FilingApproval).filter_map(|r| r.approved_at()).min();
-        push("R-03", "紧急先行启动后24小时内补办立案审批".into(), o.opened_at + TimeDelta::hours(24), met);
+        let due = urgent_start(case) + TimeDelta::hours(URGENT_APPROVAL_HOURS);
+        push("R-03", format!("紧急先行启动后{URGENT_APPROVAL_HOURS}小时内补办立案审批"), due, met);
     }
     // N-02: a penalty decision within 90 days (or the profile's longer statutory period).
     if o.act_kind == ActKind::Penalty && o.procedure != Procedure::Simplified {
@@ -105,6 +140,13 @@ pub fn deadlines(
         let days = profile.params.archive_days;
         let due = end_of(closed + Days::new(u64::from(days)));
         push("R-17", format!("结案后{days}日内立卷归档"), due, case.archived.as_ref().map(|(d, ..)| end_of(*d)));
+    }
+    // A mailed decision whose receipt date was never recorded: N-03 is unknown, not
+    // overdue, until the mail record is corrected.
+    if receipt_date_missing(case) {
+        for d in out.iter_mut().filter(|d| d.rule == "N-03" && d.status != DeadlineStatus::Met) {
+            d.status = DeadlineStatus::ReceiptDateMissing;
+        }
     }
     Ok(out)
 }

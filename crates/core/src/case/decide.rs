@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::access::{Role, Sensitivity};
 use crate::calendar::{CalendarError, WorkCalendar};
+use crate::case::RecordState;
 use crate::case::kinds;
 use crate::case::requirements::{AvList, missing};
 use crate::case::{
@@ -263,36 +264,218 @@ fn allowed_in(case: &Case, kind: RecordKind, stage: Stage, serves: Option<Uuid>)
     case.opening.procedure == Procedure::Simplified && kind == RecordKind::OnTheSpotDecision
 }
 
+/// The earliest day an act of the case may be dated (P-02): the day the case was opened
+/// (立案). An urgent ex-officio case is opened after its officers acted at the scene;
+/// its acts may precede the opening by the [`URGENT_APPROVAL_HOURS`] within which its
+/// filing approval must follow — which then count from the first act
+/// ([`super::deadlines::urgent_start`]).
+pub fn earliest_act_date(case: &Case) -> NaiveDate {
+    let opened = case.opening.opened_at;
+    if case.urgent() { (opened - TimeDelta::hours(URGENT_APPROVAL_HOURS)).date() } else { opened.date() }
+}
+
+/// The hours within which an urgent start's filing approval follows.
+pub const URGENT_APPROVAL_HOURS: i64 = 24;
+
+fn deadline_of(reminder: &RecordState) -> Option<NaiveDate> {
+    kinds::parse_date(reminder.field("deadline"))
+}
+
+fn document_title(rec: &RecordState) -> String {
+    let n = rec.field("document_number");
+    if n.is_empty() { rec.record.kind.label().to_string() } else { format!("{}（{n}）", rec.record.kind.label()) }
+}
+
 /// What compulsory execution still lacks on `act_on`: a reminder (催告书) served
-/// whose deadline for performance has passed, and — unless only a court is asked — the
-/// party's statements on execution heard and reviewed. Empty when nothing is missing.
+/// whose deadline for performance came after its service and has passed, and — unless
+/// only a court is asked — the party's statements on execution heard, after the reminder
+/// was served and by `act_on`, and reviewed. Empty when nothing is missing.
 pub fn execution_gaps(case: &Case, act_on: NaiveDate, statements_needed: bool) -> Vec<String> {
     let mut out = Vec::new();
-    let reminders: Vec<_> = case.records_of(RecordKind::Reminder).collect();
-    let served: Vec<_> =
-        reminders.iter().filter(|r| case.served_at(r.record.id).is_some_and(|t| t.date() <= act_on)).collect();
+    let reminders: Vec<&RecordState> = case.records_of(RecordKind::Reminder).collect();
+    let served: Vec<(&RecordState, NaiveDate)> = reminders
+        .iter()
+        .filter_map(|r| case.served_at(r.record.id).map(|t| (*r, t.date())))
+        .filter(|(_, on)| *on <= act_on)
+        .collect();
+    // A reminder gives the party a period to perform after it is served.
+    let timely: Vec<_> = served.iter().filter(|(r, on)| deadline_of(r).is_some_and(|d| d > *on)).collect();
+    let passed: Vec<_> = timely.iter().filter(|(r, _)| deadline_of(r).is_some_and(|d| d < act_on)).collect();
     if reminders.is_empty() {
         out.push("缺少催告书：须先送达催告书，载明履行义务和履行期限".to_string());
     } else if served.is_empty() {
+        let undated = reminders.iter().any(|r| {
+            case.services_of(r.record.id)
+                .any(|s| s.record.kind == RecordKind::ServiceMail && s.service_time().is_none())
+        });
         out.push(format!(
-            "催告书（{}）尚无{}前的送达记录：须先送达催告书（直接、留置、邮寄等方式送达后制作送达记录）",
+            "催告书（{}）尚无{}前的送达记录：须先送达催告书（直接、留置、邮寄等方式送达后制作送达记录）{}",
             reminders.iter().map(|r| r.field("document_number")).collect::<Vec<_>>().join("、"),
-            act_on
+            act_on,
+            if undated { "；邮寄送达记录未填写签收日期的，请按回执更正补填" } else { "" }
         ));
-    } else if !served.iter().any(|r| kinds::parse_date(r.field("deadline")).is_some_and(|d| d < act_on)) {
-        let deadlines: Vec<_> = served.iter().map(|r| r.field("deadline")).collect();
+    } else if timely.is_empty() {
+        let which: Vec<_> = served
+            .iter()
+            .map(|(r, on)| format!("{}履行期限{}、{on}送达", document_title(r), r.field("deadline")))
+            .collect();
+        out.push(format!(
+            "催告书的履行期限不在送达之后（{}），当事人没有履行期间：须重新制作并送达履行期限晚于送达日期的催告书",
+            which.join("；")
+        ));
+    } else if passed.is_empty() {
+        let deadlines: Vec<_> = timely.iter().map(|(r, _)| r.field("deadline")).collect();
         out.push(format!(
             "催告书载明的履行期限（{}）至{act_on}尚未届满，期限届满当事人仍不履行的，方可强制执行",
             deadlines.join("、")
         ));
     }
-    if statements_needed && !case.has(RecordKind::ExecutionStatement) {
-        out.push(format!(
-            "缺少{}：须听取当事人的陈述、申辩，并对其事实、理由和证据进行复核",
-            RecordKind::ExecutionStatement.label()
-        ));
+    if statements_needed {
+        // Heard after the reminder was served (the one whose deadline passed, if any), and
+        // no later than the execution.
+        let basis =
+            if passed.is_empty() { served.iter().collect::<Vec<_>>() } else { passed.into_iter().copied().collect() };
+        let since = basis.iter().map(|(_, on)| *on).min();
+        let statements: Vec<&RecordState> = case.records_of(RecordKind::ExecutionStatement).collect();
+        let heard = |s: &&RecordState| kinds::parse_date(s.field("heard_on"));
+        let counts = statements.iter().filter_map(heard).any(|h| since.is_none_or(|from| from <= h) && h <= act_on);
+        let label = RecordKind::ExecutionStatement.label();
+        if statements.is_empty() {
+            out.push(format!("缺少{label}：须听取当事人的陈述、申辩，并对其事实、理由和证据进行复核"));
+        } else if !counts && statements.iter().any(|s| heard(s).is_none()) {
+            out.push(format!("{label}未记录听取日期：请更正补填听取日期（须在催告书送达之后）"));
+        } else if !counts {
+            let dates: Vec<_> = statements.iter().map(|s| s.field("heard_on")).collect();
+            let from = since.map(|d| format!("催告书送达（{d}）之后、")).unwrap_or_default();
+            out.push(format!(
+                "{label}的听取日期（{}）不在{from}{act_on}之前：须在催告书送达后听取当事人的陈述、申辩并复核",
+                dates.join("、")
+            ));
+        }
     }
     out
+}
+
+/// A record's content as checked at entry and at every correction: `id` is `None` for a
+/// record being made.
+struct Content<'a> {
+    id: Option<Uuid>,
+    kind: RecordKind,
+    fields: &'a BTreeMap<String, String>,
+    serves: Option<Uuid>,
+}
+
+/// The checks on a record's content against the case, the same at entry and at every
+/// correction: the act is not dated after today nor before the case was opened
+/// (P-02; mail's receipt included, R-14), an inquiry notified the party's rights, a
+/// decision is sealed, a service is not dated before the document it serves and a
+/// reminder's deadline comes after its service, and compulsory execution
+/// follows R-15's order.
+fn check_content(r: &mut Rejection, case: &Case, c: &Content<'_>, today: NaiveDate) {
+    let kind = c.kind;
+    let get = |k: &str| c.fields.get(k).map(String::as_str).unwrap_or("");
+    let act_on = kind.act_date(c.fields);
+    if let (Some(f), Some(on)) = (kind.act_field(), act_on) {
+        let key = format!("fields.{}", f.key);
+        if on > today {
+            r.add(&key, format!("{}（{on}）晚于今天（{today}）；执法行为应在实施后如实记录，请填写实际日期", f.label));
+        }
+        let floor = earliest_act_date(case);
+        if kind.stage() != Stage::Initiation && on < floor {
+            let opened = case.opening.opened_at.date();
+            let urgent = if case.urgent() { "；紧急先行的案件可早于立案24小时" } else { "" };
+            r.add(
+                &key,
+                format!("{}（{on}）早于立案日期（{opened}）{urgent}：立案前的行为不能记入本案，请核对日期", f.label),
+            );
+        }
+    }
+    if kind == RecordKind::ServiceMail
+        && let Some(received) = kinds::parse_date(get("received_on"))
+        && received > today
+    {
+        r.add("fields.received_on", format!("签收日期（{received}）晚于今天（{today}）；请按回执填写实际签收日期"));
+    }
+    // the party's rights are notified at an inquiry.
+    if kind == RecordKind::Inquiry && kinds::parse_yes_no(get("rights_notified")) == Some(false) {
+        r.add("fields.rights_notified", "询问前须告知当事人陈述、申辩、申请回避等权利，并在笔录中记明");
+    }
+    // the decision document bears the agency's seal.
+    if kind == RecordKind::DecisionDocument && kinds::parse_yes_no(get("sealed")) == Some(false) {
+        r.add("fields.sealed", "决定书须加盖作出决定的行政机关印章");
+    }
+    // a document is served after it was made; R-15: a reminder's deadline for
+    // performance comes after its service.
+    if kind.is_service()
+        && let Some(doc) = c.serves.and_then(|id| case.record(id))
+    {
+        if let (Some(f), Some(on), Some(made)) = (kind.act_field(), act_on, doc.act_date())
+            && on < made
+        {
+            r.add(
+                format!("fields.{}", f.key),
+                format!(
+                    "{}（{on}）早于{}的日期（{made}）：文书作出后方能送达，请核对日期",
+                    f.label,
+                    document_title(doc)
+                ),
+            );
+        }
+        // The date service took effect: mail's receipt, 30 days after a public notice.
+        let key = if kind == RecordKind::ServiceMail {
+            "fields.received_on".to_string()
+        } else {
+            kind.act_field().map(|f| format!("fields.{}", f.key)).unwrap_or_else(|| "fields".into())
+        };
+        if doc.record.kind == RecordKind::Reminder
+            && let Some(on) = kind.service_time(c.fields).map(|t| t.date())
+            && let Some(deadline) = deadline_of(doc)
+            && deadline <= on
+        {
+            r.add(
+                &key,
+                format!(
+                    "{}载明的履行期限（{deadline}）不晚于送达日期（{on}）：当事人须在送达后有履行期间，请重新制作履行期限在送达之后的催告书",
+                    document_title(doc)
+                ),
+            );
+        }
+    }
+    if kind == RecordKind::Reminder
+        && let Some(deadline) = kinds::parse_date(get("deadline"))
+    {
+        if let Some(issued) = kinds::parse_date(get("issued_on"))
+            && deadline <= issued
+        {
+            r.add("fields.deadline", format!("履行期限（{deadline}）须晚于催告日期（{issued}）"));
+        }
+        for s in c.id.into_iter().flat_map(|id| case.services_of(id)) {
+            if let Some(on) = s.service_time().map(|t| t.date())
+                && deadline <= on
+            {
+                r.add(
+                    "fields.deadline",
+                    format!(
+                        "履行期限（{deadline}）不晚于催告书的送达日期（{on}，{}）：当事人须在送达后有履行期间",
+                        s.record.kind.label()
+                    ),
+                );
+            }
+        }
+    }
+    // compulsory execution (and removal or restoration) only after a reminder was
+    // served and its deadline passed, and the party's statements were heard and reviewed;
+    // an application to the court after the reminder's deadline.
+    if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::RemovalRestoration | RecordKind::CourtApplication) {
+        let what = match kind {
+            RecordKind::CompulsoryExecution => "实施强制执行",
+            RecordKind::RemovalRestoration => "实施拆除或恢复原状",
+            _ => "申请人民法院强制执行",
+        };
+        for gap in execution_gaps(case, act_on.unwrap_or(today), kind != RecordKind::CourtApplication) {
+            r.add("kind", format!("{what}前：{gap}"));
+        }
+    }
 }
 
 /// Adds a written record (R-02… …R-16, P-02, P-03). `form_number_problem` is
@@ -322,15 +505,11 @@ pub fn decide_add_record(
             ),
         );
     }
-    // P-02: certificates are valid on the date of the act; an act is recorded after it
-    // happened.
+    // P-02: certificates are valid on the date of the act. The act's dates, the rights
+    // notified, the seal, service after the document and R-15's order are checked the same
+    // way at every correction.
     let act_on = kind.act_date(&cmd.fields).unwrap_or(today);
-    if kind.on_site()
-        && act_on > today
-        && let Some(f) = kind.act_field()
-    {
-        r.add(format!("fields.{}", f.key), format!("{}（{act_on}）晚于今天；执法行为应在实施后如实记录", f.label));
-    }
+    check_content(&mut r, case, &Content { id: None, kind, fields: &cmd.fields, serves: cmd.serves }, today);
     let mut numbers = vec![];
     if kind.on_site() {
         match check_act_officers(&cmd.officers, &cmd.auxiliaries, act_on, MIN_OFFICERS) {
@@ -405,17 +584,20 @@ pub fn decide_add_record(
     {
         r.add("serves", "所关联的记录不存在");
     }
-    // compulsory execution (and removal or restoration) only after a reminder was
-    // served and its deadline passed, and the party's statements were heard and reviewed;
-    // an application to the court after the reminder's deadline.
-    if matches!(kind, RecordKind::CompulsoryExecution | RecordKind::RemovalRestoration | RecordKind::CourtApplication) {
-        let what = match kind {
-            RecordKind::CompulsoryExecution => "实施强制执行",
-            RecordKind::RemovalRestoration => "实施拆除或恢复原状",
-            _ => "申请人民法院强制执行",
-        };
-        for gap in execution_gaps(case, act_on, kind != RecordKind::CourtApplication) {
-            r.add("kind", format!("{what}前：{gap}"));
+    // a coercive measure is taken under its written decision, made first.
+    if kind == RecordKind::CoerciveMeasure {
+        match cmd.serves.and_then(|id| case.record(id)) {
+            None => r.add(
+                "serves",
+                format!(
+                    "请选择本措施所依据的{0}；尚未制作的，请先制作{0}（载明理由、依据、期限及救济途径）",
+                    RecordKind::CoerciveDecision.label()
+                ),
+            ),
+            Some(d) if d.record.kind != RecordKind::CoerciveDecision => {
+                r.add("serves", format!("{}只能关联{}", kind.label(), RecordKind::CoerciveDecision.label()))
+            }
+            Some(_) => {}
         }
     }
     if matches!(kind, RecordKind::StatementDefence | RecordKind::StatementWaiver) && !case.has(RecordKind::PriorNotice)
@@ -436,22 +618,9 @@ pub fn decide_add_record(
     {
         r.add("kind", format!("{}须由{label}制作", kind.label()));
     }
-    // the party's rights are notified at an inquiry.
-    if kind == RecordKind::Inquiry
-        && super::kinds::parse_yes_no(cmd.fields.get("rights_notified").map(String::as_str).unwrap_or(""))
-            == Some(false)
-    {
-        r.add("fields.rights_notified", "询问前须告知当事人陈述、申辩、申请回避等权利，并在笔录中记明");
-    }
     // all missing materials are notified at once.
     if kind == RecordKind::MaterialsNotice && case.has(RecordKind::MaterialsNotice) {
         r.add("kind", "补正材料应一次性告知；本案已出具一次性告知书，不得再次要求补正其他材料");
-    }
-    // the decision document bears the agency's seal.
-    if kind == RecordKind::DecisionDocument
-        && super::kinds::parse_yes_no(cmd.fields.get("sealed").map(String::as_str).unwrap_or("")) == Some(false)
-    {
-        r.add("fields.sealed", "决定书须加盖作出决定的行政机关印章");
     }
     let mut penalty = None;
     let mut form_number = None;
@@ -495,6 +664,7 @@ pub fn decide_add_record(
             form_number,
             penalty,
             sensitivity: cmd.sensitivity,
+            entered_on: Some(today),
         },
     })
 }
@@ -521,13 +691,105 @@ fn check_spot_penalty(r: &mut Rejection, party: PartyKind, p: Option<&SpotPenalt
     }
 }
 
+/// The problems [`check_content`] finds with a record as it stands in `case`.
+fn content_problems(case: &Case, rec: &RecordState, today: NaiveDate) -> Vec<(String, String)> {
+    let mut r = Rejection::new();
+    let fields = rec.current_fields();
+    let content =
+        Content { id: Some(rec.record.id), kind: rec.record.kind, fields: &fields, serves: rec.record.serves };
+    check_content(&mut r, case, &content, today);
+    r.errors.into_iter().map(|e| (e.field, e.message)).collect()
+}
+
+/// What a correction would newly break (X-01, P-02, R-05, R-13…R-15): the corrected record
+/// is checked on a copy of the case as it would be, like a record being made — its dates,
+/// the officers' certificates on a changed act date, rights, seal, service and execution
+/// order — and so is every record that depends on it (services of a corrected document,
+/// executions after a corrected reminder, service or statement). Problems the case had
+/// before the correction are not the correction's and do not block it.
+fn correction_problems(
+    case: &Case,
+    after: &Case,
+    record_id: Uuid,
+    officers: &[&Officer],
+    today: NaiveDate,
+) -> Rejection {
+    let mut r = Rejection::new();
+    let (Some(before_rec), Some(after_rec)) = (case.record(record_id), after.record(record_id)) else { return r };
+    let old = content_problems(case, before_rec, today);
+    for p in content_problems(after, after_rec, today) {
+        if !old.contains(&p) {
+            r.add(p.0, p.1);
+        }
+    }
+    // P-02: the certificates are checked again on a changed act date, and must be the ones
+    // the record names.
+    let kind = after_rec.record.kind;
+    if kind.on_site()
+        && let Some(on) = after_rec.act_date()
+        && before_rec.act_date() != Some(on)
+    {
+        let named: Vec<&Officer> = after_rec
+            .record
+            .officers
+            .iter()
+            .filter_map(|a| officers.iter().copied().find(|o| o.id == a.officer_id))
+            .collect();
+        match check_act_officers(&named, &[], on, MIN_OFFICERS) {
+            Err(e) => {
+                for e in e.errors {
+                    r.add("fields", format!("{}；请核对日期，或重新制作本记录", e.message));
+                }
+            }
+            Ok(numbers) => {
+                for (o, n) in named.iter().zip(&numbers) {
+                    let recorded = after_rec.record.officers.iter().find(|a| a.officer_id == o.id);
+                    if let Some(a) = recorded.filter(|a| a.certificate_number != *n) {
+                        r.add(
+                            "fields",
+                            format!(
+                                "执法人员{}在{on}持有的执法证号为{n}，与记录载明的{}不符；请核对日期，或重新制作本记录",
+                                a.name, a.certificate_number
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // The records that depend on this one.
+    for dep in after.records.iter().filter(|d| d.record.id != record_id) {
+        let Some(before_dep) = case.record(dep.record.id) else { continue };
+        let old = content_problems(case, before_dep, today);
+        for (_, message) in content_problems(after, dep, today) {
+            if old.iter().any(|(_, m)| *m == message) {
+                continue;
+            }
+            let on = dep.act_date().map(|d| format!("（{d}）")).unwrap_or_default();
+            r.add(
+                "fields",
+                format!(
+                    "本次更正后，已记录的{}{on}将不再符合规定：{message}。请核对所更正的内容，或先更正该记录",
+                    document_title(dep)
+                ),
+            );
+        }
+    }
+    r
+}
+
 /// A correction: new values for fields of a record, with the reason. The original
-/// record stays as it was.
+/// record stays as it was. The corrected record must pass the same checks as a record being
+/// made, and may not break the records that depend on it ([`correction_problems`]);
+/// `officers` are the record's officers, resolved by the caller, whose certificates are
+/// checked again when an on-site act's date changes.
 pub fn decide_correct(
     case: &Case,
     record_id: Uuid,
     reason: &str,
     fields: BTreeMap<String, String>,
+    officers: &[&Officer],
+    today: NaiveDate,
 ) -> Result<CaseEvent, Rejection> {
     check_open(case)?;
     let rec = case.record(record_id).ok_or_else(|| Rejection::one("record_id", "要更正的记录不存在"))?;
@@ -545,7 +807,11 @@ pub fn decide_correct(
         r.errors.extend(e.errors);
     }
     r.into_result()?;
-    Ok(CaseEvent::RecordCorrected { record_id, reason: reason.trim().to_string(), fields: changed })
+    let event = CaseEvent::RecordCorrected { record_id, reason: reason.trim().to_string(), fields: changed };
+    let mut corrected = case.clone();
+    corrected.apply(&event);
+    correction_problems(case, &corrected, record_id, officers, today).into_result()?;
+    Ok(event)
 }
 
 /// When AV material captured at `captured` had to be in the system.

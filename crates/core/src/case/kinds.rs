@@ -266,9 +266,9 @@ record_kinds! {
     CorrectionVerification = "correction_verification", "整改复查记录", Execution, on_site: true, signed: true, av: NONE,
         fields: [req("result", "复查结果", LongText), req("checked_on", "复查日期", Date)];
     Reminder = "reminder", "催告书", Execution, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("obligation", "履行义务", LongText), req("deadline", "履行期限", Date), opt("served_on", "送达日期（以送达记录为准）", Date)];
+        fields: [req("document_number", "文书编号", Text), req("obligation", "履行义务", LongText), req("issued_on", "催告日期", Date), req("deadline", "履行期限（须晚于送达日期）", Date), opt("served_on", "送达日期（以送达记录为准）", Date)];
     ExecutionStatement = "execution_statement", "执行陈述申辩及复核", Execution, on_site: false, signed: true, av: NONE,
-        fields: [req("statements", "当事人陈述、申辩", LongText), req("review", "复核意见", LongText)];
+        fields: [req("statements", "当事人陈述、申辩", LongText), req("review", "复核意见", LongText), req("heard_on", "听取陈述、申辩日期（催告书送达后）", Date)];
     CompulsoryExecution = "compulsory_execution", "强制执行记录", Execution, on_site: true, signed: true, av: VIDEO,
         fields: [req("means", "执行方式（加处罚款、划拨、拍卖、代履行等）", Text), req("executed_at", "执行时间", DateTime), req("place", "地点", Text), req("result", "执行结果", LongText)];
     RemovalRestoration = "removal_restoration", "拆除（恢复原状）记录", Execution, on_site: true, signed: true, av: VIDEO,
@@ -321,10 +321,29 @@ impl RecordKind {
     }
 
     /// The field that dates the act a record documents: its first date or time field
-    /// (an inquiry's start, a sampling's time, a service's time, a decision's date). The
-    /// officers' certificates are checked on that date (P-02).
+    /// (an inquiry's start, a sampling's time, a service's time, a decision's date, a
+    /// reminder's issue — not its deadline for performance). The officers' certificates are
+    /// checked on that date (P-02); it is never later than the day the record is made.
     pub fn act_field(self) -> Option<&'static FieldSpec> {
         self.fields().iter().find(|f| matches!(f.ty, FieldType::Date | FieldType::DateTime))
+    }
+
+    /// For a service record, when service takes effect, from its fields: the time of
+    /// direct or lodged service; for mail the date of the receipt (签收), not of mailing; the
+    /// date of entrusted service; for a public notice the end of the notice period, 30 days
+    /// after publication (民事诉讼法 Art 95). End of day where only a date is known.
+    pub fn service_time(self, fields: &std::collections::BTreeMap<String, String>) -> Option<chrono::NaiveDateTime> {
+        let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+        let end_of = |d: chrono::NaiveDate| d.and_hms_opt(23, 59, 59);
+        match self {
+            RecordKind::ServiceDirect | RecordKind::ServiceLodged => parse_datetime(get("served_at")),
+            RecordKind::ServiceMail => parse_date(get("received_on")).and_then(end_of),
+            RecordKind::ServiceEntrusted => parse_date(get("served_on")).and_then(end_of),
+            RecordKind::ServicePublicNotice => parse_date(get("published_on"))
+                .and_then(|d| d.checked_add_days(chrono::Days::new(crate::law::PUBLIC_NOTICE_DAYS)))
+                .and_then(end_of),
+            _ => None,
+        }
     }
 
     /// The date of the act, read from the record's fields; `None` when absent or malformed.

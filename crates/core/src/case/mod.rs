@@ -225,7 +225,18 @@ pub struct Record {
     pub penalty: Option<SpotPenalty>,
     #[serde(default)]
     pub sensitivity: Sensitivity,
+    /// The day the record was entered into the system; `None` on records made before it was
+    /// kept. Compared with the act's date to flag late entry ([`RecordState::late_entry`]).
+    #[serde(default)]
+    pub entered_on: Option<NaiveDate>,
 }
+
+/// A record entered more than this many natural days after the act it documents is
+/// flagged (not refused) on the case page (P-02, R-05). Records are made at the act (当场制作
+/// 笔录); three days let an act of a Friday be written up on the Monday without a flag, while
+/// a longer gap — which may be legitimate, e.g. work far from the office — is shown to the
+/// reader and to supervisors.
+pub const LATE_ENTRY_DAYS: i64 = 3;
 
 /// The kind of an AV item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -555,18 +566,27 @@ impl RecordState {
         done.ok_or(next)
     }
 
-    /// For a service record, when service took effect: the time of direct or lodged
-    /// service; for mail the date of the receipt (签收), not of mailing; the date of
-    /// entrusted service or of the public notice. End of day where only a date is known.
+    /// For a service record, when service took effect, corrections applied: see
+    /// [`RecordKind::service_time`] — for mail the receipt, for a public notice 30 days after
+    /// publication.
     pub fn service_time(&self) -> Option<NaiveDateTime> {
-        let end_of = |d: NaiveDate| d.and_hms_opt(23, 59, 59);
-        match self.record.kind {
-            RecordKind::ServiceDirect | RecordKind::ServiceLodged => kinds::parse_datetime(self.field("served_at")),
-            RecordKind::ServiceMail => kinds::parse_date(self.field("received_on")).and_then(end_of),
-            RecordKind::ServiceEntrusted => kinds::parse_date(self.field("served_on")).and_then(end_of),
-            RecordKind::ServicePublicNotice => kinds::parse_date(self.field("published_on")).and_then(end_of),
-            _ => None,
-        }
+        self.record.kind.service_time(&self.current_fields())
+    }
+
+    /// The date of the act the record documents, corrections applied (P-02).
+    pub fn act_date(&self) -> Option<NaiveDate> {
+        self.record.kind.act_date(&self.current_fields())
+    }
+
+    /// The flag of a record entered more than [`LATE_ENTRY_DAYS`] days after its act, in
+    /// Chinese; `None` when entered in time or when the entry day is unknown.
+    pub fn late_entry(&self) -> Option<String> {
+        let entered = self.record.entered_on?;
+        let act = self.act_date()?;
+        let days = (entered - act).num_days();
+        (days > LATE_ENTRY_DAYS).then(|| {
+            format!("{act}实施，{entered}才录入系统（相隔{days}日，超过{LATE_ENTRY_DAYS}日），请核实是否及时记录")
+        })
     }
 
     /// When the approval chain was completed with approval, if it was.

@@ -24,7 +24,6 @@ const EVIDENCE: &[RecordKind] = &[
     RecordKind::Sampling,
     RecordKind::EvidencePreservation,
     RecordKind::ExpertAppraisal,
-    RecordKind::CoerciveDecision,
     RecordKind::CoerciveMeasure,
 ];
 
@@ -172,13 +171,23 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
         }
         _ => {}
     }
-    // a coercive measure rests on its written decision, and the decision is served
-    // (a service record pointing at it) before any stage completes.
-    if case.has(RecordKind::CoerciveMeasure) && !case.has(RecordKind::CoerciveDecision) {
-        out.push(format!(
-            "已实施行政强制措施，缺少{}（载明理由、依据、期限及救济途径）",
-            RecordKind::CoerciveDecision.label()
-        ));
+    // each coercive measure rests on its written decision (the decision it names;
+    // a measure recorded before measures named theirs rests on any of the case's), and the
+    // decision is served (a service record pointing at it) before any stage completes.
+    // A decision is not evidence: the investigation still needs a real act of evidence.
+    for m in case.records_of(RecordKind::CoerciveMeasure) {
+        let decision = match m.record.serves {
+            Some(id) => case.record(id).filter(|d| d.record.kind == RecordKind::CoerciveDecision),
+            None => case.records_of(RecordKind::CoerciveDecision).next(),
+        };
+        if decision.is_none() {
+            out.push(format!(
+                "已实施行政强制措施（{}，{}），缺少其{}（载明理由、依据、期限及救济途径）",
+                m.field("measure"),
+                m.field("taken_at"),
+                RecordKind::CoerciveDecision.label()
+            ));
+        }
     }
     for d in case.records_of(RecordKind::CoerciveDecision) {
         if case.services_of(d.record.id).next().is_none() {

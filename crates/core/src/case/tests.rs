@@ -624,7 +624,10 @@ fn decided(w: &World) -> (Case, Uuid) {
     let none = AvList::new();
     filing(&mut case, w, "2025-09-01 10:00");
     case.apply(&decide_complete_stage(&case, Stage::Initiation, &none, d("2025-09-01")).unwrap());
-    let site = add(&mut case, site_inspection(w), "2025-09-03");
+    let mut inspection = site_inspection(w);
+    inspection.fields.insert("started_at".into(), "2025-09-03 09:00".into());
+    inspection.fields.insert("ended_at".into(), "2025-09-03 10:00".into());
+    let site = add(&mut case, inspection, "2025-09-03");
     let (f, m) = video(Some(site), "2025-09-03 09:30");
     case.apply(&decide_attach_av(&case, &profile("anxiang"), &calendar(), f, m, t("2025-09-03 18:00")).unwrap());
     add(
@@ -828,15 +831,15 @@ fn execution_closure_archive_and_corrections() {
     // a correction is a new event; the original stays.
     let mut fix = BTreeMap::new();
     fix.insert("performed_on".to_string(), "2025-10-21".to_string());
-    let e = decide_correct(&case, paid, "缴款日期笔误", fix).unwrap();
+    let e = decide_correct(&case, paid, "缴款日期笔误", fix, &[], d("2025-10-21")).unwrap();
     case.apply(&e);
     let rec = case.record(paid).unwrap();
     assert_eq!(rec.field("performed_on"), "2025-10-21");
     assert_eq!(rec.record.fields["performed_on"], "2025-10-20");
     let mut bad = BTreeMap::new();
     bad.insert("performed_on".to_string(), "十月".to_string());
-    assert!(decide_correct(&case, paid, "改", bad).is_err());
-    assert!(decide_correct(&case, paid, "", BTreeMap::new()).is_err());
+    assert!(decide_correct(&case, paid, "改", bad, &[], d("2025-10-21")).is_err());
+    assert!(decide_correct(&case, paid, "", BTreeMap::new(), &[], d("2025-10-21")).is_err());
 
     case.apply(&decide_complete_stage(&case, Stage::Execution, &AvList::new(), d("2025-10-21")).unwrap());
     let closing = add(
@@ -1000,6 +1003,7 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), d("2025-03-03")).unwrap());
     add(&mut case, site_inspection(&w), "2025-03-03");
     assert!(stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
+    let decision = add(&mut case, coercive_decision("安市监强字〔2025〕1号"), "2025-03-03");
     let mut measure = NewRecord::new(
         RecordKind::CoerciveMeasure,
         &[
@@ -1016,6 +1020,7 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     measure.credentials_shown = true;
     measure.officers_signed = signers(&w);
     measure.signature = Some(Signature::Signed { signer: "刘某".into() });
+    measure.serves = Some(decision);
     add(&mut case, measure, "2025-03-03");
     assert!(!stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
 
@@ -1147,7 +1152,7 @@ fn correcting_an_approved_form_sends_it_through_the_chain_again() {
     assert!(case.record(id).unwrap().approved_at().is_some());
     let mut f = BTreeMap::new();
     f.insert("reason".to_string(), "检查发现销售过期食品及无证经营".to_string());
-    case.apply(&decide_correct(&case, id, "补充立案理由", f).unwrap());
+    case.apply(&decide_correct(&case, id, "补充立案理由", f, &[], d("2025-03-02")).unwrap());
     let r = case.record(id).unwrap();
     assert_eq!(r.approved_at(), None);
     assert_eq!(r.superseded_approvals, 3);
@@ -1256,6 +1261,23 @@ fn measure_fields() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// A coercive-measure decision numbered `number`, made on 2025-03-03.
+fn coercive_decision(number: &str) -> NewRecord<'static> {
+    NewRecord::new(
+        RecordKind::CoerciveDecision,
+        &[
+            ("document_number", number),
+            ("measure", "扣押"),
+            ("object", "过期牛奶12盒"),
+            ("reason", "防止证据损毁"),
+            ("basis", "《行政强制法》第二十二条"),
+            ("period", "三十日"),
+            ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
+            ("decided_on", "2025-03-03"),
+        ],
+    )
+}
+
 // rule: R-07
 #[test]
 fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stage_completes() {
@@ -1275,7 +1297,11 @@ fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stag
     let err = decide_add_record(&case, measure.clone(), None, d("2025-03-03")).unwrap_err();
     assert_eq!(err.message_for("fields.party_heard"), Some("请填写当事人陈述、申辩情况"));
     assert!(err.message_for("fields.reason").is_some() && err.message_for("fields.basis").is_some());
+    // The measure names its written decision, made first.
+    assert!(err.message_for("serves").unwrap().contains("请先制作行政强制措施决定书"), "{err}");
+    let decision = add(&mut case, coercive_decision("安市监强字〔2025〕1号"), "2025-03-03");
     measure.fields = NewRecord::new(RecordKind::CoerciveMeasure, &measure_fields()).fields;
+    measure.serves = Some(decision);
     let m = add(&mut case, measure, "2025-03-03");
     let (f, meta) = video(Some(m), "2025-03-03 11:00");
     case.apply(&decide_attach_av(&case, &profile("anxiang"), &calendar(), f, meta, t("2025-03-03 18:00")).unwrap());
@@ -1286,26 +1312,6 @@ fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stag
             &[("facts", "x"), ("evidence", "y"), ("proposal", "z"), ("reported_on", "2025-03-05")],
         ),
         "2025-03-05",
-    );
-    // The measure without its written decision blocks the stage.
-    let gaps = stage_gaps(&case, Stage::Investigation);
-    assert!(gaps.contains("缺少行政强制措施决定书"), "{gaps}");
-    let decision = add(
-        &mut case,
-        NewRecord::new(
-            RecordKind::CoerciveDecision,
-            &[
-                ("document_number", "安市监强字〔2025〕1号"),
-                ("measure", "扣押"),
-                ("object", "过期牛奶12盒"),
-                ("reason", "防止证据损毁"),
-                ("basis", "《行政强制法》第二十二条"),
-                ("period", "三十日"),
-                ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
-                ("decided_on", "2025-03-03"),
-            ],
-        ),
-        "2025-03-03",
     );
     // Made, but not served: the stage still refuses, naming the decision.
     let err = decide_complete_stage(&case, Stage::Investigation, &AvList::new(), d("2025-03-05")).unwrap_err();
@@ -1418,7 +1424,12 @@ fn compulsory_execution_needs_a_served_reminder_past_its_deadline_and_the_party_
         &mut case,
         NewRecord::new(
             RecordKind::Reminder,
-            &[("document_number", "安市监催〔2025〕1号"), ("obligation", "缴纳罚款五千元"), ("deadline", "2025-11-10")],
+            &[
+                ("document_number", "安市监催〔2025〕1号"),
+                ("obligation", "缴纳罚款五千元"),
+                ("issued_on", "2025-10-31"),
+                ("deadline", "2025-11-10"),
+            ],
         ),
         "2025-10-31",
     );
@@ -1440,7 +1451,7 @@ fn compulsory_execution_needs_a_served_reminder_past_its_deadline_and_the_party_
     add(&mut case, served, "2025-11-04");
     let mut statement = NewRecord::new(
         RecordKind::ExecutionStatement,
-        &[("statements", "经营困难，请求分期缴纳"), ("review", "不符合分期条件，不予采纳")],
+        &[("statements", "经营困难，请求分期缴纳"), ("review", "不符合分期条件，不予采纳"), ("heard_on", "2025-11-05")],
     );
     statement.signature = Some(Signature::Signed { signer: "刘某".into() });
     // Served, heard, but executed before the deadline for performance has passed.
@@ -1463,7 +1474,12 @@ fn statements_on_execution_are_required_even_after_a_served_reminder() {
         &mut case,
         NewRecord::new(
             RecordKind::Reminder,
-            &[("document_number", "催〔2025〕2号"), ("obligation", "拆除违法广告牌"), ("deadline", "2025-11-10")],
+            &[
+                ("document_number", "催〔2025〕2号"),
+                ("obligation", "拆除违法广告牌"),
+                ("issued_on", "2025-10-31"),
+                ("deadline", "2025-11-10"),
+            ],
         ),
         "2025-10-31",
     );
@@ -1605,4 +1621,464 @@ fn certificates_are_checked_on_the_date_of_the_act_not_the_day_it_is_recorded() 
     }
     assert_eq!(RecordKind::Inquiry.act_field().unwrap().key, "started_at");
     assert_eq!(RecordKind::CompulsoryExecution.act_field().unwrap().key, "executed_at");
+}
+
+fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Whether a refusal has a message on `field` containing `text`.
+fn refuses(err: &crate::validation::Rejection, field: &str, text: &str) -> bool {
+    err.errors.iter().any(|e| e.field == field && e.message.contains(text))
+}
+
+/// A reminder (催告书, R-15) issued on `issued` with a deadline for performance.
+fn reminder(number: &str, issued: &str, deadline: &str) -> NewRecord<'static> {
+    NewRecord::new(
+        RecordKind::Reminder,
+        &[("document_number", number), ("obligation", "缴纳罚款五千元"), ("issued_on", issued), ("deadline", deadline)],
+    )
+}
+
+/// Registered mail serving `document`, sent and received on the days given.
+fn mail_service(document: Uuid, sent: &str, received: &str) -> NewRecord<'static> {
+    let mut r = NewRecord::new(
+        RecordKind::ServiceMail,
+        &[
+            ("document", "文书"),
+            ("mail_kind", "挂号信"),
+            ("tracking_number", "XA123"),
+            ("sent_on", sent),
+            ("receipt", "刘某"),
+            ("received_on", received),
+        ],
+    );
+    r.serves = Some(document);
+    r
+}
+
+/// The party's statements on execution, heard on `heard` and reviewed.
+fn statement(heard: &str) -> NewRecord<'static> {
+    let mut r = NewRecord::new(
+        RecordKind::ExecutionStatement,
+        &[("statements", "经营困难，请求分期缴纳"), ("review", "不符合分期条件，不予采纳"), ("heard_on", heard)],
+    );
+    r.signature = Some(Signature::Signed { signer: "刘某".into() });
+    r
+}
+
+/// Compulsory execution at `at` by the two officers of the case.
+fn execution<'a>(w: &'a World, at: &str) -> NewRecord<'a> {
+    let mut e = NewRecord::new(
+        RecordKind::CompulsoryExecution,
+        &[("means", "加处罚款"), ("executed_at", at), ("place", "超市"), ("result", "已缴纳")],
+    );
+    e.officers = w.two();
+    e.credentials_shown = true;
+    e.officers_signed = signers(w);
+    e.signature = Some(Signature::Signed { signer: "刘某".into() });
+    e
+}
+
+// rule: P-02
+// rule: R-05
+// rule: X-01
+#[test]
+fn a_correction_is_checked_like_a_new_record() {
+    let mut w = World::new();
+    // 李华's certificate expires on 2025-03-05.
+    w.officers[1].certificates[0].expires_on = d("2025-03-05");
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let site = add(&mut case, site_inspection(&w), "2025-03-03");
+    let officers = w.two();
+    let today = d("2025-03-10");
+    let correct = |case: &Case, id, key: &str, value: &str| {
+        decide_correct(case, id, "日期笔误", fields(&[(key, value)]), &officers, today)
+    };
+    // To a day when 李华's certificate had expired: refused, saying what to do.
+    let err = correct(&case, site, "started_at", "2025-03-06 09:00").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "李华在2025-03-06没有有效的行政执法证（证号43070002：已过期）；请核对日期，或重新制作本记录"
+    );
+    // Into the future, or before the case was opened.
+    let err = correct(&case, site, "started_at", "2025-03-12 09:00").unwrap_err();
+    assert!(refuses(&err, "fields.started_at", "晚于今天（2025-03-10）"), "{err}");
+    let err = correct(&case, site, "started_at", "2025-02-27 09:00").unwrap_err();
+    assert!(refuses(&err, "fields.started_at", "早于立案日期（2025-03-01）"), "{err}");
+    // A day on which both certificates were valid is a correction like any other.
+    assert!(correct(&case, site, "started_at", "2025-03-04 09:00").is_ok());
+    // an inquiry cannot be corrected to say the rights were not notified.
+    let mut inquiry = NewRecord::new(
+        RecordKind::Inquiry,
+        &[
+            ("interviewee", "刘某"),
+            ("place", "执法大队"),
+            ("started_at", "2025-03-03 14:00"),
+            ("ended_at", "2025-03-03 15:00"),
+            ("rights_notified", "是"),
+            ("content", "问：……答：……"),
+        ],
+    );
+    inquiry.officers = w.two();
+    inquiry.credentials_shown = true;
+    inquiry.officers_signed = signers(&w);
+    inquiry.signature = Some(Signature::Signed { signer: "刘某".into() });
+    let inq = add(&mut case, inquiry, "2025-03-03");
+    let err = correct(&case, inq, "rights_notified", "否").unwrap_err();
+    assert_eq!(
+        err.message_for("fields.rights_notified"),
+        Some("询问前须告知当事人陈述、申辩、申请回避等权利，并在笔录中记明")
+    );
+    assert!(correct(&case, inq, "content", "问：……答：……（补记）").is_ok());
+}
+
+// rule: R-13
+// rule: R-14
+// rule: N-03
+// rule: X-01
+#[test]
+fn a_correction_keeps_the_decision_sealed_and_served_after_it_was_made() {
+    let w = World::new();
+    let case = in_execution(&w);
+    let doc = case.records_of(RecordKind::DecisionDocument).next().unwrap().record.id;
+    let today = d("2025-10-20");
+    let correct = |id, key: &str, value: &str| decide_correct(&case, id, "笔误", fields(&[(key, value)]), &[], today);
+    let err = correct(doc, "sealed", "否").unwrap_err();
+    assert_eq!(err.message_for("fields.sealed"), Some("决定书须加盖作出决定的行政机关印章"));
+    // Moving the decision after its service (10-09) would have it served before it was made.
+    let err = correct(doc, "decided_on", "2025-10-10").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "本次更正后，已记录的送达回证（直接送达）（2025-10-09）将不再符合规定：送达时间（2025-10-09）早于决定书（安市监罚决〔2025〕1号）的日期（2025-10-10）：文书作出后方能送达，请核对日期。请核对所更正的内容，或先更正该记录"
+    );
+    let err = correct(doc, "decided_on", "2025-10-21").unwrap_err();
+    assert!(refuses(&err, "fields.decided_on", "晚于今天"), "{err}");
+    assert!(correct(doc, "decided_on", "2025-09-29").is_ok());
+    // The receipt of mail, the date of service, is not moved into the future.
+    let mail = case.records_of(RecordKind::ServiceMail).next().unwrap().record.id;
+    let err = correct(mail, "received_on", "2025-10-25").unwrap_err();
+    assert_eq!(
+        err.message_for("fields.received_on"),
+        Some("签收日期（2025-10-25）晚于今天（2025-10-20）；请按回执填写实际签收日期")
+    );
+}
+
+// rule: R-15
+// rule: X-01
+#[test]
+fn a_correction_cannot_undo_the_order_an_execution_rests_on() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let rem = add(&mut case, reminder("催〔2025〕1号", "2025-10-31", "2025-11-10"), "2025-10-31");
+    let mail = add(&mut case, mail_service(rem, "2025-10-31", "2025-11-03"), "2025-11-04");
+    let heard = add(&mut case, statement("2025-11-05"), "2025-11-05");
+    add(&mut case, execution(&w, "2025-11-11 09:00"), "2025-11-11");
+    let today = d("2025-11-12");
+    let correct = |id, key: &str, value: &str| decide_correct(&case, id, "笔误", fields(&[(key, value)]), &[], today);
+    // The reminder's deadline moved past the execution.
+    let err = correct(rem, "deadline", "2025-11-15").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "本次更正后，已记录的强制执行记录（2025-11-11）将不再符合规定：实施强制执行前：催告书载明的履行期限（2025-11-15）至2025-11-11尚未届满，期限届满当事人仍不履行的，方可强制执行。请核对所更正的内容，或先更正该记录"
+    );
+    // The reminder received after its deadline, and after the execution.
+    let err = correct(mail, "received_on", "2025-11-12").unwrap_err();
+    assert!(refuses(&err, "fields.received_on", "履行期限（2025-11-10）不晚于送达日期（2025-11-12）"), "{err}");
+    assert!(err.to_string().contains("尚无2025-11-11前的送达记录"), "{err}");
+    // The statements moved before the reminder was served.
+    let err = correct(heard, "heard_on", "2025-11-02").unwrap_err();
+    assert!(err.to_string().contains("不在催告书送达（2025-11-03）之后、2025-11-11之前"), "{err}");
+    // A correction that keeps the order passes.
+    assert!(correct(rem, "deadline", "2025-11-09").is_ok());
+    assert!(correct(heard, "heard_on", "2025-11-04").is_ok());
+}
+
+// rule: R-15
+#[test]
+fn a_reminder_gives_the_party_time_to_perform_after_it_is_served() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let err = decide_add_record(&case, reminder("催〔2025〕3号", "2025-11-02", "2025-11-01"), None, d("2025-11-02"))
+        .unwrap_err();
+    assert_eq!(err.message_for("fields.deadline"), Some("履行期限（2025-11-01）须晚于催告日期（2025-11-02）"));
+    let rem = add(&mut case, reminder("催〔2025〕3号", "2025-10-30", "2025-11-01"), "2025-10-30");
+    // Deadline 11-01, served 11-05: refused when the service is recorded.
+    let err =
+        decide_add_record(&case, mail_service(rem, "2025-10-31", "2025-11-05"), None, d("2025-11-05")).unwrap_err();
+    assert_eq!(
+        err.message_for("fields.received_on"),
+        Some(
+            "催告书（催〔2025〕3号）载明的履行期限（2025-11-01）不晚于送达日期（2025-11-05）：当事人须在送达后有履行期间，请重新制作履行期限在送达之后的催告书"
+        )
+    );
+    // A service recorded before this was checked: execution on 11-06 is refused.
+    let mail = add(&mut case, mail_service(rem, "2025-10-31", "2025-10-31"), "2025-10-31");
+    case.apply(&CaseEvent::RecordCorrected {
+        record_id: mail,
+        reason: "旧数据".into(),
+        fields: fields(&[("received_on", "2025-11-05")]),
+    });
+    add(&mut case, statement("2025-11-05"), "2025-11-05");
+    let err = decide_add_record(&case, execution(&w, "2025-11-06 09:00"), None, d("2025-11-06")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "实施强制执行前：催告书的履行期限不在送达之后（催告书（催〔2025〕3号）履行期限2025-11-01、2025-11-05送达），当事人没有履行期间：须重新制作并送达履行期限晚于送达日期的催告书"
+    );
+}
+
+// rule: P-02
+// rule: R-14
+// rule: R-15
+#[test]
+fn no_act_or_service_is_dated_after_today_whatever_its_kind() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let today = d("2025-11-20");
+    let court =
+        NewRecord::new(RecordKind::CourtApplication, &[("court", "安乡县人民法院"), ("applied_on", "2025-11-25")]);
+    let err = decide_add_record(&case, court, None, today).unwrap_err();
+    assert!(refuses(&err, "fields.applied_on", "申请日期（2025-11-25）晚于今天（2025-11-20）"), "{err}");
+    let rem = add(&mut case, reminder("催〔2025〕1号", "2025-10-31", "2025-11-10"), "2025-10-31");
+    let err = decide_add_record(&case, mail_service(rem, "2025-10-31", "2025-11-21"), None, today).unwrap_err();
+    assert!(refuses(&err, "fields.received_on", "晚于今天"), "{err}");
+    let mut entrusted = NewRecord::new(
+        RecordKind::ServiceEntrusted,
+        &[
+            ("document", "催告书"),
+            ("reason", "当事人在外地"),
+            ("entrusted_to", "某镇政府"),
+            ("served_on", "2025-11-21"),
+        ],
+    );
+    entrusted.serves = Some(rem);
+    let err = decide_add_record(&case, entrusted, None, today).unwrap_err();
+    assert!(refuses(&err, "fields.served_on", "晚于今天"), "{err}");
+    let mut notice = NewRecord::new(
+        RecordKind::ServicePublicNotice,
+        &[("document", "催告书"), ("why", "下落不明"), ("medium", "政府网站"), ("published_on", "2025-11-21")],
+    );
+    notice.serves = Some(rem);
+    let err = decide_add_record(&case, notice, None, today).unwrap_err();
+    assert!(refuses(&err, "fields.published_on", "晚于今天"), "{err}");
+    let evidence = NewRecord::new(
+        RecordKind::DocumentaryEvidence,
+        &[("description", "银行流水"), ("source", "银行"), ("collected_on", "2025-11-21")],
+    );
+    let err = decide_add_record(&case, evidence, None, today).unwrap_err();
+    assert!(refuses(&err, "fields.collected_on", "晚于今天"), "{err}");
+}
+
+// rule: R-15
+#[test]
+fn statements_on_execution_are_heard_after_the_reminder_is_served_and_before_execution() {
+    let w = World::new();
+    let mut case = in_execution(&w);
+    let rem = add(&mut case, reminder("催〔2025〕1号", "2025-10-31", "2025-11-10"), "2025-10-31");
+    add(&mut case, mail_service(rem, "2025-10-31", "2025-11-03"), "2025-11-04");
+    // Heard before the reminder reached the party: it does not count.
+    let early = add(&mut case, statement("2025-11-01"), "2025-11-04");
+    let err = decide_add_record(&case, execution(&w, "2025-11-11 09:00"), None, d("2025-11-12")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "实施强制执行前：执行陈述申辩及复核的听取日期（2025-11-01）不在催告书送达（2025-11-03）之后、2025-11-11之前：须在催告书送达后听取当事人的陈述、申辩并复核"
+    );
+    // Heard after the execution: it does not count for it either.
+    add(&mut case, statement("2025-11-12"), "2025-11-12");
+    let err = decide_add_record(&case, execution(&w, "2025-11-11 09:00"), None, d("2025-11-12")).unwrap_err();
+    assert!(err.to_string().contains("听取日期（2025-11-01、2025-11-12）"), "{err}");
+    // A statement recorded before its date was asked for: the date is to be added.
+    let mut undated = case.clone();
+    undated.apply(&CaseEvent::RecordCorrected {
+        record_id: early,
+        reason: "旧数据".into(),
+        fields: fields(&[("heard_on", "")]),
+    });
+    let err = decide_add_record(&undated, execution(&w, "2025-11-11 09:00"), None, d("2025-11-12")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "实施强制执行前：执行陈述申辩及复核未记录听取日期：请更正补填听取日期（须在催告书送达之后）"
+    );
+    // Heard in between: the execution may proceed.
+    add(&mut case, statement("2025-11-05"), "2025-11-05");
+    assert!(decide_add_record(&case, execution(&w, "2025-11-11 09:00"), None, d("2025-11-12")).is_ok());
+}
+
+// rule: P-02
+// rule: R-03
+#[test]
+fn acts_are_not_dated_before_the_case_was_opened_and_late_entries_are_flagged() {
+    let w = World::new();
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let dated = |start: &str| {
+        let mut r = site_inspection(&w);
+        r.fields.insert("started_at".into(), start.into());
+        r
+    };
+    let err = decide_add_record(&case, dated("2025-02-28 15:00"), None, d("2025-03-01")).unwrap_err();
+    assert_eq!(
+        err.message_for("fields.started_at"),
+        Some("开始时间（2025-02-28）早于立案日期（2025-03-01）：立案前的行为不能记入本案，请核对日期")
+    );
+    // What led to the case is recorded at initiation and may precede it.
+    let mut complaint = w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::Complaint, "2025-03-01 09:00");
+    let registration = NewRecord::new(
+        RecordKind::ComplaintRegistration,
+        &[
+            ("complainant", "王某"),
+            ("real_name", "是"),
+            ("content", "销售过期食品"),
+            ("received_at", "2025-02-27 10:00"),
+            ("recorder", "李华"),
+            ("handling", "转执法大队核查"),
+        ],
+    );
+    add(&mut complaint, registration, "2025-03-01");
+    // An urgent start is opened after the officers acted at the scene: up to the 24 hours
+    // of R-03, which then count from the act.
+    let mut urgent =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: true }, "2025-03-02 08:00");
+    add(&mut urgent, dated("2025-03-01 22:00"), "2025-03-02");
+    let err = decide_add_record(&urgent, dated("2025-02-28 22:00"), None, d("2025-03-02")).unwrap_err();
+    assert!(refuses(&err, "fields.started_at", "紧急先行的案件可早于立案24小时"), "{err}");
+    let dl = deadlines(&urgent, &profile("anxiang"), &calendar(), t("2025-03-02 09:00")).unwrap();
+    assert_eq!(dl.iter().find(|x| x.rule == "R-03").unwrap().due, t("2025-03-02 22:00"));
+    // Entered three days after the act: no flag; four days: flagged, not refused.
+    let on_time = add(&mut case, dated("2025-03-03 09:00"), "2025-03-06");
+    assert_eq!(case.record(on_time).unwrap().late_entry(), None);
+    let late = add(&mut case, dated("2025-03-03 09:00"), "2025-03-07");
+    assert_eq!(
+        case.record(late).unwrap().late_entry().as_deref(),
+        Some("2025-03-03实施，2025-03-07才录入系统（相隔4日，超过3日），请核实是否及时记录")
+    );
+}
+
+// rule: N-03
+// rule: R-14
+#[test]
+fn a_mailed_decision_without_its_receipt_date_is_not_called_overdue() {
+    let w = World::new();
+    let (mut case, doc) = decided(&w);
+    let mail = add(&mut case, mail_service(doc, "2025-10-09", "2025-10-10"), "2025-10-10");
+    // As recorded before the receipt's date was asked for.
+    case.apply(&CaseEvent::RecordCorrected {
+        record_id: mail,
+        reason: "旧数据".into(),
+        fields: fields(&[("received_on", "")]),
+    });
+    let n03 = |case: &Case| {
+        let dl = deadlines(case, &profile("anxiang"), &calendar(), t("2025-11-01 09:00")).unwrap();
+        dl.into_iter().find(|x| x.rule == "N-03").unwrap()
+    };
+    assert_eq!(n03(&case).status, DeadlineStatus::ReceiptDateMissing);
+    assert_eq!(n03(&case).status.label(), "签收日期未记录，请更正");
+    // Corrected with the receipt's date, it is met.
+    let e = decide_correct(&case, mail, "补填签收日期", fields(&[("received_on", "2025-10-10")]), &[], d("2025-11-01"))
+        .unwrap();
+    case.apply(&e);
+    assert_eq!(n03(&case).status, DeadlineStatus::Met);
+    // A decision not served at all is overdue as before.
+    let (unserved, _) = decided(&w);
+    assert_eq!(n03(&unserved).status, DeadlineStatus::Overdue);
+}
+
+// rule: R-07
+#[test]
+fn a_coercive_decision_is_not_evidence_and_each_measure_names_its_decision() {
+    let w = World::new();
+    let mut case = filed(&w, "2025-03-01 09:00");
+    let report = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::InvestigationReport,
+            &[("facts", "x"), ("evidence", "y"), ("proposal", "z"), ("reported_on", "2025-03-05")],
+        ),
+        "2025-03-05",
+    );
+    let first = add(&mut case, coercive_decision("安市监强字〔2025〕1号"), "2025-03-05");
+    let gaps = stage_gaps(&case, Stage::Investigation);
+    assert!(gaps.contains("至少需要一项调查取证记录"), "{gaps}");
+    let measure = |decision: Uuid| {
+        let mut m = NewRecord::new(RecordKind::CoerciveMeasure, &measure_fields());
+        m.officers = w.two();
+        m.credentials_shown = true;
+        m.officers_signed = signers(&w);
+        m.signature = Some(Signature::Signed { signer: "刘某".into() });
+        m.serves = Some(decision);
+        m
+    };
+    let err = decide_add_record(&case, measure(report), None, d("2025-03-05")).unwrap_err();
+    assert_eq!(err.message_for("serves"), Some("行政强制措施现场笔录只能关联行政强制措施决定书"));
+    // Two measures, each under its own decision: each decision is served.
+    let second = add(&mut case, coercive_decision("安市监强字〔2025〕2号"), "2025-03-05");
+    add(&mut case, measure(first), "2025-03-05");
+    add(&mut case, measure(second), "2025-03-05");
+    let mut service = NewRecord::new(
+        RecordKind::ServiceDirect,
+        &[
+            ("document", "行政强制措施决定书"),
+            ("served_at", "2025-03-03 11:30"),
+            ("place", "仓库"),
+            ("server", "张明、李华"),
+            ("recipient", "刘某"),
+        ],
+    );
+    service.serves = Some(first);
+    service.officers = w.two();
+    service.credentials_shown = true;
+    service.officers_signed = signers(&w);
+    service.signature = Some(Signature::Signed { signer: "刘某".into() });
+    add(&mut case, service, "2025-03-05");
+    let gaps = stage_gaps(&case, Stage::Investigation);
+    assert!(!gaps.contains("至少需要一项调查取证记录"), "the measures are evidence: {gaps}");
+    assert!(gaps.contains("安市监强字〔2025〕2号）尚无送达记录"), "{gaps}");
+    assert!(!gaps.contains("安市监强字〔2025〕1号）尚无送达记录"), "{gaps}");
+}
+
+// rule: R-14
+// rule: N-03
+// rule: R-15
+#[test]
+fn service_by_public_notice_takes_effect_thirty_days_after_publication() {
+    let w = World::new();
+    let (mut case, doc) = decided(&w);
+    let mut notice = NewRecord::new(
+        RecordKind::ServicePublicNotice,
+        &[
+            ("document", "行政处罚决定书"),
+            ("why", "当事人下落不明，直接、邮寄送达均未成功"),
+            ("medium", "安乡县人民政府网站"),
+            ("published_on", "2025-10-09"),
+        ],
+    );
+    notice.serves = Some(doc);
+    let id = add(&mut case, notice.clone(), "2025-10-09");
+    assert_eq!(case.record(id).unwrap().service_time(), Some(t("2025-11-08 23:59:59")));
+    let dl = deadlines(&case, &profile("anxiang"), &calendar(), t("2025-11-10 09:00")).unwrap();
+    let n03 = dl.iter().find(|x| x.rule == "N-03").unwrap();
+    assert_eq!(n03.met_at, Some(t("2025-11-08 23:59:59")));
+    assert_eq!(n03.status, DeadlineStatus::MetLate);
+    // A reminder published on 10-31 is served on 11-30, after a deadline of 11-20.
+    let mut case = in_execution(&w);
+    let rem = add(&mut case, reminder("催〔2025〕1号", "2025-10-31", "2025-11-20"), "2025-10-31");
+    notice.serves = Some(rem);
+    notice.fields.insert("published_on".into(), "2025-10-31".into());
+    let err = decide_add_record(&case, notice, None, d("2025-10-31")).unwrap_err();
+    assert!(refuses(&err, "fields.published_on", "不晚于送达日期（2025-11-30）"), "{err}");
+}
+
+// rule: P-02
+// rule: R-15
+#[test]
+fn a_reminder_is_dated_by_its_issue_not_its_deadline() {
+    assert_eq!(RecordKind::Reminder.act_field().unwrap().key, "issued_on");
+    assert_eq!(RecordKind::ExecutionStatement.act_field().unwrap().key, "heard_on");
+    let mut w = World::new();
+    // 李华's certificate expires on 2025-11-05, between the reminder's issue and deadline.
+    w.officers[1].certificates[0].expires_on = d("2025-11-05");
+    let mut case = in_execution(&w);
+    let mut r = reminder("催〔2025〕9号", "2025-10-31", "2025-11-10");
+    r.officers = w.two();
+    let id = add(&mut case, r, "2025-10-31");
+    assert_eq!(case.record(id).unwrap().record.officers[1].certificate_number, "43070002");
 }

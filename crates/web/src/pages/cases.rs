@@ -259,6 +259,8 @@ struct RecordLine {
     av: usize,
     needs_av: bool,
     corrected: usize,
+    /// Entered long after the act (P-02): a flag for the reader, not a refusal.
+    late_entry: String,
 }
 
 struct AvLine {
@@ -458,7 +460,7 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
         .map(|d| {
             let class = match d.status {
                 DeadlineStatus::Overdue | DeadlineStatus::MetLate => "bad",
-                DeadlineStatus::DueSoon => "warn",
+                DeadlineStatus::DueSoon | DeadlineStatus::ReceiptDateMissing => "warn",
                 DeadlineStatus::Met => "ok",
                 DeadlineStatus::Open => "",
             };
@@ -509,6 +511,7 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
                 av: c.av_for(r.record.id).count(),
                 needs_av: zhifa_core::case::requirements::av_requirement(k, &av_list).is_some(),
                 corrected: r.corrections.len(),
+                late_entry: r.late_entry().unwrap_or_default(),
             }
         })
         .collect();

@@ -136,6 +136,20 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
             .collect();
         fields.insert(0, Field::new("serves", "所送达的文书", "select").required().options(docs));
     }
+    if kind == RecordKind::CoerciveMeasure {
+        // the measure is taken under its written decision, made first.
+        let decisions = c
+            .records_of(RecordKind::CoerciveDecision)
+            .map(|r| (r.record.id.to_string(), format!("{} {}", r.record.kind.label(), r.field("document_number"))))
+            .collect();
+        fields.insert(
+            0,
+            Field::new("serves", "所依据的行政强制措施决定书", "select")
+                .required()
+                .options(decisions)
+                .hint("请先制作行政强制措施决定书，再记录实施情况"),
+        );
+    }
     if kind == RecordKind::OnTheSpotDecision {
         fields.push(Field::new("_penalty", "处罚内容", "heading"));
         fields.push(

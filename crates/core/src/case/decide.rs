@@ -989,17 +989,30 @@ pub fn decide_approval(
         Some(_) => {}
     }
     r.require("opinion", "意见", opinion);
-    // The same account cannot sign two steps of one run of the chain. Steps recorded
-    // before accounts were kept are matched by name.
-    if let Some(earlier) = rec.current_run().iter().find(|a| match a.account_id {
+    // The same person cannot sign two steps of one run of the chain: not with the same
+    // account, nor as the same officer with another account. Steps recorded before
+    // accounts were kept are matched by name.
+    let same_account = |a: &&crate::case::Approval| match a.account_id {
         Some(id) => id == by.account_id,
         None => a.officer_name == by.name,
-    }) {
+    };
+    let same_officer = |a: &&crate::case::Approval| a.officer_id.is_some() && a.officer_id == by.officer_id;
+    if let Some(earlier) = rec.current_run().iter().find(same_account) {
         r.add(
             "step",
             format!(
                 "同一账号不能在同一审批流程中签署两个环节：{}已由本账号签署，{}须由其他人员签署",
                 earlier.step.label(),
+                step.label()
+            ),
+        );
+    } else if let Some(earlier) = rec.current_run().iter().find(same_officer) {
+        r.add(
+            "step",
+            format!(
+                "同一人员不能在同一审批流程中签署两个环节：{}已由您以另一账号（{}）签署，{}须由其他人员签署",
+                earlier.step.label(),
+                earlier.officer_name,
                 step.label()
             ),
         );
@@ -1028,6 +1041,7 @@ pub fn decide_approval(
         step,
         officer_name: by.name.clone(),
         account_id: Some(by.account_id),
+        officer_id: by.officer_id,
         approved,
         opinion: opinion.trim().to_string(),
         at: now,

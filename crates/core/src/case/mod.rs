@@ -454,6 +454,10 @@ pub enum CaseEvent {
         /// The account that gave the step; `None` only on steps recorded before it was kept.
         #[serde(default)]
         account_id: Option<Uuid>,
+        /// The officer the account belongs to, if it is an officer's: one person may hold
+        /// several accounts, and still signs one step of a run.
+        #[serde(default)]
+        officer_id: Option<Uuid>,
         approved: bool,
         opinion: String,
         at: NaiveDateTime,
@@ -514,6 +518,8 @@ pub struct Approval {
     pub step: ApprovalStep,
     pub officer_name: String,
     pub account_id: Option<Uuid>,
+    /// The signer's officer record, if the account has one.
+    pub officer_id: Option<Uuid>,
     pub approved: bool,
     pub opinion: String,
     pub at: NaiveDateTime,
@@ -668,12 +674,13 @@ impl Case {
                     a.meta = meta.clone();
                 }
             }
-            CaseEvent::ApprovalGiven { record_id, step, officer_name, account_id, approved, opinion, at } => {
+            CaseEvent::ApprovalGiven { record_id, step, officer_name, account_id, officer_id, approved, opinion, at } => {
                 if let Some(r) = self.records.iter_mut().find(|r| r.record.id == *record_id) {
                     r.approvals.push(Approval {
                         step: *step,
                         officer_name: officer_name.clone(),
                         account_id: *account_id,
+                        officer_id: *officer_id,
                         approved: *approved,
                         opinion: opinion.clone(),
                         at: *at,

@@ -2035,6 +2035,46 @@ fn a_coercive_decision_is_not_evidence_and_each_measure_names_its_decision() {
     assert!(!gaps.contains("安市监强字〔2025〕1号）尚无送达记录"), "{gaps}");
 }
 
+// rule: R-19
+#[test]
+fn one_officer_signs_one_step_of_a_run_whichever_account_they_use() {
+    let w = World::new();
+    let mut case =
+        w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
+    let id = add(
+        &mut case,
+        NewRecord::new(
+            RecordKind::FilingApproval,
+            &[
+                ("reason", "检查发现"),
+                ("party", "超市"),
+                ("handler_opinion", "建议立案"),
+                ("unit_opinion", "同意"),
+                ("head_approval", "同意"),
+                ("approved_at", "2025-03-01 10:00"),
+            ],
+        ),
+        "2025-03-01",
+    );
+    let now = t("2025-03-01 10:00");
+    // 张明 holds two accounts: an officer's and a head's.
+    let officer = account("张明", Role::Officer, Some(w.officers[0].id));
+    let as_head = account("张明（副局长）", Role::Head, Some(w.officers[0].id));
+    case.apply(&decide_approval(&case, id, ApprovalStep::Handler, true, "建议立案", &officer, now).unwrap());
+    assert_eq!(case.record(id).unwrap().approvals[0].officer_id, Some(w.officers[0].id));
+    let err = decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &as_head, now).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "同一人员不能在同一审批流程中签署两个环节：承办人意见已由您以另一账号（张明）签署，审核意见须由其他人员签署"
+    );
+    // Heads without an officer record are told apart by their accounts.
+    let reviewer = account("王队长", Role::Head, None);
+    let head = account("局长", Role::Head, None);
+    case.apply(&decide_approval(&case, id, ApprovalStep::Reviewer, true, "同意", &reviewer, now).unwrap());
+    case.apply(&decide_approval(&case, id, ApprovalStep::Approver, true, "同意", &head, now).unwrap());
+    assert!(case.record(id).unwrap().approved_at().is_some());
+}
+
 // rule: R-14
 // rule: N-03
 // rule: R-15

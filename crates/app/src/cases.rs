@@ -305,9 +305,17 @@ impl App {
         if opinion.trim().is_empty() {
             return Err(Rejection::one("opinion", "请填写审批意见").into());
         }
-        // Secrets are excluded by the system, not by the head's judgement. Requests
-        // made before records were named by id carry none.
-        if approved && !asked.is_empty() {
+        // Secrets are excluded by the system, not by the head's judgement: the records
+        // asked for are checked again. A request made before records were named by id names
+        // none the system could check, so it cannot be approved; it may be refused.
+        if approved && asked.is_empty() {
+            return Err(Rejection::one(
+                "approved",
+                "该申请未逐项列明申请复制的记录，系统无法排除涉密内容，不能同意；请选择“不同意”，并请申请人重新登记复制申请、逐项选择记录",
+            )
+            .into());
+        }
+        if approved {
             decide::check_copy_records(&state, asked).into_result()?;
         }
         let event = AccessEvent::CopyDecided { request_id: request, approved, opinion: opinion.trim().into() };

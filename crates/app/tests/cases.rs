@@ -194,6 +194,34 @@ async fn every_opening_is_logged_and_copies_need_the_heads_approval() {
     assert!(d.app.open_case_file(&other, id, "看看").await.is_err());
 }
 
+// rule: R-18
+// rule: X-05
+#[tokio::test]
+async fn a_copy_request_that_names_no_records_cannot_be_approved() {
+    let d = demo().await;
+    let id = d.app.open_case(&d.zf, d.open(Procedure::Ordinary)).await.unwrap();
+    // A request as made before requests named their records: nothing the system could check.
+    let request = Uuid::new_v4();
+    let old = zhifa_core::case::AccessEvent::CopyRequested {
+        case_id: id,
+        request_id: request,
+        requester: "刘某某".into(),
+        records: "全部案卷材料".into(),
+        reason: "申请复议需要".into(),
+        record_ids: vec![],
+    };
+    let s = zhifa_core::events::stream::access(id);
+    let v = d.app.db.stream_version(&s).await.unwrap();
+    let expected = if v == 0 { zhifa_store::ExpectedVersion::NoStream } else { zhifa_store::ExpectedVersion::Exact(v) };
+    d.app.db.append_to(&zhifa_core::events::Actor::from(&d.zf), &s, expected, vec![old.into()]).await.unwrap();
+    let logged = d.app.access_log(&d.head, id).await.unwrap().len();
+    let e = d.app.decide_copy(&d.head, id, request, true, "同意").await.unwrap_err();
+    assert!(e.to_string().contains("未逐项列明申请复制的记录，系统无法排除涉密内容，不能同意"), "{e}");
+    assert_eq!(d.app.access_log(&d.head, id).await.unwrap().len(), logged, "a refused approval stores nothing");
+    // It is refused, and the party asked to request again naming the records.
+    d.app.decide_copy(&d.head, id, request, false, "请重新登记复制申请并逐项选择记录").await.unwrap();
+}
+
 // rule: N-06
 // rule: R-01
 #[tokio::test]

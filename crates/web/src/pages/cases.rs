@@ -742,7 +742,7 @@ fn copy_decide_form(id: Uuid, req: Uuid) -> FormPage {
             Field::new("approved", "审批结果", "select")
                 .required()
                 .options(vec![("1".into(), "同意复制".into()), ("0".into(), "不同意".into())])
-                .hint("申请中不含标记为国家秘密、商业秘密的记录，系统已排除"),
+                .hint("同意前系统逐项核对所申请的记录，标记为国家秘密、商业秘密的不得复制；未逐项列明记录的申请不能同意，请申请人重新登记"),
             Field::new("opinion", "审批意见", "longtext").required(),
         ],
     )

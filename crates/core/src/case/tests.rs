@@ -1242,10 +1242,35 @@ fn every_officer_of_an_on_site_act_signs_its_record() {
     // Both signed: which officers signed is recorded.
     let id = add(&mut case, site_inspection(&w), "2025-03-03");
     assert_eq!(case.record(id).unwrap().record.officers_signed, vec![zhang, li]);
-    // Every on-site kind needs the officers' signatures.
-    for k in RecordKind::ALL.iter().filter(|k| k.on_site()) {
-        assert!(k.officers_sign(), "{k:?}");
-    }
+}
+
+// rule: R-05
+// rule: P-02
+#[test]
+fn the_records_officers_sign_are_those_the_rules_name() {
+    // inspections, inquiries, sampling, evidence preservation, coercive measures and
+    // hearings are signed by the officers; so are the on-site acts of service,
+    // execution and the on-the-spot decision.
+    let must_sign = [
+        RecordKind::Inquiry,
+        RecordKind::SiteInspection,
+        RecordKind::Sampling,
+        RecordKind::EvidencePreservation,
+        RecordKind::CoerciveMeasure,
+        RecordKind::HearingRecord,
+        RecordKind::ServiceDirect,
+        RecordKind::ServiceLodged,
+        RecordKind::CorrectionVerification,
+        RecordKind::CompulsoryExecution,
+        RecordKind::RemovalRestoration,
+        RecordKind::OnTheSpotDecision,
+    ];
+    let signing: Vec<RecordKind> = RecordKind::ALL.iter().copied().filter(|k| k.officers_sign()).collect();
+    assert_eq!(signing, must_sign, "the kinds signed by their officers");
+    // Those are the on-site acts that need two certified officers (P-02), and nothing else
+    // is: written documents and mailed or published service are not on-site acts.
+    let on_site: Vec<RecordKind> = RecordKind::ALL.iter().copied().filter(|k| k.on_site()).collect();
+    assert_eq!(on_site, must_sign);
 }
 
 /// The fields of a coercive-measure record as typed on site.

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod documents;
 mod demo_cases;
 pub mod evidence;
 pub mod export;
@@ -31,11 +32,13 @@ pub struct App {
     /// Evidence files: resumable uploads and the blob store behind them. `None` where
     /// no file store is configured (some tests, the calendar commands).
     pub files: Option<zhifa_blob::Uploads>,
+    /// Official documents: fonts, the public address in QR codes, number sequences.
+    pub documents: documents::Documents,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db, files: None }
+        Self { db, files: None, documents: documents::Documents::default() }
     }
 
     /// With an evidence file store.

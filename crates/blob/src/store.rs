@@ -252,6 +252,21 @@ impl BlobStore {
         }
     }
 
+    /// Stores a small blob held in memory (an issued document's PDF) under its SHA-256,
+    /// unless it is already there; never overwrites. Returns the hash.
+    pub async fn put_bytes(&self, bytes: Vec<u8>) -> Result<Sha256, BlobError> {
+        let sha256 = Sha256::of(&bytes);
+        if self.exists(&sha256).await? {
+            return Ok(sha256);
+        }
+        self.inner
+            .store
+            .put(&Key::from(sha256.blob_key()), PutPayload::from(bytes))
+            .await
+            .map_err(|e| BlobError::store("保存文书", e))?;
+        Ok(sha256)
+    }
+
     pub(crate) async fn put_thumbnail(&self, sha256: &Sha256, jpeg: Vec<u8>) -> Result<String, BlobError> {
         let key = sha256.thumbnail_key();
         self.inner

@@ -18,6 +18,7 @@ fn main() {
             caption: "扫码核验真伪".into(),
         }),
         issued_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 6),
+        number: None,
     };
     for r in &case.records {
         let doc = document(&ctx, r);

@@ -25,6 +25,8 @@ pub struct Context<'a> {
     /// The day the document is issued (dates a document whose record has no date of its
     /// own, such as a reminder).
     pub issued_on: Option<NaiveDate>,
+    /// The number allocated at issue (文号); printed instead of the one typed in the record.
+    pub number: Option<String>,
 }
 
 /// The document of a record.
@@ -47,6 +49,9 @@ pub fn document(ctx: &Context<'_>, rec: &RecordState) -> Document {
         _ => b.generic(),
     }
     b.rest();
+    if let Some(n) = ctx.number.as_ref().filter(|n| !n.trim().is_empty()) {
+        b.doc.number = Some(n.clone());
+    }
     b.doc
 }
 

@@ -24,6 +24,7 @@ fn context(case: &zhifa_core::case::Case) -> Context<'_> {
             caption: "扫码核验真伪".into(),
         }),
         issued_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 6),
+        number: None,
     }
 }
 

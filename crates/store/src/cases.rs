@@ -13,7 +13,8 @@ use crate::script::{Writes, args};
 use crate::{Db, ExpectedVersion, Result, StoreError, q};
 
 /// The projection tables of this module, cleared before a rebuild.
-pub(crate) const TABLES: &[&str] = &["cases", "case_officers", "case_files", "form_numbers_used"];
+pub(crate) const TABLES: &[&str] =
+    &["cases", "case_officers", "case_files", "form_numbers_used", "document_numbers", "issued_documents"];
 
 fn case_id(ev: &RecordedEvent) -> Result<String> {
     let key = ev.stream_id.split_once(':').map(|(_, k)| k).unwrap_or_default();
@@ -101,6 +102,7 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &CaseEvent) -> Result
         CaseEvent::CaseArchived { on, .. } => {
             w.push("UPDATE cases SET stage = 'archived', archived_on = $2 WHERE id = $1", args![&id, on.to_string()]);
         }
+        CaseEvent::DocumentIssued { document } => crate::documents::apply(w, ev, &id, document),
         // A corrected sensitivity governs who may open the file from now on.
         CaseEvent::AvMetadataCorrected { av_id, meta, .. } => {
             w.push(

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod cases;
 mod db;
+pub mod documents;
 mod events;
 pub mod ledger;
 mod projection;

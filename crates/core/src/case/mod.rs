@@ -13,6 +13,7 @@
 
 pub mod deadlines;
 pub mod decide;
+pub mod documents;
 pub mod kinds;
 pub mod requirements;
 
@@ -476,6 +477,11 @@ pub enum CaseEvent {
         catalogue: Vec<CatalogueEntry>,
         late: Option<String>,
     },
+    /// A record issued as an official document: its PDF's hash and its number
+    /// (see [`documents`]).
+    DocumentIssued {
+        document: documents::IssuedDocument,
+    },
 }
 
 /// Events of a case's access stream (`access:<case>`, R-18).
@@ -617,6 +623,8 @@ pub struct Case {
     pub completed: Vec<(Stage, NaiveDate)>,
     pub major: Option<String>,
     pub archived: Option<(NaiveDate, Vec<CatalogueEntry>, Option<String>)>,
+    /// The documents issued, in order ([`documents`]).
+    pub documents: Vec<documents::IssuedDocument>,
 }
 
 impl Case {
@@ -635,6 +643,7 @@ impl Case {
                         completed: vec![],
                         major: None,
                         archived: None,
+                        documents: vec![],
                     })
                 }
                 (_, Some(c)) => c.apply(e),
@@ -692,7 +701,13 @@ impl Case {
             CaseEvent::CaseArchived { on, catalogue, late } => {
                 self.archived = Some((*on, catalogue.clone(), late.clone()))
             }
+            CaseEvent::DocumentIssued { document } => self.documents.push(document.clone()),
         }
+    }
+
+    /// The latest issue of a record's document.
+    pub fn document_of(&self, record: Uuid) -> Option<&documents::IssuedDocument> {
+        self.documents.iter().rev().find(|d| d.record_id == record)
     }
 
     pub fn id(&self) -> Uuid {

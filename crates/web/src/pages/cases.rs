@@ -360,6 +360,15 @@ pub fn describe(ev: &RecordedEvent, view: Option<&CaseView>) -> (String, String)
                     late.as_deref().map(|l| format!("；{l}")).unwrap_or_default()
                 ),
             ),
+            CaseEvent::DocumentIssued { document: d } => (
+                format!("出具{}", d.title),
+                format!(
+                    "{}SHA-256 {}…{}",
+                    if d.printed_number.is_empty() { String::new() } else { format!("{}；", d.printed_number) },
+                    &d.sha256[..16.min(d.sha256.len())],
+                    if d.supersedes.is_some() { "；更正后重新出具" } else { "" }
+                ),
+            ),
         },
         DomainEvent::Access(a) => match a {
             AccessEvent::RecordOpened { purpose, record_id, .. } => (

@@ -1,0 +1,219 @@
+//! Issued documents (出具文书) and their numbers (文号).
+//!
+//! A record becomes an official paper when it is issued: rendered to PDF, its SHA-256 and
+//! its number recorded in a [`CaseEvent::DocumentIssued`], whose ledger inclusion proof the
+//! public authenticity page shows (the QR code on the paper leads there). Its payload is
+//! made to carry nothing but what the paper itself prints about the document — ids, type,
+//! number, hash, time — and no personal data, so that it may be shown to anyone.
+//!
+//! The documents the law numbers per agency, type and year (事先告知书 罚告, 行政处罚决定书
+//! 罚决, 催告书 催告, 行政强制措施决定书 强制) get `<agency short name><type>〔<year>〕<n>号`
+//! at their first issue; a re-issue (after a correction) keeps the number. Numbers run from
+//! 1 without gaps or duplicates: the caller decides the next one under its counter's lock,
+//! and the store's key on (agency, type, year, number) and a check that the number before
+//! it exists refuse a duplicate or a gap inside the appending transaction.
+
+use chrono::{Datelike, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::case::{Case, CaseEvent, RecordKind};
+use crate::validation::Rejection;
+
+/// The numbered document types, with their type word in the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    /// 行政处罚事先告知书: 罚告
+    PriorNotice,
+    /// 行政处罚决定书: 罚决
+    PenaltyDecision,
+    /// 催告书: 催告
+    Reminder,
+    /// 行政强制措施决定书: 强制
+    CoerciveDecision,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 4] =
+        [DocType::PriorNotice, DocType::PenaltyDecision, DocType::Reminder, DocType::CoerciveDecision];
+
+    /// The type word in the number: 安市监**罚决**〔2026〕12号.
+    pub fn code(self) -> &'static str {
+        match self {
+            DocType::PriorNotice => "罚告",
+            DocType::PenaltyDecision => "罚决",
+            DocType::Reminder => "催告",
+            DocType::CoerciveDecision => "强制",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::PriorNotice => "prior_notice",
+            DocType::PenaltyDecision => "penalty_decision",
+            DocType::Reminder => "reminder",
+            DocType::CoerciveDecision => "coercive_decision",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocType> {
+        DocType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The numbered type of a record kind's document; `None` for documents without a
+    /// number of their own (forms and records carry the case number; an on-the-spot
+    /// decision its pre-numbered form's number, R-16).
+    pub fn of(kind: RecordKind) -> Option<DocType> {
+        match kind {
+            RecordKind::PriorNotice => Some(DocType::PriorNotice),
+            RecordKind::DecisionDocument => Some(DocType::PenaltyDecision),
+            RecordKind::Reminder => Some(DocType::Reminder),
+            RecordKind::CoerciveDecision => Some(DocType::CoerciveDecision),
+            _ => None,
+        }
+    }
+}
+
+/// A document number of the agency's sequence for one type and year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DocumentNumber {
+    pub agency_id: Uuid,
+    pub doc_type: DocType,
+    pub year: i32,
+    /// From 1, without gaps.
+    pub seq: u32,
+    /// As printed: 安市监罚决〔2026〕12号.
+    pub text: String,
+}
+
+impl DocumentNumber {
+    /// The number `seq` of the agency's `doc_type` documents of `year`; `short` is the
+    /// agency's short name (安市监).
+    pub fn new(agency_id: Uuid, short: &str, doc_type: DocType, year: i32, seq: u32) -> DocumentNumber {
+        let text = format!("{}{}〔{year}〕{seq}号", short.trim(), doc_type.code());
+        DocumentNumber { agency_id, doc_type, year, seq, text }
+    }
+}
+
+/// An issued document, as its event records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedDocument {
+    /// The document's id: its authenticity page is `/d/<id>`.
+    pub id: Uuid,
+    pub record_id: Uuid,
+    pub kind: RecordKind,
+    /// The printed title (行政处罚决定书).
+    pub title: String,
+    /// The number allocated to it, for numbered types.
+    #[serde(default)]
+    pub number: Option<DocumentNumber>,
+    /// The number printed on it: the allocated one, a pre-numbered form's, or empty.
+    #[serde(default)]
+    pub printed_number: String,
+    /// SHA-256 of the PDF, 64 lowercase hex digits.
+    pub sha256: String,
+    pub size: u64,
+    pub pages: u32,
+    pub issued_at: NaiveDateTime,
+    /// The earlier issue of the same record this one replaces (after a correction).
+    #[serde(default)]
+    pub supersedes: Option<Uuid>,
+}
+
+/// The PDF of a document to issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedPdf {
+    pub sha256: String,
+    pub size: u64,
+    pub pages: u32,
+}
+
+/// What number a record's document gets at its next issue: the one it already has (a
+/// re-issue keeps it), `Ok(None)` when its type is not numbered, or `Err(type)` when a
+/// new number of that type must be allocated.
+pub fn number_for(case: &Case, record_id: Uuid) -> Result<Option<DocumentNumber>, DocType> {
+    let Some(rec) = case.record(record_id) else { return Ok(None) };
+    let Some(t) = DocType::of(rec.record.kind) else { return Ok(None) };
+    match case.document_of(record_id).and_then(|d| d.number.clone()) {
+        Some(n) => Ok(Some(n)),
+        None => Err(t),
+    }
+}
+
+/// Issues a record's document (the PDF already made). Checks that the record exists, that
+/// a numbered type carries a number of this agency, type and year — the one it had if it
+/// was issued before — and that the hash is a SHA-256.
+pub fn decide_issue(
+    case: &Case,
+    record_id: Uuid,
+    title: &str,
+    number: Option<DocumentNumber>,
+    pdf: IssuedPdf,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<CaseEvent, Rejection> {
+    let Some(rec) = case.record(record_id) else {
+        return Err(Rejection::one("record", "所出具的记录不存在"));
+    };
+    let kind = rec.record.kind;
+    let prior = case.document_of(record_id);
+    let mut r = Rejection::new();
+    match (DocType::of(kind), &number) {
+        (None, Some(_)) => r.add("number", format!("{}不按文书种类编号", kind.label())),
+        (Some(_), None) => r.add("number", format!("{}须有文号", kind.label())),
+        (Some(t), Some(n)) => {
+            if n.doc_type != t || n.agency_id != case.opening.agency_id || n.seq == 0 {
+                r.add("number", format!("文号{}不是本机关{}的文号", n.text, kind.label()));
+            }
+            if let Some(had) = prior.and_then(|p| p.number.as_ref())
+                && had != n
+            {
+                r.add("number", format!("{}已编号为{}，重新出具时不能改号", kind.label(), had.text));
+            }
+            if prior.and_then(|p| p.number.as_ref()).is_none() && n.year != now.date().year() {
+                r.add("number", format!("文号{}不是{}年度的文号", n.text, now.date().year()));
+            }
+        }
+        (None, None) => {}
+    }
+    if pdf.sha256.len() != 64 || !pdf.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        r.add("sha256", "文书的哈希值应为64位十六进制的SHA-256");
+    }
+    r.into_result()?;
+    let printed_number = match &number {
+        Some(n) => n.text.clone(),
+        None => rec.record.form_number.clone().unwrap_or_default(),
+    };
+    Ok(CaseEvent::DocumentIssued {
+        document: IssuedDocument {
+            id,
+            record_id,
+            kind,
+            title: title.to_string(),
+            number,
+            printed_number,
+            sha256: pdf.sha256,
+            size: pdf.size,
+            pages: pdf.pages,
+            issued_at: now,
+            supersedes: prior.map(|p| p.id),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_the_agency_writes_them() {
+        let n = DocumentNumber::new(Uuid::nil(), "安市监", DocType::PenaltyDecision, 2026, 12);
+        assert_eq!(n.text, "安市监罚决〔2026〕12号");
+        assert_eq!(DocType::of(RecordKind::Reminder), Some(DocType::Reminder));
+        assert_eq!(DocType::of(RecordKind::Inquiry), None);
+        for t in DocType::ALL {
+            assert_eq!(DocType::parse(t.as_str()), Some(t));
+        }
+    }
+}

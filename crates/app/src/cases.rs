@@ -344,6 +344,10 @@ impl App {
         let officers = self.officers_by_id(agency_id, &input.officers, "officers").await?;
         let aux = self.officers_by_id(agency_id, &input.auxiliaries, "auxiliaries").await?;
         let mut form_problem = None;
+        // The agency's discretion benchmarks, for a penalty proposal (B-02).
+        let proposal =
+            case.opening.act_kind == ActKind::Penalty && zhifa_core::discretion::PROPOSAL_KINDS.contains(&input.kind);
+        let benchmarks = if proposal { self.agency_state(agency_id).await?.0.benchmarks } else { vec![] };
         if let Some(n) = input.form_number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             let (agency, _) = self.agency_state(agency_id).await?;
             if agency.form_book_of(n).is_none() {
@@ -366,6 +370,7 @@ impl App {
             penalty: input.penalty,
             sensitivity: input.sensitivity,
             by_role: Some(by.role),
+            benchmarks: &benchmarks,
         };
         let event = decide::decide_add_record(&case, cmd, form_problem, today)?;
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };

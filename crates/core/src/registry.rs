@@ -218,6 +218,11 @@ pub enum AgencyEvent {
     FormBookIssued {
         book: FormBook,
     },
+    /// The discretion benchmark of a violation type (B-01): new, or a revision that
+    /// replaces the one with the same code.
+    BenchmarkSet {
+        benchmark: crate::discretion::Benchmark,
+    },
 }
 
 /// A line of the AV-item list: which act, at which stage and place, what to record, how.
@@ -271,6 +276,8 @@ pub struct Agency {
     pub basis: Vec<BasisEntry>,
     pub av_list: Vec<AvListItem>,
     pub form_books: Vec<FormBook>,
+    /// The discretion benchmarks, one per violation type (B-01).
+    pub benchmarks: Vec<crate::discretion::Benchmark>,
 }
 
 impl Agency {
@@ -288,6 +295,12 @@ impl Agency {
             AgencyEvent::BasisEntryAdded { entry } => self.basis.push(entry.clone()),
             AgencyEvent::AvItemListed { item } => self.av_list.push(item.clone()),
             AgencyEvent::FormBookIssued { book } => self.form_books.push(book.clone()),
+            AgencyEvent::BenchmarkSet { benchmark } => {
+                match self.benchmarks.iter_mut().find(|b| b.code == benchmark.code) {
+                    Some(b) => *b = benchmark.clone(),
+                    None => self.benchmarks.push(benchmark.clone()),
+                }
+            }
         }
     }
 

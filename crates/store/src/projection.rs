@@ -92,7 +92,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
                     );
                 }
                 // Read from the agency's fold, not from a table.
-                AgencyEvent::AvItemListed { .. } | AgencyEvent::FormBookIssued { .. } => {}
+                AgencyEvent::AvItemListed { .. }
+                | AgencyEvent::FormBookIssued { .. }
+                | AgencyEvent::BenchmarkSet { .. } => {}
                 AgencyEvent::BasisEntryAdded { entry } => {
                     let c: &Citation = &entry.citation;
                     w.push("INSERT INTO basis_entries (id, agency_id, law, article, paragraph, item, subitem, citation, text) \

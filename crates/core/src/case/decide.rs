@@ -16,6 +16,7 @@ use crate::case::{
     Initiation, LimitationCheck, MediaKind, Party, PartyKind, Procedure, Record, RecordKind, Signature, SpotPenalty,
     Stage, StoredFile,
 };
+use crate::discretion::{Benchmark, PROPOSAL_FIELDS, PROPOSAL_KINDS, check_case_proposal};
 use crate::law;
 use crate::personnel::{Officer, check_act_officers};
 use crate::profile::PolicyProfile;
@@ -220,6 +221,9 @@ pub struct NewRecord<'a> {
     /// The role of the account making the record: head approvals, collective discussion
     /// minutes and legal-review opinions are made by the entitled role only.
     pub by_role: Option<Role>,
+    /// The agency's discretion benchmarks, against which a penalty proposal is checked
+    /// (B-02); empty for an agency that has none.
+    pub benchmarks: &'a [Benchmark],
 }
 
 impl<'a> NewRecord<'a> {
@@ -237,6 +241,7 @@ impl<'a> NewRecord<'a> {
             penalty: None,
             sensitivity: Sensitivity::Internal,
             by_role: None,
+            benchmarks: &[],
         }
     }
 }
@@ -643,6 +648,15 @@ pub fn decide_add_record(
             }
         }
     }
+    // B-02: a penalty proposal names its violation type and tier, and stays inside the
+    // tier of the agency's benchmark or gives the reason why not.
+    let mut assessment = None;
+    if case.opening.act_kind == ActKind::Penalty {
+        match check_case_proposal(cmd.benchmarks, kind, &cmd.fields, cmd.penalty.as_ref()) {
+            Ok(a) => assessment = a,
+            Err(e) => r.errors.extend(e.errors),
+        }
+    }
     r.into_result()?;
     Ok(CaseEvent::RecordAdded {
         record: Record {
@@ -665,6 +679,7 @@ pub fn decide_add_record(
             penalty,
             sensitivity: cmd.sensitivity,
             entered_on: Some(today),
+            assessment,
         },
     })
 }
@@ -799,6 +814,19 @@ pub fn decide_correct(
         fields.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(k, v)| rec.field(k) != v).collect();
     if changed.is_empty() {
         r.add("fields", "没有任何栏目被更改");
+    }
+    // B-02: a penalty proposal was checked against the benchmark when made; it changes by
+    // a new proposal, checked again, not by a correction.
+    if case.opening.act_kind == ActKind::Penalty && PROPOSAL_KINDS.contains(&rec.record.kind) {
+        for key in changed.keys().filter(|k| PROPOSAL_FIELDS.contains(&k.as_str())) {
+            r.add(
+                format!("fields.{key}"),
+                format!(
+                    "拟处罚的违法行为、阶次、种类、金额和偏离理由不能更正；请重新制作{}，以便重新对照裁量基准",
+                    rec.record.kind.label()
+                ),
+            );
+        }
     }
     let mut after = rec.current_fields();
     after.extend(changed.clone());

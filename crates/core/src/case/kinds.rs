@@ -226,7 +226,8 @@ record_kinds! {
 
     // Review and decision.
     DecisionDraft = "decision_draft", "案件处理审批表（拟决定）", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("drafter", "拟稿人", Text), req("facts", "违法事实", LongText), req("evidence", "证据", LongText), req("basis", "法律依据", LongText), req("considerations", "裁量考虑", LongText), req("proposal", "拟处理意见", LongText)];
+        fields: [req("drafter", "拟稿人", Text), req("facts", "违法事实", LongText), req("evidence", "证据", LongText), req("basis", "法律依据", LongText), req("considerations", "裁量考虑", LongText), req("proposal", "拟处理意见", LongText),
+            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "拟处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText)];
     ExpertOpinion = "expert_opinion", "专家论证意见", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("experts", "专家", Text), req("opinion", "论证意见", LongText), req("given_on", "日期", Date)];
     PriorNotice = "prior_notice", "事先告知书", Decision, on_site: false, signed: false, av: NONE,
@@ -246,7 +247,8 @@ record_kinds! {
     HeadApproval = "head_approval", "负责人审批", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("approver", "负责人", Text), req("opinion", "审批意见", LongText), req("signed_at", "签批时间", DateTime)];
     DecisionDocument = "decision_document", "决定书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实、采纳的证据及理由", LongText), req("basis", "适用的法律依据及理由", LongText), req("discretion", "适用的裁量基准及理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date)];
+        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实、采纳的证据及理由", LongText), req("basis", "适用的法律依据及理由", LongText), req("discretion", "适用的裁量基准及理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
+            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText)];
 
     // Service.
     ServiceDirect = "service_direct", "送达回证（直接送达）", Service, on_site: true, signed: true, av: NONE,
@@ -280,7 +282,8 @@ record_kinds! {
     ClosingReport = "closing_report", "结案报告（审批表）", Closure, on_site: false, signed: false, av: NONE,
         fields: [req("summary", "案件办理情况", LongText), req("result", "处理结果及执行情况", LongText), req("closed_on", "结案日期", Date)];
     OnTheSpotDecision = "on_the_spot_decision", "当场行政处罚决定书", Decision, on_site: true, signed: true, av: NONE,
-        fields: [req("facts", "违法事实", LongText), req("basis", "处罚依据", Text), req("statements", "当事人陈述、申辩及复核", LongText), req("decided_at", "决定时间", DateTime), req("place", "地点", Text)];
+        fields: [req("facts", "违法事实", LongText), req("basis", "处罚依据", Text), req("statements", "当事人陈述、申辩及复核", LongText), req("decided_at", "决定时间", DateTime), req("place", "地点", Text),
+            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText)];
     FineReceipt = "fine_receipt", "罚款收据", Execution, on_site: false, signed: false, av: NONE,
         fields: [req("receipt_number", "收据编号", Text), req("paid_on", "缴款日期", Date)];
     SimplifiedFiling = "simplified_filing", "简易程序备案", Closure, on_site: false, signed: false, av: NONE,

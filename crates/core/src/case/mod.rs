@@ -230,6 +230,10 @@ pub struct Record {
     /// kept. Compared with the act's date to flag late entry ([`RecordState::late_entry`]).
     #[serde(default)]
     pub entered_on: Option<NaiveDate>,
+    /// A penalty proposal checked against the agency's discretion benchmark (B-02): the
+    /// tier, the proposal, what deviates and the reason given. Legal review reads it.
+    #[serde(default)]
+    pub assessment: Option<crate::discretion::PenaltyAssessment>,
 }
 
 /// A record entered more than this many natural days after the act it documents is
@@ -762,6 +766,13 @@ impl Case {
         self.records_of(RecordKind::OnTheSpotDecision)
             .last()
             .and_then(|d| kinds::parse_datetime(d.field("decided_at")).map(|t| t.date()))
+    }
+
+    /// The discretion assessment of the latest penalty proposal (B-02): of the latest
+    /// draft, decision document or on-the-spot decision that was checked against a
+    /// benchmark. Legal review shows it, with the deviation reason if it deviates.
+    pub fn penalty_assessment(&self) -> Option<&crate::discretion::PenaltyAssessment> {
+        self.records.iter().rev().find_map(|r| r.record.assessment.as_ref())
     }
 
     pub fn is_archived(&self) -> bool {

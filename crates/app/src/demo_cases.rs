@@ -249,7 +249,7 @@ impl App {
                     Procedure::Simplified,
                     Initiation::ExOfficio { urgent: false },
                     person,
-                    "占道经营",
+                    "未将营业执照置于经营场所醒目位置，经责令改正拒不改正",
                 ),
             )
             .await?;
@@ -258,11 +258,14 @@ impl App {
         let mut spot = RecordInput::new(
             RecordKind::OnTheSpotDecision,
             &[
-                ("facts", "在人民路人行道占道摆摊经营"),
-                ("basis", "《城市市容和环境卫生管理条例》第三十六条"),
+                ("facts", "当事人在人民路经营的个体门店未将营业执照置于醒目位置，经当场责令改正后拒不改正"),
+                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
                 ("statements", "当事人无异议，未提出陈述申辩"),
                 ("decided_at", &at),
                 ("place", "安乡县深柳镇人民路"),
+                // B-02: inside the 一般 tier of the agency's benchmark (罚款1万元以下).
+                ("violation_code", "AX-SC-DJ-001"),
+                ("tier", "一般"),
             ],
         );
         spot.officers = c.officers[..2].to_vec();
@@ -270,7 +273,7 @@ impl App {
         spot.credentials_shown = true;
         spot.signature = Some(Signature::Signed { signer: "张某某".into() });
         spot.form_number = Some("安市监简000001".into());
-        spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(50)) });
+        spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(200)) });
         self.add_record(&c.zf, id, spot).await?;
         self.complete_stage(&c.zf, id, Stage::Decision).await?;
         self.complete_stage(&c.zf, id, Stage::Service).await?;

@@ -1,4 +1,5 @@
-//! Spreadsheet import: officer lists, enforcement-item lists and basis catalogues.
+//! Spreadsheet import: officer lists, enforcement-item lists, basis catalogues and
+//! discretion benchmarks ([`benchmarks`]).
 //!
 //! Agencies keep their lists in Excel. This module turns an uploaded `.xlsx` or `.csv`
 //! file into validated rows, with a row-by-row error report in Chinese, in two steps:
@@ -28,6 +29,8 @@ use zhifa_core::basis::{Citation, parse_number};
 use zhifa_core::ids::{CitizenId, CitizenIdError};
 use zhifa_core::personnel::{Certificate, StaffKind};
 use zhifa_core::registry::ActKind;
+
+pub mod benchmarks;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 5000;

@@ -97,6 +97,9 @@ impl Demo {
                 ("statements", "无异议"),
                 ("decided_at", &now),
                 ("place", "人民路"),
+                // The demo agency's benchmark (B-02): 罚款1万元以下 in this tier.
+                ("violation_code", "AX-SC-DJ-001"),
+                ("tier", "一般"),
             ],
         );
         r.officers = self.officers[..2].to_vec();

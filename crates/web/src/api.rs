@@ -373,5 +373,6 @@ pub async fn openapi() -> Json<Value> {
     });
     crate::api_uploads::describe(&mut doc);
     crate::api_ledger::describe(&mut doc);
+    crate::api_benchmarks::describe(&mut doc);
     Json(doc)
 }

@@ -5,6 +5,7 @@
 //! forms and JSON shapes.
 
 mod api;
+mod api_benchmarks;
 mod api_ledger;
 mod api_uploads;
 mod error;

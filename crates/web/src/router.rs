@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, cases, evidence, files, home, lists, officers, records, settings};
+use crate::pages::{agencies, benchmarks, cases, evidence, files, home, lists, officers, records, settings};
 use crate::{AppState, api, api_uploads, session};
 
 pub fn router(state: AppState) -> Router {
@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{id}/av-items/new", get(lists::av_new))
         .route("/agencies/{id}/form-books", get(lists::form_books).post(lists::book_create))
         .route("/agencies/{id}/form-books/new", get(lists::book_new))
+        .route("/agencies/{id}/benchmarks", get(benchmarks::list).post(benchmarks::create))
+        .route("/agencies/{id}/benchmarks/new", get(benchmarks::new_form))
         .route("/officers/{id}/conflicts", get(officers::conflict_new).post(officers::conflict_create))
         .route("/officers/{id}", get(officers::show))
         .route("/officers/{id}/certificates/new", get(officers::issue_new))
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agencies", get(api::agencies))
         .route("/api/v1/agencies/{id}", get(api::agency))
         .route("/api/v1/agencies/{id}/officers", get(api::officers).post(api::create_officer))
+        .route("/api/v1/agencies/{id}/benchmarks", get(crate::api_benchmarks::list))
         .route("/api/v1/officers/{id}", get(api::officer))
         .route("/api/v1/certificates/{number}", get(api::certificate))
         .route("/api/v1/calendar/{date}", get(api::workday))

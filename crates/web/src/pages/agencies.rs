@@ -227,6 +227,7 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     }
     page.actions.push((format!("/agencies/{id}/av-items"), "音像记录事项清单".into()));
     page.actions.push((format!("/agencies/{id}/form-books"), "当场处罚决定书".into()));
+    page.actions.push((format!("/agencies/{id}/benchmarks"), "裁量基准".into()));
     let mut us = Section::new("内设机构", &["名称", "类别", "职责"]);
     for u in &units {
         us.rows.push(vec![u.name.clone().into(), u.kind.label().into(), u.duties.clone().into()]);
@@ -409,6 +410,7 @@ fn import_form(id: Uuid, kind: &str) -> FormPage {
                 ("officers".into(), "人员及执法证".into()),
                 ("items".into(), "行政执法事项".into()),
                 ("basis".into(), "法律依据".into()),
+                ("benchmarks".into(), "裁量基准".into()),
             ]),
             Field::new("file", "文件（.xlsx 或 .csv）", "file").required(),
         ],
@@ -416,7 +418,7 @@ fn import_form(id: Uuid, kind: &str) -> FormPage {
     page.fields[0].value = kind.to_string();
     page.multipart = true;
     page.submit = "导入".into();
-    page.intro = "人员表列：姓名、身份证号码、人员类别、内设机构、职务、联系电话、执法证号、执法类别、执法区域、发证日期、有效期至。事项表列：事项编码、事项名称、事项类别、实施依据、实施主体、办理流程。依据表列：法律依据、条文内容。任何一行有错误时，整个文件都不会导入。".into();
+    page.intro = "人员表列：姓名、身份证号码、人员类别、内设机构、职务、联系电话、执法证号、执法类别、执法区域、发证日期、有效期至。事项表列：事项编码、事项名称、事项类别、实施依据、实施主体、办理流程。依据表列：法律依据、条文内容。裁量基准表每个阶次一行，列：违法行为编码、违法行为名称、违法依据、处罚依据、裁量阶次、适用情形、处罚种类、罚款下限、罚款上限（如 5000、0.5万元 或 货值金额10倍）。任何一行有错误时，整个文件都不会导入。".into();
     page
 }
 
@@ -482,6 +484,7 @@ pub async fn import_submit(
         "officers" => s.app.import_officers(&user.principal, id, &file_name, &bytes).await,
         "items" => s.app.import_items(&user.principal, id, &file_name, &bytes).await,
         "basis" => s.app.import_basis(&user.principal, id, &file_name, &bytes).await,
+        "benchmarks" => s.app.import_benchmarks(&user.principal, id, &file_name, &bytes).await,
         _ => return render_form(&nav, &import_form(id, &kind).with_errors(&Rejection::one("kind", "请选择导入内容"))),
     };
     let back = format!("/agencies/{id}");

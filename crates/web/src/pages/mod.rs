@@ -1,6 +1,7 @@
 //! The pages of the internal application, one module per part of the URL tree.
 
 pub mod agencies;
+pub mod benchmarks;
 pub mod cases;
 pub mod evidence;
 pub mod files;

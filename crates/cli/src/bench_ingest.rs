@@ -39,12 +39,15 @@ pub struct BenchCommand {
 pub enum Which {
     /// Evidence ingest through the HTTP upload route against `tee DEST < FILE | sha256sum`
     Ingest(IngestArgs),
+    /// Official documents: the decision's PDF rendering, concurrent numbered issues
+    Docs(crate::bench_docs::DocsArgs),
 }
 
 /// Runs the chosen benchmark.
 pub async fn dispatch(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd.which {
         Some(Which::Ingest(args)) => run(config, args).await,
+        Some(Which::Docs(args)) => crate::bench_docs::run(config, args).await,
         None => crate::bench::run(config, cmd.events).await,
     }
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// Settings shared by every command (flags and environment; see `--help`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, blob_store, blob_store_options, max_evidence_mb, bind, secure_cookies, max_upload_mb, upload_expiry_days, log)
+    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, blob_store, blob_store_options, max_evidence_mb, bind, secure_cookies, max_upload_mb, upload_expiry_days, log, fonts_dir, public_url)
     #[arg(long, env = "ZHIFA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
@@ -40,6 +40,15 @@ pub struct GlobalArgs {
     /// Largest evidence file accepted, in MiB [default: 8192]
     #[arg(long, env = "ZHIFA_MAX_EVIDENCE_MB", global = true)]
     pub max_evidence_mb: Option<u64>,
+    /// Directory of the fonts official documents (PDF) are set in: Noto Serif CJK SC and Noto
+    /// Sans CJK SC, as Debian's fonts-noto-cjk installs them; read at the first rendering
+    /// [default: /usr/share/fonts/opentype/noto]
+    #[arg(long, env = "ZHIFA_FONTS_DIR", global = true)]
+    pub fonts_dir: Option<PathBuf>,
+    /// The server's public address, which the QR code on issued documents leads to
+    /// (<address>/d/<id>) [default: http://<bind address>]
+    #[arg(long, env = "ZHIFA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 }
 
 /// Settings of `serve`.
@@ -79,6 +88,8 @@ struct FileConfig {
     max_evidence_mb: Option<u64>,
     upload_expiry_days: Option<u64>,
     log: Option<String>,
+    fonts_dir: Option<PathBuf>,
+    public_url: Option<String>,
 }
 
 /// The validated configuration.
@@ -98,6 +109,10 @@ pub struct Config {
     /// Unfinished evidence uploads idle this long are swept from staging.
     pub upload_expiry: std::time::Duration,
     pub log: String,
+    /// Where the fonts of official documents are.
+    pub fonts_dir: PathBuf,
+    /// The public address in documents' QR codes.
+    pub public_url: String,
 }
 
 impl Config {
@@ -150,7 +165,17 @@ impl Config {
             bail!("配置项 upload_expiry_days 无效：{upload_expiry_days} 应在 1 到 365 之间（天）");
         }
         let log = global.log.clone().or(file.log).unwrap_or_else(|| "info".into());
+        let fonts_dir =
+            global.fonts_dir.clone().or(file.fonts_dir).unwrap_or_else(|| PathBuf::from(zhifa_docs::DEFAULT_FONTS_DIR));
+        let public_url = global.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!(
+                "配置项 public_url 无效：“{public_url}” 应以 http:// 或 https:// 开头，例如 https://zhifa.anxiang.gov.cn"
+            );
+        }
         Ok(Config {
+            fonts_dir,
+            public_url,
             data_dir,
             database_url,
             ledger_origin,

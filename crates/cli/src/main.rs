@@ -1,6 +1,7 @@
 //! `zhifa`: the one binary. Its subcommands are the process roles.
 
 mod bench;
+mod bench_docs;
 mod bench_ingest;
 mod config;
 mod evidence;
@@ -110,7 +111,14 @@ async fn open(config: &Config) -> anyhow::Result<App> {
     let db = Db::open(&config.database_url, ledger_key(config)?)
         .await
         .with_context(|| format!("无法打开数据库（{}）", redact(&config.database_url)))?;
-    let app = App::new(db).with_files(evidence::open_files(config)?);
+    let fonts = zhifa_docs::FontLibrary::new(&config.fonts_dir);
+    // Documents cannot be rendered without their fonts; everything else works.
+    if let Err(e) = fonts.check() {
+        tracing::warn!("{e}");
+    }
+    let app = App::new(db)
+        .with_files(evidence::open_files(config)?)
+        .with_documents(zhifa_app::documents::Documents::new(fonts, &config.public_url));
     app.ensure_reference_data().await.map_err(|e| anyhow::anyhow!("载入内置参考数据失败：{e}"))?;
     Ok(app)
 }

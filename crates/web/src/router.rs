@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, benchmarks, cases, evidence, files, home, lists, officers, records, settings};
+use crate::pages::{agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, records, settings};
 use crate::{AppState, api, api_uploads, session};
 
 pub fn router(state: AppState) -> Router {
@@ -53,6 +53,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/records/{rid}", get(records::show))
         .route("/cases/{id}/records/{rid}/approve", get(records::approve_page).post(records::approve))
         .route("/cases/{id}/records/{rid}/correct", get(records::correct_page).post(records::correct))
+        .route("/cases/{id}/records/{rid}/pdf", get(documents::pdf))
+        .route("/cases/{id}/records/{rid}/issue", post(documents::issue))
+        .route("/d/{id}", get(documents::verify))
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))

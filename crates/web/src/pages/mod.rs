@@ -3,6 +3,7 @@
 pub mod agencies;
 pub mod benchmarks;
 pub mod cases;
+pub mod documents;
 pub mod evidence;
 pub mod files;
 pub mod home;

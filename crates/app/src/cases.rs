@@ -12,6 +12,7 @@ use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::deadlines::{Deadline, deadlines};
 use zhifa_core::case::decide::{self, Approver, NewRecord, OpenCase};
 use zhifa_core::case::requirements::missing;
+use zhifa_core::case::review::{self, ReviewPolicy};
 use zhifa_core::case::{
     AccessEvent, ApprovalStep, AvMetadata, Case, CaseEvent, Initiation, Party, Procedure, RecordKind, Signature,
     SpotPenalty, Stage, StoredFile,
@@ -356,6 +357,13 @@ impl App {
                 form_problem = Some(used(n));
             }
         }
+        // A decision document is checked against the legal review (L-02): the case's
+        // profile version and the agency's review catalogue.
+        let review_parts = if review::issues_decision(input.kind) {
+            Some((self.agency_state(agency_id).await?.0, self.profile_of(&case).await?))
+        } else {
+            None
+        };
         let today = beijing_now().date();
         let cmd = NewRecord {
             kind: input.kind,
@@ -371,6 +379,7 @@ impl App {
             sensitivity: input.sensitivity,
             by_role: Some(by.role),
             benchmarks: &benchmarks,
+            review: review_parts.as_ref().map(|(a, p)| ReviewPolicy { profile: p, catalogue: &a.review_catalogue }),
         };
         let event = decide::decide_add_record(&case, cmd, form_problem, today)?;
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };
@@ -486,7 +495,10 @@ impl App {
     pub async fn complete_stage(&self, by: &Principal, case_id: Uuid, stage: Stage) -> AppResult<()> {
         let (case, version) = self.load_for_write(by, case_id).await?;
         let (agency, _) = self.agency_state(case.opening.agency_id).await?;
-        let event = decide::decide_complete_stage(&case, stage, &agency.av_requirements(), beijing_now().date())?;
+        let profile = self.profile_of(&case).await?;
+        let review = ReviewPolicy { profile: &profile, catalogue: &agency.review_catalogue };
+        let event =
+            decide::decide_complete_stage(&case, stage, &agency.av_requirements(), review, beijing_now().date())?;
         self.append_case(by, case_id, version, event).await
     }
 

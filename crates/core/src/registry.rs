@@ -223,6 +223,11 @@ pub enum AgencyEvent {
     BenchmarkSet {
         benchmark: crate::discretion::Benchmark,
     },
+    /// A line of the review catalogue (审核目录清单, L-01): what the agency counts as a
+    /// major decision besides the rules' own grounds.
+    ReviewCatalogueEntryListed {
+        entry: crate::case::review::ReviewCatalogueEntry,
+    },
 }
 
 /// A line of the AV-item list: which act, at which stage and place, what to record, how.
@@ -278,6 +283,8 @@ pub struct Agency {
     pub form_books: Vec<FormBook>,
     /// The discretion benchmarks, one per violation type (B-01).
     pub benchmarks: Vec<crate::discretion::Benchmark>,
+    /// The review catalogue (审核目录清单, L-01).
+    pub review_catalogue: Vec<crate::case::review::ReviewCatalogueEntry>,
 }
 
 impl Agency {
@@ -301,6 +308,7 @@ impl Agency {
                     None => self.benchmarks.push(benchmark.clone()),
                 }
             }
+            AgencyEvent::ReviewCatalogueEntryListed { entry } => self.review_catalogue.push(entry.clone()),
         }
     }
 

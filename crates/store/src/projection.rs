@@ -95,6 +95,8 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
                 AgencyEvent::AvItemListed { .. }
                 | AgencyEvent::FormBookIssued { .. }
                 | AgencyEvent::BenchmarkSet { .. } => {}
+                // The review catalogue (L-01) is read from the agency's fold too.
+                AgencyEvent::ReviewCatalogueEntryListed { .. } => {}
                 AgencyEvent::BasisEntryAdded { entry } => {
                     let c: &Citation = &entry.citation;
                     w.push("INSERT INTO basis_entries (id, agency_id, law, article, paragraph, item, subitem, citation, text) \

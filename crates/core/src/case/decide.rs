@@ -11,6 +11,7 @@ use crate::calendar::{CalendarError, WorkCalendar};
 use crate::case::RecordState;
 use crate::case::kinds;
 use crate::case::requirements::{AvList, missing};
+use crate::case::review::{self, ReviewPolicy};
 use crate::case::{
     AccessEvent, ActingOfficer, ApprovalStep, AvItem, AvMetadata, Case, CaseEvent, CaseOpening, CatalogueEntry,
     Initiation, LimitationCheck, MediaKind, Party, PartyKind, Procedure, Record, RecordKind, Signature, SpotPenalty,
@@ -21,7 +22,7 @@ use crate::law;
 use crate::personnel::{Officer, check_act_officers};
 use crate::profile::PolicyProfile;
 use crate::registry::{ActKind, Agency, UnitKind};
-use crate::validation::Rejection;
+use crate::validation::{FieldError, Rejection};
 
 /// At least this many certified officers on a case and on every on-site act (P-02).
 pub const MIN_OFFICERS: usize = 2;
@@ -224,6 +225,9 @@ pub struct NewRecord<'a> {
     /// The agency's discretion benchmarks, against which a penalty proposal is checked
     /// (B-02); empty for an agency that has none.
     pub benchmarks: &'a [Benchmark],
+    /// The case's profile version and the agency's review catalogue: a decision document
+    /// is checked against the legal review (L-02), and refused without them.
+    pub review: Option<ReviewPolicy<'a>>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -242,6 +246,7 @@ impl<'a> NewRecord<'a> {
             sensitivity: Sensitivity::Internal,
             by_role: None,
             benchmarks: &[],
+            review: None,
         }
     }
 }
@@ -622,6 +627,11 @@ pub fn decide_add_record(
         && by != role
     {
         r.add("kind", format!("{}须由{label}制作", kind.label()));
+    }
+    // L-02: no decision is issued while legal review is required and not approved.
+    if review::issues_decision(kind) {
+        let checks = [review::check_issue_with(case, cmd.review), review::check_document(case, cmd.review, &cmd.fields)];
+        r.errors.extend(checks.into_iter().filter_map(Result::err).flat_map(|e| e.errors));
     }
     // all missing materials are notified at once.
     if kind == RecordKind::MaterialsNotice && case.has(RecordKind::MaterialsNotice) {
@@ -1076,11 +1086,13 @@ pub fn decide_approval(
     })
 }
 
-/// Completes the current stage; refused with everything still missing.
+/// Completes the current stage; refused with everything still missing, and
+/// the decision stage while legal review is required and not approved (L-02).
 pub fn decide_complete_stage(
     case: &Case,
     stage: Stage,
     av_list: &AvList,
+    review: ReviewPolicy<'_>,
     today: NaiveDate,
 ) -> Result<CaseEvent, Rejection> {
     let current = check_open(case)?;
@@ -1090,12 +1102,16 @@ pub fn decide_complete_stage(
             format!("当前阶段是“{}”，不能完成“{}”阶段", current.label(), stage.label()),
         ));
     }
-    let gaps = missing(case, stage, av_list);
-    if !gaps.is_empty() {
-        let mut r = Rejection::new();
-        for g in gaps {
-            r.add("stage", g);
-        }
+    let mut r = Rejection::new();
+    for g in missing(case, stage, av_list) {
+        r.add("stage", g);
+    }
+    if stage == Stage::Decision
+        && let Err(e) = review::check_issue(case, review)
+    {
+        r.errors.extend(e.errors.into_iter().map(|e| FieldError { field: "stage".into(), ..e }));
+    }
+    if !r.is_empty() {
         return Err(r);
     }
     Ok(CaseEvent::StageCompleted { stage, on: today })

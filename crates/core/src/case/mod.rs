@@ -16,6 +16,7 @@ pub mod decide;
 pub mod documents;
 pub mod kinds;
 pub mod requirements;
+pub mod review;
 
 use std::collections::BTreeMap;
 
@@ -472,6 +473,11 @@ pub enum CaseEvent {
     MarkedMajor {
         reason: String,
     },
+    /// A step of the legal review of a major decision (L-01…L-11), folded into
+    /// [`review::ReviewState`].
+    Review {
+        event: review::ReviewEvent,
+    },
     StageCompleted {
         stage: Stage,
         on: NaiveDate,
@@ -626,6 +632,8 @@ pub struct Case {
     pub av: Vec<AvItem>,
     pub completed: Vec<(Stage, NaiveDate)>,
     pub major: Option<String>,
+    /// The legal review (L-01…L-11).
+    pub review: review::ReviewState,
     pub archived: Option<(NaiveDate, Vec<CatalogueEntry>, Option<String>)>,
     /// The documents issued, in order ([`documents`]).
     pub documents: Vec<documents::IssuedDocument>,
@@ -646,6 +654,7 @@ impl Case {
                         av: vec![],
                         completed: vec![],
                         major: None,
+                        review: review::ReviewState::default(),
                         archived: None,
                         documents: vec![],
                     })
@@ -701,6 +710,7 @@ impl Case {
                 }
             }
             CaseEvent::MarkedMajor { reason } => self.major = Some(reason.clone()),
+            CaseEvent::Review { event } => self.review.apply(event),
             CaseEvent::StageCompleted { stage, on } => self.completed.push((*stage, *on)),
             CaseEvent::CaseArchived { on, catalogue, late } => {
                 self.archived = Some((*on, catalogue.clone(), late.clone()))

@@ -184,6 +184,29 @@ impl App {
         Ok(id)
     }
 
+    /// Asks an account for its password again before an act that is its own signature (the
+    /// minutes of a collective discussion, L-09). Failures count against the login
+    /// throttle of the user name.
+    pub async fn reauthenticate(&self, by: &Principal, password: &str) -> AppResult<()> {
+        let account = self.db.account(by.account_id).await?.ok_or(AppError::NotFound("账号"))?;
+        let key = format!("user:{}", account.username);
+        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        if self.db.login_failures_since(&key, since).await? >= MAX_FAILURES_PER_USER {
+            return Err(
+                Rejection::one("password", format!("密码错误次数过多，请{FAILURE_WINDOW_MINUTES}分钟后再试")).into()
+            );
+        }
+        let ok = match self.db.account_for_login(&account.username).await? {
+            Some((a, hash)) => !a.disabled && verify_password(password, &hash),
+            None => false,
+        };
+        if !ok {
+            self.db.record_login_failure(&key).await?;
+            return Err(Rejection::one("password", "密码不正确：签名须由本人输入本账号的登录密码确认").into());
+        }
+        Ok(())
+    }
+
     /// Creates the first platform administrator (from the CLI, acting as the system).
     pub async fn bootstrap_admin(&self, username: &str, password: &str) -> AppResult<uuid::Uuid> {
         check_password_strength(password)?;

@@ -385,11 +385,19 @@ impl App {
             }
             self.load_demo_benchmarks(&admin, agency, seed.key).await?;
             let roles: &[(Role, &str, &str)] = if seed.bureau {
-                &[(Role::Supervisor, "jd", "执法监督员"), (Role::Administrator, "admin", "机关管理员")]
+                &[
+                    (Role::Supervisor, "jd", "执法监督员"),
+                    (Role::Administrator, "admin", "机关管理员"),
+                    // Reviews decisions taken in the name of the county government (L-10).
+                    (Role::LegalReviewer, "fzsh", "法制审核员"),
+                    (Role::Head, "head", "负责人"),
+                ]
             } else {
                 &[
                     (Role::Administrator, "admin", "机关管理员"),
                     (Role::Head, "head", "负责人"),
+                    // A second head: the heads decide collectively (L-09).
+                    (Role::Head, "head2", "副局长"),
                     (Role::LegalReviewer, "fzsh", "法制审核员"),
                     (Role::Officer, "zf", "执法人员"),
                     // A second officer, so that an approval chain has a reviewer other than
@@ -426,6 +434,7 @@ impl App {
             }
         }
         self.load_demo_cases().await?;
+        self.load_demo_review().await?;
         Ok(accounts)
     }
 }

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 mod demo_benchmarks;
 mod demo_cases;
+mod demo_review;
 pub mod discretion;
 pub mod evidence;
 pub mod export;
@@ -22,6 +23,7 @@ pub mod import_service;
 pub mod ledger;
 pub mod reference;
 pub mod registry;
+pub mod review;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;

@@ -11,11 +11,11 @@
 pub mod auth;
 pub mod cases;
 pub mod demo;
-pub mod documents;
 mod demo_benchmarks;
 mod demo_cases;
 mod demo_review;
 pub mod discretion;
+pub mod documents;
 pub mod evidence;
 pub mod export;
 pub mod import;

@@ -630,7 +630,8 @@ pub fn decide_add_record(
     }
     // L-02: no decision is issued while legal review is required and not approved.
     if review::issues_decision(kind) {
-        let checks = [review::check_issue_with(case, cmd.review), review::check_document(case, cmd.review, &cmd.fields)];
+        let checks =
+            [review::check_issue_with(case, cmd.review), review::check_document(case, cmd.review, &cmd.fields)];
         r.errors.extend(checks.into_iter().filter_map(Result::err).flat_map(|e| e.errors));
     }
     // all missing materials are notified at once.
@@ -688,8 +689,8 @@ pub fn decide_add_record(
             form_number,
             penalty,
             sensitivity: cmd.sensitivity,
-            entered_on: Some(today),
             assessment,
+            entered_on: Some(today),
         },
     })
 }

@@ -227,14 +227,14 @@ pub struct Record {
     pub penalty: Option<SpotPenalty>,
     #[serde(default)]
     pub sensitivity: Sensitivity,
-    /// The day the record was entered into the system; `None` on records made before it was
-    /// kept. Compared with the act's date to flag late entry ([`RecordState::late_entry`]).
-    #[serde(default)]
-    pub entered_on: Option<NaiveDate>,
     /// A penalty proposal checked against the agency's discretion benchmark (B-02): the
     /// tier, the proposal, what deviates and the reason given. Legal review reads it.
     #[serde(default)]
     pub assessment: Option<crate::discretion::PenaltyAssessment>,
+    /// The day the record was entered into the system; `None` on records made before it was
+    /// kept. Compared with the act's date to flag late entry ([`RecordState::late_entry`]).
+    #[serde(default)]
+    pub entered_on: Option<NaiveDate>,
 }
 
 /// A record entered more than this many natural days after the act it documents is
@@ -696,7 +696,16 @@ impl Case {
                     a.meta = meta.clone();
                 }
             }
-            CaseEvent::ApprovalGiven { record_id, step, officer_name, account_id, officer_id, approved, opinion, at } => {
+            CaseEvent::ApprovalGiven {
+                record_id,
+                step,
+                officer_name,
+                account_id,
+                officer_id,
+                approved,
+                opinion,
+                at,
+            } => {
                 if let Some(r) = self.records.iter_mut().find(|r| r.record.id == *record_id) {
                     r.approvals.push(Approval {
                         step: *step,

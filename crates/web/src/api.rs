@@ -374,5 +374,6 @@ pub async fn openapi() -> Json<Value> {
     crate::api_uploads::describe(&mut doc);
     crate::api_ledger::describe(&mut doc);
     crate::api_benchmarks::describe(&mut doc);
+    crate::api_review::describe(&mut doc);
     Json(doc)
 }

@@ -28,6 +28,9 @@ impl Nav {
         if p.role != Role::Administrator || p.agency_id.is_some() {
             links.push(("/cases".into(), "案件".into()));
         }
+        if matches!(p.role, Role::LegalReviewer | Role::Head) {
+            links.push(("/review".into(), "法制审核".into()));
+        }
         links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {
             links.push(("/accounts".into(), "账号".into()));

@@ -5,8 +5,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::pages::{agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, records, settings};
-use crate::{AppState, api, api_uploads, session};
+use crate::pages::{
+    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, records, review,
+    review_forms as rf, settings,
+};
+use crate::{AppState, api, api_review, api_uploads, session};
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
@@ -59,6 +62,25 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))
+        .route("/review", get(review::queue))
+        .route("/cases/{id}/review", get(review::show))
+        .route("/cases/{id}/review/flag", get(rf::flag_new).post(rf::flag_create))
+        .route("/cases/{id}/review/submit", get(rf::submit_new).post(rf::submit_create))
+        .route("/cases/{id}/review/re-review", get(rf::re_review_new).post(rf::re_review_create))
+        .route("/cases/{id}/review/collective", get(rf::collective_new).post(rf::collective_create))
+        .route("/cases/{id}/review/collective/{d}/sign", get(rf::sign_new).post(rf::sign_create))
+        .route("/cases/{id}/review/rounds/{round}/supplement", get(rf::supplement_new).post(rf::supplement_create))
+        .route("/cases/{id}/review/rounds/{round}/notice", get(rf::notice_new).post(rf::notice_create))
+        .route("/cases/{id}/review/rounds/{round}/refuse", get(rf::refuse_new).post(rf::refuse_create))
+        .route("/cases/{id}/review/rounds/{round}/advisers", get(rf::adviser_new).post(rf::adviser_create))
+        .route("/cases/{id}/review/rounds/{round}/extension", get(rf::extension_new).post(rf::extension_create))
+        .route(
+            "/cases/{id}/review/rounds/{round}/extension/decide",
+            get(rf::extension_decide_new).post(rf::extension_decide),
+        )
+        .route("/cases/{id}/review/rounds/{round}/conclude", get(rf::conclude_new).post(rf::conclude_create))
+        .route("/agencies/{id}/review-catalogue", get(review::catalogue).post(review::catalogue_create))
+        .route("/agencies/{id}/review-catalogue/new", get(review::catalogue_new))
         .route("/cases/{id}/access", get(cases::access_log))
         .route("/cases/{id}/verify", get(crate::pages::verify::verify))
         .route("/cases/{id}/copies/new", get(cases::copy_new))
@@ -85,6 +107,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/calendar/{date}", get(api::workday))
         .route("/api/v1/profiles", get(api::profiles))
         .route("/api/v1/cases/{id}/uploads", post(api_uploads::create))
+        .route("/api/v1/cases/{id}/review", get(api_review::show))
+        .route("/api/v1/cases/{id}/review/submissions", post(api_review::submit))
+        .route("/api/v1/cases/{id}/review/rounds/{round}/conclusion", post(api_review::conclude))
+        .route("/api/v1/cases/{id}/decision", post(api_review::issue))
+        .route("/api/v1/review/queue", get(api_review::queue))
         .route("/api/v1/uploads/{upload}", upload)
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(api::health))

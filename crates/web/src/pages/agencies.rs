@@ -228,6 +228,13 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     page.actions.push((format!("/agencies/{id}/av-items"), "音像记录事项清单".into()));
     page.actions.push((format!("/agencies/{id}/form-books"), "当场处罚决定书".into()));
     page.actions.push((format!("/agencies/{id}/benchmarks"), "裁量基准".into()));
+    page.actions.push((format!("/agencies/{id}/review-catalogue"), "重大执法决定法制审核目录".into()));
+    // L-07: the legal reviewers against max(2, 5% of the officers).
+    if !info.is_judicial_bureau
+        && let Ok(staffing) = s.app.review_staffing(&user.principal, id).await
+    {
+        page.info.push(("法制审核人员配备（L-07）".into(), staffing.describe()));
+    }
     let mut us = Section::new("内设机构", &["名称", "类别", "职责"]);
     for u in &units {
         us.rows.push(vec![u.name.clone().into(), u.kind.label().into(), u.duties.clone().into()]);

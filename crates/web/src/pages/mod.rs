@@ -10,6 +10,8 @@ pub mod home;
 pub mod lists;
 pub mod officers;
 pub mod records;
+pub mod review;
+pub mod review_forms;
 pub mod settings;
 pub mod verify;
 

@@ -1,0 +1,293 @@
+//! The legal review over HTTP, in-process: the gate (L-02) refuses issuing a major decision
+//! through the UI and the API until the legal unit approves; the reviewer's queue, the
+//! review page, the checklist form with its errors next to the fields.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use support::*;
+use uuid::Uuid;
+use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
+use zhifa_core::case::review::ChecklistItem;
+use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Stage};
+use zhifa_core::registry::{ActKind, UnitKind};
+
+fn today() -> String {
+    beijing_now().format("%Y-%m-%d").to_string()
+}
+
+/// The decision document's fields (R-13, with the discretion benchmark's, B-02).
+fn decision_fields() -> Vec<(String, String)> {
+    [
+        ("document_number", "安市监罚决〔2026〕8号"),
+        ("party", "王某某"),
+        ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书为证"),
+        ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+        ("discretion", "拒不改正且经营规模较大，属较重情形"),
+        ("conclusion", "罚款人民币一万五千元"),
+        ("performance", "自收到本决定书之日起十五日内缴纳"),
+        ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
+        ("agency", "安乡县市场监督管理局"),
+        ("sealed", "是"),
+        ("violation_code", "AX-SC-DJ-001"),
+        ("tier", "较重"),
+        ("penalty_types", "罚款"),
+        ("fine", "15000"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .chain([("decided_on".to_string(), today())])
+    .collect()
+}
+
+/// The demo case waiting in the legal unit's queue.
+async fn demo_case(t: &TestApp) -> Uuid {
+    let agency = t.agency_id("安乡县市场监督管理局").await;
+    t.app.db.cases_of_agency(agency).await.unwrap().into_iter().find(|c| c.party_name == "王某某").unwrap().id
+}
+
+async fn issue_via_form(t: &TestApp, b: &Browser, id: Uuid) -> Resp {
+    let fields: Vec<(String, String)> =
+        decision_fields().into_iter().map(|(k, v)| (format!("fields.{k}"), v)).collect();
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    t.post_form(b, &format!("/cases/{id}/records?kind=decision_document"), &refs, true).await
+}
+
+fn sound_checklist() -> Vec<(String, String)> {
+    ChecklistItem::ALL
+        .iter()
+        .map(|i| (format!("checklist.{}", i.as_str()), if i.sound_answer() { "yes" } else { "no" }.to_string()))
+        .collect()
+}
+
+// rule: L-02
+// rule: L-04
+// rule: L-06
+#[tokio::test]
+async fn the_ui_refuses_to_issue_before_approval_and_the_reviewer_answers_every_item() {
+    let t = TestApp::with_demo().await;
+    let id = demo_case(&t).await;
+    let zf = t.login("scj-zf").await;
+    // The decision document cannot be made, nor the stage completed, with the reason.
+    let r = issue_via_form(&t, &zf, id).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("L-02") && r.body.contains("法制机构正在审核"), "{}", r.body);
+    let r = t.post_form(&zf, &format!("/cases/{id}/stages/decision"), &[], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("L-02"), "{}", r.body);
+    // The case page leads to the review; its page says where it stands.
+    assert!(t.get(Some(&zf), &format!("/cases/{id}")).await.body.contains(&format!("/cases/{id}/review")));
+    let page = t.get(Some(&zf), &format!("/cases/{id}/review")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("拟罚款15000元") && page.body.contains("正在审核"), "{}", page.body);
+
+    // The reviewer's queue, with its countdown in working days.
+    let fzsh = t.login("scj-fzsh").await;
+    let queue = t.get(Some(&fzsh), "/review").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains(&format!("/cases/{id}/review")), "{}", queue.body);
+    assert!(queue.body.contains("个工作日"), "{}", queue.body);
+    assert!(queue.body.contains("法制审核人员配备"));
+    let round = t.app.db.load_case(id).await.unwrap().unwrap().0.review.rounds[0].id;
+    let action = format!("/cases/{id}/review/rounds/{round}/conclude");
+    let form = t.get(Some(&fzsh), &action).await;
+    assert!(form.body.contains("行政裁量权运用是否适当") && form.body.contains("较重"), "{}", form.body);
+    // An unanswered item and a missing reason: errors next to their fields; nothing stored.
+    let mut partial: Vec<(String, String)> =
+        sound_checklist().into_iter().filter(|(k, _)| k != "checklist.transfer").collect();
+    partial.push(("opinion".into(), "approve".into()));
+    let refs: Vec<(&str, &str)> = partial.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = t.post_form(&fzsh, &action, &refs, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="err-checklist.transfer""#), "{}", r.body);
+    assert!(r.body.contains("请回答审核事项：是否需要移送司法机关或其他机关"));
+    assert!(r.body.contains(r#"id="err-reasons""#));
+    assert!(t.app.db.load_case(id).await.unwrap().unwrap().0.review.rounds[0].conclusion.is_none());
+    // The handler cannot give the opinion.
+    let mut full = sound_checklist();
+    full.push(("opinion".into(), "approve".into()));
+    full.push(("reasons".into(), "事实清楚，证据确凿，程序合法，裁量适当".into()));
+    let refs: Vec<(&str, &str)> = full.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = t.post_form(&zf, &action, &refs, true).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    let r = t.post_form(&fzsh, &action, &refs, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Now the decision is made.
+    let r = issue_via_form(&t, &zf, id).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+async fn api_login(t: &TestApp, user: &str) -> (String, String) {
+    let body = json!({"username": user, "password": zhifa_app::demo::DEMO_PASSWORD}).to_string();
+    let login = t
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let csrf = serde_json::from_str::<Value>(&login.body).unwrap()["csrf_token"].as_str().unwrap().to_string();
+    (format!("zhifa_session={}", set_cookie(&login, "zhifa_session").unwrap()), csrf)
+}
+
+async fn api_post(t: &TestApp, who: &(String, String), path: &str, body: Value) -> Resp {
+    t.send(
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, &who.0)
+            .header("x-csrf-token", &who.1)
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// A second major case, in its decision stage, not yet submitted.
+async fn major_case(t: &TestApp) -> Uuid {
+    let app = &t.app;
+    let login = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
+    let (zf, zfb, head) = (login("scj-zf").await, login("scj-zfb").await, login("scj-head").await);
+    let agency = zf.agency_id.unwrap();
+    let unit = app.db.units(agency).await.unwrap().into_iter().find(|u| u.kind == UnitKind::Handling).unwrap().id;
+    let officers = app.officers_in_post("scj-zf").await.unwrap();
+    let party = Party {
+        kind: PartyKind::Person,
+        name: "赵某某".into(),
+        id_number: String::new(),
+        address: "安乡县".into(),
+        phone: String::new(),
+        representative: String::new(),
+        minor: false,
+    };
+    let input = OpenCaseInput {
+        agency_id: agency,
+        act_kind: ActKind::Penalty,
+        procedure: Procedure::Ordinary,
+        initiation: Initiation::ExOfficio { urgent: false },
+        party,
+        summary: "拒不将营业执照置于醒目位置".into(),
+        item_code: None,
+        handling_unit: unit,
+        officers: officers[..2].to_vec(),
+        auxiliaries: vec![],
+        violation_ended_on: Some(beijing_now().date() - chrono::Days::new(5)),
+        serious_harm: false,
+        limitation_override: String::new(),
+    };
+    let id = app.open_case(&zf, input).await.unwrap();
+    let chain = |record: Uuid| {
+        let (zf, zfb, head) = (zf.clone(), zfb.clone(), head.clone());
+        async move {
+            app.give_approval(&zf, id, record, ApprovalStep::Handler, true, "同意").await.unwrap();
+            app.give_approval(&zfb, id, record, ApprovalStep::Reviewer, true, "同意").await.unwrap();
+            app.give_approval(&head, id, record, ApprovalStep::Approver, true, "同意").await.unwrap();
+        }
+    };
+    let now = beijing_now().format("%Y-%m-%d %H:%M").to_string();
+    let mut filing = RecordInput::new(
+        RecordKind::FilingApproval,
+        &[
+            ("reason", "拒不改正"),
+            ("party", "赵某某"),
+            ("handler_opinion", "建议立案"),
+            ("unit_opinion", "同意"),
+            ("head_approval", "同意"),
+            ("approved_at", &now),
+        ],
+    );
+    filing.officers = vec![officers[0]];
+    let filing = app.add_record(&zf, id, filing).await.unwrap();
+    chain(filing).await;
+    app.complete_stage(&zf, id, Stage::Initiation).await.unwrap();
+    let day = today();
+    let evidence = RecordInput::new(
+        RecordKind::DocumentaryEvidence,
+        &[("description", "责令改正通知书"), ("source", "本局"), ("collected_on", &day)],
+    );
+    app.add_record(&zf, id, evidence).await.unwrap();
+    let report = RecordInput::new(
+        RecordKind::InvestigationReport,
+        &[("facts", "拒不改正"), ("evidence", "通知书"), ("proposal", "罚款"), ("reported_on", &day)],
+    );
+    app.add_record(&zf, id, report).await.unwrap();
+    app.complete_stage(&zf, id, Stage::Investigation).await.unwrap();
+    let draft = RecordInput::new(
+        RecordKind::DecisionDraft,
+        &[
+            ("drafter", "李建国"),
+            ("facts", "拒不改正"),
+            ("evidence", "通知书"),
+            ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+            ("considerations", "经营规模较大"),
+            ("proposal", "罚款一万五千元"),
+            ("violation_code", "AX-SC-DJ-001"),
+            ("tier", "较重"),
+            ("penalty_types", "罚款"),
+            ("fine", "15000"),
+        ],
+    );
+    let draft = app.add_record(&zf, id, draft).await.unwrap();
+    chain(draft).await;
+    id
+}
+
+// rule: L-02
+// rule: L-03
+#[tokio::test]
+async fn the_api_refuses_to_issue_before_approval_and_issues_after_it() {
+    let t = TestApp::with_demo().await;
+    let id = major_case(&t).await;
+    let zf = api_login(&t, "scj-zf").await;
+    let decision =
+        json!({"fields": decision_fields().into_iter().collect::<std::collections::BTreeMap<String, String>>()});
+    let r = api_post(&t, &zf, &format!("/api/v1/cases/{id}/decision"), decision.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let err: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(err["code"], "invalid");
+    assert!(err["message"].as_str().unwrap().contains("L-02"), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("请承办机构提交本机关法制机构审核"), "{err}");
+    // Submitted through the API, with a declared material.
+    let bad = api_post(&t, &zf, &format!("/api/v1/cases/{id}/review/submissions"), json!({"level": "county"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json!({"declared": {"hearing_or_assessment": "风险评估报告（纸质，共3页）"}, "note": "提请审核"});
+    let r = api_post(&t, &zf, &format!("/api/v1/cases/{id}/review/submissions"), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let round = serde_json::from_str::<Value>(&r.body).unwrap()["round"].as_str().unwrap().to_string();
+    let reviewer = api_login(&t, "scj-fzsh").await;
+    let queue = t
+        .send(Request::get("/api/v1/review/queue").header(header::COOKIE, &reviewer.0).body(Body::empty()).unwrap())
+        .await;
+    let queue: Value = serde_json::from_str(&queue.body).unwrap();
+    let item = queue.as_array().unwrap().iter().find(|i| i["case_id"] == id.to_string()).expect("queued");
+    assert!(item["clock"]["remaining_working_days"].as_i64().unwrap() >= 2, "{item}");
+    // A conclusion with an item missing is refused with the item named.
+    let checklist: Vec<Value> =
+        ChecklistItem::ALL.iter().map(|i| json!({"item": i.as_str(), "answer": i.sound_answer()})).collect();
+    let path = format!("/api/v1/cases/{id}/review/rounds/{round}/conclusion");
+    let r = api_post(
+        &t,
+        &reviewer,
+        &path,
+        json!({"checklist": checklist[..7], "opinion": "approve", "reasons": "同意作出"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("checklist.transfer"), "{}", r.body);
+    let r = api_post(
+        &t,
+        &reviewer,
+        &path,
+        json!({"checklist": checklist, "opinion": "approve", "reasons": "事实清楚，裁量适当"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let review: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(review["may_issue"], true);
+    assert_eq!(review["rounds"][0]["materials"][4]["source"], "declared");
+    let r = api_post(&t, &zf, &format!("/api/v1/cases/{id}/decision"), decision).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

@@ -220,7 +220,13 @@ impl App {
             Ok(d) => (d, None),
             Err(e) => (vec![], Some(e.to_string())),
         };
-        let missing = case.current_stage().map(|s| missing(&case, s, &agency.av_requirements())).unwrap_or_default();
+        let mut missing =
+            case.current_stage().map(|s| missing(&case, s, &agency.av_requirements())).unwrap_or_default();
+        // The legal review's gate and the heads' discussion of a major decision (L-02, R-12).
+        if case.current_stage() == Some(Stage::Decision) {
+            let review = ReviewPolicy { profile: &profile, catalogue: &agency.review_catalogue };
+            missing.extend(review::stage_gaps(&case, review));
+        }
         Ok(CaseView { case, events, agency, profile, deadlines, missing, deadline_error })
     }
 

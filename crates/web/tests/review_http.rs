@@ -77,8 +77,11 @@ async fn the_ui_refuses_to_issue_before_approval_and_the_reviewer_answers_every_
     let r = t.post_form(&zf, &format!("/cases/{id}/stages/decision"), &[], true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("L-02"), "{}", r.body);
-    // The case page leads to the review; its page says where it stands.
-    assert!(t.get(Some(&zf), &format!("/cases/{id}")).await.body.contains(&format!("/cases/{id}/review")));
+    // The case page lists the review among what the stage lacks, and leads to it.
+    let case_page = t.get(Some(&zf), &format!("/cases/{id}")).await.body;
+    assert!(case_page.contains(&format!("/cases/{id}/review")));
+    let missing = case_page.split("id=\"missing\"").nth(1).expect("a missing list");
+    assert!(missing.contains("L-02") && missing.contains("集体讨论"), "{missing}");
     let page = t.get(Some(&zf), &format!("/cases/{id}/review")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("拟罚款15000元") && page.body.contains("正在审核"), "{}", page.body);

@@ -22,7 +22,7 @@ use crate::law;
 use crate::personnel::{Officer, check_act_officers};
 use crate::profile::PolicyProfile;
 use crate::registry::{ActKind, Agency, UnitKind};
-use crate::validation::{FieldError, Rejection};
+use crate::validation::Rejection;
 
 /// At least this many certified officers on a case and on every on-site act (P-02).
 pub const MIN_OFFICERS: usize = 2;
@@ -1107,10 +1107,10 @@ pub fn decide_complete_stage(
     for g in missing(case, stage, av_list) {
         r.add("stage", g);
     }
-    if stage == Stage::Decision
-        && let Err(e) = review::check_issue(case, review)
-    {
-        r.errors.extend(e.errors.into_iter().map(|e| FieldError { field: "stage".into(), ..e }));
+    if stage == Stage::Decision {
+        for g in review::stage_gaps(case, review) {
+            r.add("stage", g);
+        }
     }
     if !r.is_empty() {
         return Err(r);

@@ -1022,6 +1022,24 @@ pub fn check_issue(case: &Case, policy: ReviewPolicy<'_>) -> Result<(), Rejectio
     ))
 }
 
+/// What the decision stage still lacks for the legal review: its approval (L-02), and for a
+/// major decision the heads' collective discussion (R-12; 行政处罚法 Art 57, 000 A3 Art 15).
+/// Empty when nothing is missing.
+pub fn stage_gaps(case: &Case, policy: ReviewPolicy<'_>) -> Vec<String> {
+    let mut out: Vec<String> = match check_issue(case, policy) {
+        Ok(()) => vec![],
+        Err(e) => e.errors.into_iter().map(|e| e.message).collect(),
+    };
+    // A case flagged by hand already lists the minutes among its required records.
+    if requirement(case, policy).is_major() && case.major.is_none() && !case.has(RecordKind::CollectiveDiscussion) {
+        out.push(format!(
+            "缺少{}：重大执法决定须经行政机关负责人集体讨论决定（R-12）",
+            RecordKind::CollectiveDiscussion.label()
+        ));
+    }
+    out
+}
+
 /// A decision document issues what the review approved (L-02): where it states a fine or
 /// severe penalties, they are those of the reviewed draft — a heavier or other penalty goes
 /// back through the draft and the review.

@@ -804,3 +804,22 @@ fn the_decision_document_issues_the_penalty_the_review_approved() {
     same.fields.insert("penalty_types".into(), "罚款".into());
     assert!(decide_add_record(&case, same, None, d("2025-09-20")).is_ok());
 }
+
+// rule: L-02
+// rule: R-12
+#[test]
+fn a_major_decision_stage_lists_the_review_and_the_heads_discussion_it_lacks() {
+    let w = World::new();
+    let mut case = w.fined(PartyKind::Person, "20000");
+    let gaps = stage_gaps(&case, w.policy()).join("；");
+    assert!(gaps.contains("L-02") && gaps.contains("集体讨论"), "{gaps}");
+    approve(&w, &mut case, "2025-09-08 09:00");
+    let gaps = stage_gaps(&case, w.policy());
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(gaps[0].contains("集体讨论记录"));
+    let err = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-20")).unwrap_err();
+    assert!(err.to_string().contains("集体讨论") && !err.to_string().contains("L-02"), "{err}");
+    // Not major: nothing from the review.
+    let small = w.fined(PartyKind::Person, "100");
+    assert!(stage_gaps(&small, w.policy()).is_empty());
+}

@@ -294,3 +294,63 @@ async fn the_api_refuses_to_issue_before_approval_and_issues_after_it() {
     let r = api_post(&t, &zf, &format!("/api/v1/cases/{id}/decision"), decision).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
+
+// rule: L-09
+#[tokio::test]
+async fn a_participant_signs_the_collective_discussion_with_their_password_in_the_form() {
+    use zhifa_core::case::review::decide::{Conclude, Submission};
+    use zhifa_core::case::review::{ChecklistAnswer, CollectiveDecision, Opinion};
+    let t = TestApp::with_demo().await;
+    let id = major_case(&t).await;
+    let app = &t.app;
+    let who = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
+    let (zf, fzsh, head, head2) =
+        (who("scj-zf").await, who("scj-fzsh").await, who("scj-head").await, who("scj-head2").await);
+    app.submit_review(&zf, id, Submission::default()).await.unwrap();
+    let checklist: Vec<ChecklistAnswer> = ChecklistItem::ALL
+        .iter()
+        .map(|i| {
+            let wanting = *i == ChecklistItem::Discretion;
+            ChecklistAnswer {
+                item: *i,
+                answer: i.sound_answer() != wanting,
+                note: if wanting { "罚款偏高".into() } else { String::new() },
+            }
+        })
+        .collect();
+    let round = || async move { app.db.load_case(id).await.unwrap().unwrap().0.review.rounds.last().unwrap().id };
+    let modify = |r| Conclude {
+        round: r,
+        checklist: checklist.clone(),
+        opinion: Opinion::ModifyDiscretion,
+        reasons: "宜从轻".into(),
+    };
+    app.conclude_review(&fzsh, id, modify(round().await)).await.unwrap();
+    app.request_re_review(&zf, id, "情节突出，维持拟定罚款").await.unwrap();
+    app.conclude_review(&fzsh, id, modify(round().await)).await.unwrap();
+    let d = app
+        .record_collective(
+            &head,
+            id,
+            &[head.account_id, head2.account_id],
+            "局长：……",
+            CollectiveDecision::AdoptDraft,
+            "维持拟定决定",
+        )
+        .await
+        .unwrap();
+    // The review page shows the discussion against the legal unit's opinion, awaiting signatures.
+    let b = t.login("scj-head").await;
+    let page = t.get(Some(&b), &format!("/cases/{id}/review")).await.body;
+    assert!(page.contains("与法制机构审核意见不一致") && page.contains("待签名"), "{page}");
+    let action = format!("/cases/{id}/review/collective/{d}/sign");
+    assert!(page.contains(&action));
+    let r = t.post_form(&b, &action, &[("password", "not-my-password9")], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="err-password""#) && r.body.contains("密码不正确"), "{}", r.body);
+    assert!(!r.body.contains("not-my-password9"), "the password is not sent back");
+    let r = t.post_form(&b, &action, &[("password", zhifa_app::demo::DEMO_PASSWORD)], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let signed = app.db.load_case(id).await.unwrap().unwrap().0.review.collectives[0].signatures.len();
+    assert_eq!(signed, 1);
+}

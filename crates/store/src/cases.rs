@@ -156,10 +156,7 @@ const CASE_COLUMNS: &str = "id, agency_id, number, act_kind, procedure, initiati
      opened_at, profile_id, profile_version, decided_on, closed_on, archived_on, major";
 
 fn case_row(row: &AnyRow) -> Result<CaseRow> {
-    let uuid = |c: &str| -> Result<Uuid> {
-        let s: String = row.try_get(c)?;
-        s.parse().map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
-    };
+    let uuid = |c: &str| crate::queries::uuid_col(row, c);
     Ok(CaseRow {
         id: uuid("id")?,
         agency_id: uuid("agency_id")?,
@@ -195,10 +192,7 @@ pub struct CaseFileRow {
 }
 
 fn file_row(row: &AnyRow) -> Result<CaseFileRow> {
-    let uuid = |c: &str| -> Result<Uuid> {
-        let s: String = row.try_get(c)?;
-        s.parse().map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
-    };
+    let uuid = |c: &str| crate::queries::uuid_col(row, c);
     Ok(CaseFileRow {
         av_id: uuid("av_id")?,
         case_id: uuid("case_id")?,

@@ -74,10 +74,7 @@ const COLUMNS: &str =
     "id, case_id, agency_id, record_id, kind, title, number, sha256, size, pages, issued_at, position, supersedes";
 
 fn row(r: &AnyRow) -> Result<IssuedDocumentRow> {
-    let uuid = |c: &str| -> Result<Uuid> {
-        let s: String = r.try_get(c)?;
-        s.parse().map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
-    };
+    let uuid = |c: &str| crate::queries::uuid_col(r, c);
     let supersedes: Option<String> = r.try_get("supersedes")?;
     Ok(IssuedDocumentRow {
         id: uuid("id")?,

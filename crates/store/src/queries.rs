@@ -17,7 +17,8 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn uuid_col(row: &AnyRow, col: &str) -> Result<Uuid> {
+/// A UUID stored as text; a malformed one is corrupt data, named by its column.
+pub(crate) fn uuid_col(row: &AnyRow, col: &str) -> Result<Uuid> {
     let s: String = row.try_get(col)?;
     s.parse().map_err(|e| corrupt(col, e))
 }

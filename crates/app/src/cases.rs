@@ -97,7 +97,7 @@ pub struct CaseView {
 }
 
 impl App {
-    async fn agency_state(&self, id: Uuid) -> AppResult<(Agency, ExpectedVersion)> {
+    pub(crate) async fn agency_state(&self, id: Uuid) -> AppResult<(Agency, ExpectedVersion)> {
         self.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))
     }
 
@@ -110,7 +110,7 @@ impl App {
     }
 
     /// The profile version a case was opened under.
-    async fn profile_of(&self, case: &Case) -> AppResult<PolicyProfile> {
+    pub(crate) async fn profile_of(&self, case: &Case) -> AppResult<PolicyProfile> {
         let p = &case.opening.profile;
         self.db
             .profile_versions(&p.id)
@@ -386,6 +386,8 @@ impl App {
             by_role: Some(by.role),
             benchmarks: &benchmarks,
             review: review_parts.as_ref().map(|(a, p)| ReviewPolicy { profile: p, catalogue: &a.review_catalogue }),
+            // G-03: a decision's citations resolve in the agency's basis catalogue.
+            basis: review_parts.as_ref().map_or(&[], |(a, _)| &a.basis),
         };
         let event = decide::decide_add_record(&case, cmd, form_problem, today)?;
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };

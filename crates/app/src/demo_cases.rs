@@ -274,8 +274,33 @@ impl App {
         spot.signature = Some(Signature::Signed { signer: "张某某".into() });
         spot.form_number = Some("安市监简000001".into());
         spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(200)) });
-        self.add_record(&c.zf, id, spot).await?;
+        let spot = self.add_record(&c.zf, id, spot).await?;
         self.complete_stage(&c.zf, id, Stage::Decision).await?;
+        // G-05: the reasons were given orally at the scene (000 附件4 Art 15); the party
+        // asks for them in writing and is answered the same day, within the 7 days.
+        let mut request = RecordInput::new(
+            RecordKind::ReasonsRequest,
+            &[
+                ("requested_on", &today),
+                ("requester", "张某某"),
+                ("about", "请书面说明当场罚款二百元的理由"),
+                ("method", "书面"),
+            ],
+        );
+        request.serves = Some(spot);
+        let request = self.add_record(&c.zf, id, request).await?;
+        let mut reply = RecordInput::new(
+            RecordKind::ReasonsReply,
+            &[
+                ("replied_on", &today),
+                (
+                    "reasons",
+                    "执法人员当场查看门店并经当事人确认，营业执照未置于醒目位置，经当场责令改正后拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条；依第四十八条第一款及本局裁量基准“一般”阶次（罚款一万元以下），考虑到个体门店经营场所较小、初次被查处，罚款二百元，适用简易程序当场作出决定",
+                ),
+            ],
+        );
+        reply.serves = Some(request);
+        self.add_record(&c.zf, id, reply).await?;
         self.complete_stage(&c.zf, id, Stage::Service).await?;
         self.add_record(
             &c.zf,

@@ -158,3 +158,30 @@ impl App {
         Ok(())
     }
 }
+
+/// The legal basis of the demo review case's decision, one citation a line (G-03): the
+/// violation type's violation and penalty bases, both in 安乡's basis catalogue.
+pub const DECISION_BASIS: &str =
+    "《中华人民共和国市场主体登记管理条例》第三十六条\n《中华人民共和国市场主体登记管理条例》第四十八条第一款";
+
+/// The four reasons of the demo review case's decision (G-01), detailed as a major decision
+/// needs them (Art 5): the evidence reason names the case's documentary evidence (书证), the
+/// discretion reason the tier applied (较重).
+pub const DECISION_REASONS: [(&str, &str); 4] = [
+    (
+        "fact_reasons",
+        "本局责令当事人限期将营业执照置于经营场所醒目位置，期满复查时当事人仍未改正，责令改正通知书、送达回证与复查情况相互印证，足以认定当事人拒不改正",
+    ),
+    (
+        "evidence_reasons",
+        "书证责令改正通知书及送达回证由本局依法制作并送达，来源合法、内容真实，与拒不改正的事实直接关联，予以采信；当事人未提出相反证据",
+    ),
+    (
+        "basis_reasons",
+        "当事人未将营业执照置于主要经营场所醒目位置，违反市场主体登记管理条例第三十六条；经责令改正拒不改正，符合第四十八条第一款规定的处罚情形",
+    ),
+    (
+        "discretion_reasons",
+        "当事人拒不改正且经营规模较大，属于本局裁量基准“较重”阶次的情形，该阶次罚款幅度为一万元至二万元，未见从轻情节，确定罚款一万五千元",
+    ),
+];

@@ -17,6 +17,8 @@ use chrono::Datelike;
 use uuid::Uuid;
 use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::documents::{self, DocType, DocumentNumber, IssuedDocument, IssuedPdf};
+use zhifa_core::case::reasons::{self, ReasonsPolicy};
+use zhifa_core::case::review::ReviewPolicy;
 use zhifa_core::case::{Case, RecordState};
 use zhifa_core::events::{Actor, stream};
 use zhifa_docs::model::Qr;
@@ -183,6 +185,18 @@ impl App {
         let kind = rec.record.kind;
         let agency = self.db.agency(case.opening.agency_id).await?.ok_or(AppError::NotFound("执法机关"))?;
         let short = if agency.info.short_name.trim().is_empty() { &agency.info.name } else { &agency.info.short_name };
+        // A decision document is issued only with its reasons (G-01, G-03, G-04, G-06): the
+        // case's profile, the agency's review and basis catalogues and its benchmarks.
+        let (agency_state, _) = self.agency_state(agency.id).await?;
+        let profile = self.profile_of(&case).await?;
+        let policy = ReasonsPolicy {
+            review: ReviewPolicy { profile: &profile, catalogue: &agency_state.review_catalogue },
+            basis: &agency_state.basis,
+            benchmarks: &agency_state.benchmarks,
+        };
+        // Refused before anything is rendered or stored; checked again with the case as it
+        // is when the event is appended.
+        reasons::check_issue(&case, rec, Some(policy))?;
         let store = self.blob_store()?.clone();
         let now = beijing_now();
         let year = now.date().year();
@@ -221,7 +235,7 @@ impl App {
             let sha = store.put_bytes(rendered.pdf).await.map_err(|e| AppError::Conflict(e.to_string()))?;
             let pdf =
                 IssuedPdf { sha256: sha.to_string(), size, pages: u32::try_from(rendered.pages).unwrap_or(u32::MAX) };
-            let event = documents::decide_issue(&case, record_id, &title, number, pdf, id, now)?;
+            let event = documents::decide_issue(&case, record_id, &title, number, pdf, id, now, Some(policy))?;
             let zhifa_core::case::CaseEvent::DocumentIssued { document } = &event else { unreachable!("issues") };
             let document = document.clone();
             match self.db.append_to(&Actor::from(by), &stream::case(case_id), version, vec![event.into()]).await {

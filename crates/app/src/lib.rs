@@ -13,7 +13,7 @@ pub mod cases;
 pub mod demo;
 mod demo_benchmarks;
 mod demo_cases;
-mod demo_review;
+pub mod demo_review;
 pub mod discretion;
 pub mod documents;
 pub mod evidence;

@@ -54,13 +54,13 @@ fn sound() -> Vec<ChecklistAnswer> {
 }
 
 fn decision_document() -> RecordInput {
-    RecordInput::new(
+    let mut doc = RecordInput::new(
         RecordKind::DecisionDocument,
         &[
             ("document_number", "安市监罚决〔2026〕7号"),
             ("party", "刘某某"),
             ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书为证"),
-            ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+            ("basis", zhifa_app::demo_review::DECISION_BASIS),
             ("discretion", "拒不改正且经营规模较大，属较重情形"),
             ("conclusion", "罚款人民币一万五千元"),
             ("performance", "自收到本决定书之日起十五日内缴纳"),
@@ -73,7 +73,12 @@ fn decision_document() -> RecordInput {
             ("penalty_types", "罚款"),
             ("fine", "15000"),
         ],
-    )
+    );
+    // G-01: the four reasons, detailed as a major decision needs them.
+    for (k, v) in zhifa_app::demo_review::DECISION_REASONS {
+        doc.fields.insert(k.into(), v.into());
+    }
+    doc
 }
 
 impl Demo {

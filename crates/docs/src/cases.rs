@@ -437,14 +437,41 @@ impl<'a> Builder<'a> {
         }
         self.push(Block::heading("一、认定的违法事实、采纳的证据及理由"));
         self.para("", "facts");
+        self.reason("认定事实的理由：", "fact_reasons");
+        self.reason("证据采信的理由：", "evidence_reasons");
         self.push(Block::heading("二、适用的法律依据及理由"));
-        self.para("", "basis");
+        // G-03: each citation in full, 《…》第…条第…款第（…）项, one a line.
+        let basis = self.f("basis");
+        let lines = zhifa_core::case::reasons::basis_lines(&basis);
+        if lines.is_empty() {
+            self.push(Block::field("法律依据", ""));
+        }
+        for line in lines {
+            self.push(Block::paragraph(line));
+        }
+        self.reason("适用法律依据的理由：", "basis_reasons");
         self.push(Block::heading("三、适用的裁量基准及理由"));
         self.para("", "discretion");
+        self.reason("行使裁量权的理由：", "discretion_reasons");
         for key in ["violation_code", "tier", "penalty_types", "fine", "fine_base", "deviation_reason"] {
             if self.rec.record.kind.field(key).is_some() && !self.rec.field(key).trim().is_empty() {
                 self.field(key);
             }
+        }
+        // G-06: a decision without reasons says on which ground.
+        let ground = self.f("reasons_exemption");
+        if !ground.is_empty() {
+            let detail = self.f("exemption_detail");
+            let basis = self.f("exemption_basis");
+            let mut text = format!("本决定依法不说明理由（{ground}）");
+            if !detail.is_empty() {
+                text.push_str(&format!("：{detail}"));
+            }
+            if !basis.is_empty() {
+                text.push_str(&format!("；依据{basis}"));
+            }
+            self.used.push("third_party_objection");
+            self.push(Block::paragraph(format!("{text}。")));
         }
         self.push(Block::heading("四、处罚决定"));
         self.para("", "conclusion");
@@ -461,6 +488,15 @@ impl<'a> Builder<'a> {
             && !agency.is_empty()
         {
             c.agency = agency;
+        }
+    }
+
+    /// A reason of G-01 as a paragraph led by its name; nothing when not given (a decision
+    /// exempt from reason-giving, or made before the reasons had fields of their own).
+    fn reason(&mut self, lead: &str, key: &'static str) {
+        let v = self.f(key);
+        if !v.is_empty() {
+            self.push(Block::paragraph(format!("{lead}{v}")));
         }
     }
 

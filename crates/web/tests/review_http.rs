@@ -24,7 +24,7 @@ fn decision_fields() -> Vec<(String, String)> {
         ("document_number", "安市监罚决〔2026〕8号"),
         ("party", "王某某"),
         ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书为证"),
-        ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+        ("basis", zhifa_app::demo_review::DECISION_BASIS),
         ("discretion", "拒不改正且经营规模较大，属较重情形"),
         ("conclusion", "罚款人民币一万五千元"),
         ("performance", "自收到本决定书之日起十五日内缴纳"),
@@ -39,6 +39,7 @@ fn decision_fields() -> Vec<(String, String)> {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .chain([("decided_on".to_string(), today())])
+    .chain(zhifa_app::demo_review::DECISION_REASONS.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     .collect()
 }
 

@@ -135,6 +135,27 @@ pub fn deadlines(
         let due = end_of(calendar.add_working_days(decided, law::DECISION_SERVICE)?);
         push("N-03", format!("决定作出之日起{}个工作日内送达", law::DECISION_SERVICE.0), due, served_at(case));
     }
+    // G-05: written reasons within reasons_request_days natural days of the request (the
+    // day of the request not counted).
+    for q in case.records_of(RecordKind::ReasonsRequest) {
+        let Some(asked) = parse_date(q.field("requested_on")) else { continue };
+        let days = profile.params.reasons_request_days;
+        let due = end_of(asked + Days::new(u64::from(days)));
+        let met = case
+            .records_of(RecordKind::ReasonsReply)
+            .filter(|a| a.record.serves == Some(q.record.id))
+            .filter_map(|a| parse_date(a.field("replied_on")))
+            .min()
+            .map(end_of);
+        let emergency = q.record.serves.and_then(|id| case.record(id)).and_then(crate::case::reasons::exemption_of)
+            == Some(crate::case::reasons::Exemption::Emergency);
+        let what = if emergency {
+            format!("紧急情况下作出的决定，当事人{}申请说明理由，{days}日内书面说明", q.field("requester"))
+        } else {
+            format!("当事人{}申请书面说明理由，{days}日内书面说明", q.field("requester"))
+        };
+        push("G-05", what, due, met);
+    }
     // archived within archive_days of closing.
     if let Some(closed) = case.completed_on(Stage::Closure) {
         let days = profile.params.archive_days;

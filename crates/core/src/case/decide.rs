@@ -7,9 +7,11 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
 use uuid::Uuid;
 
 use crate::access::{Role, Sensitivity};
+use crate::basis::BasisEntry;
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::case::RecordState;
 use crate::case::kinds;
+use crate::case::reasons::{self, ReasonsPolicy};
 use crate::case::requirements::{AvList, missing};
 use crate::case::review::{self, ReviewPolicy};
 use crate::case::{
@@ -228,6 +230,9 @@ pub struct NewRecord<'a> {
     /// The case's profile version and the agency's review catalogue: a decision document
     /// is checked against the legal review (L-02), and refused without them.
     pub review: Option<ReviewPolicy<'a>>,
+    /// The agency's legal-basis catalogue, against which a decision's citations are
+    /// resolved (G-03); with `review` and `benchmarks` it is what the reason checks need.
+    pub basis: &'a [BasisEntry],
 }
 
 impl<'a> NewRecord<'a> {
@@ -247,6 +252,7 @@ impl<'a> NewRecord<'a> {
             by_role: None,
             benchmarks: &[],
             review: None,
+            basis: &[],
         }
     }
 }
@@ -634,6 +640,27 @@ pub fn decide_add_record(
             [review::check_issue_with(case, cmd.review), review::check_document(case, cmd.review, &cmd.fields)];
         r.errors.extend(checks.into_iter().filter_map(Result::err).flat_map(|e| e.errors));
     }
+    // G-01, G-03, G-04, G-06: a decision document states its reasons, cites its basis from
+    // the agency's catalogue, and contradicts neither itself nor its benchmark. (Without a
+    // policy the L-02 check above refuses already.)
+    if kind == RecordKind::DecisionDocument
+        && let Some(review) = cmd.review
+    {
+        let policy = ReasonsPolicy { review, basis: cmd.basis, benchmarks: cmd.benchmarks };
+        if let Err(e) = reasons::check_decision(case, &cmd.fields, Some(policy)) {
+            r.errors.extend(e.errors);
+        }
+    }
+    // G-05: a request for written reasons names its decision; a reply its request.
+    reasons::check_request_or_reply(&mut r, case, kind, &cmd.fields, cmd.serves);
+    // G-04: the reason an acceptance (or refusal) or a coercive-measure decision states is
+    // a reason, not a placeholder — whatever the profile, the law asks for it.
+    if matches!(kind, RecordKind::AcceptanceDecision | RecordKind::CoerciveDecision)
+        && let Some(text) = cmd.fields.get("reason").map(|v| v.trim()).filter(|v| !v.is_empty())
+        && let Some(problem) = reasons::no_reason(text, "理由")
+    {
+        r.add("fields.reason", format!("{}的理由不成立：{problem}；请写明作出该决定的具体理由（G-04）", kind.label()));
+    }
     // all missing materials are notified at once.
     if kind == RecordKind::MaterialsNotice && case.has(RecordKind::MaterialsNotice) {
         r.add("kind", "补正材料应一次性告知；本案已出具一次性告知书，不得再次要求补正其他材料");
@@ -837,6 +864,33 @@ pub fn decide_correct(
                     rec.record.kind.label()
                 ),
             );
+        }
+    }
+    // G-04: a correction does not turn a decision's reasons into no reasons, nor its basis
+    // into something that is not a citation (the catalogue is checked again at issue).
+    if matches!(rec.record.kind, RecordKind::DecisionDocument | RecordKind::ReasonsReply) {
+        let reason_fields = reasons::REASONS
+            .iter()
+            .copied()
+            .chain([("exemption_detail", "不说明理由的具体情况"), ("reasons", "说明的理由")]);
+        for (key, label) in reason_fields {
+            let Some(new) = changed.get(key) else { continue };
+            if new.is_empty() {
+                r.add(
+                    format!("fields.{key}"),
+                    format!("不能以更正删去已写明的{label}；如需修改，请写明新的理由（G-04）"),
+                );
+            } else if let Some(problem) = reasons::no_reason(new, label) {
+                r.add(format!("fields.{key}"), format!("更正后的{label}不成立：{problem}（G-04）"));
+            }
+        }
+        if rec.record.kind == RecordKind::DecisionDocument
+            && let Some(basis) = changed.get("basis")
+            && let Err(errors) = reasons::parse_basis(basis)
+        {
+            for e in errors {
+                r.add("fields.basis", format!("{e}（G-03）"));
+            }
         }
     }
     let mut after = rec.current_fields();
@@ -1109,6 +1163,10 @@ pub fn decide_complete_stage(
     }
     if stage == Stage::Decision {
         for g in review::stage_gaps(case, review) {
+            r.add("stage", g);
+        }
+        // G-01, G-04: the decision as corrected still states its reasons.
+        for g in reasons::stage_gaps(case, review) {
             r.add("stage", g);
         }
     }

@@ -17,6 +17,7 @@ use chrono::{Datelike, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::case::reasons::{self, ReasonsPolicy};
 use crate::case::{Case, CaseEvent, RecordKind};
 use crate::validation::Rejection;
 
@@ -143,7 +144,10 @@ pub fn number_for(case: &Case, record_id: Uuid) -> Result<Option<DocumentNumber>
 
 /// Issues a record's document (the PDF already made). Checks that the record exists, that
 /// a numbered type carries a number of this agency, type and year — the one it had if it
-/// was issued before — and that the hash is a SHA-256.
+/// was issued before — and that the hash is a SHA-256; a decision document must state its
+/// reasons as it stands now, corrections applied (G-01, G-03, G-04, G-06:
+/// [`reasons::check_issue`], refused without a policy).
+#[allow(clippy::too_many_arguments)]
 pub fn decide_issue(
     case: &Case,
     record_id: Uuid,
@@ -152,10 +156,12 @@ pub fn decide_issue(
     pdf: IssuedPdf,
     id: Uuid,
     now: NaiveDateTime,
+    reasons: Option<ReasonsPolicy<'_>>,
 ) -> Result<CaseEvent, Rejection> {
     let Some(rec) = case.record(record_id) else {
         return Err(Rejection::one("record", "所出具的记录不存在"));
     };
+    reasons::check_issue(case, rec, reasons)?;
     let kind = rec.record.kind;
     let prior = case.document_of(record_id);
     let mut r = Rejection::new();

@@ -100,6 +100,17 @@ use FieldType::{Choice, Date, DateTime, LongText, Text, YesNo};
 /// The ways a document may be mailed: registered letter or express mail, nothing else.
 pub const MAIL_KINDS: &[&str] = &["挂号信", "快递"];
 
+/// The grounds on which a decision may go without stated reasons (G-06; 000 A4 Art 16).
+pub const EXEMPTION_GROUNDS: &[&str] = &[
+    "有利于当事人且第三人未提出异议",
+    "为避免泄露国家秘密、商业秘密或个人隐私而无法说明",
+    "出现紧急事由必须立即处理",
+    "法律法规规定可以不说明理由",
+];
+
+/// How a party asks for written reasons (G-05).
+pub const REQUEST_METHODS: &[&str] = &["书面", "口头"];
+
 /// What AV material a kind of act must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -247,8 +258,13 @@ record_kinds! {
     HeadApproval = "head_approval", "负责人审批", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("approver", "负责人", Text), req("opinion", "审批意见", LongText), req("signed_at", "签批时间", DateTime)];
     DecisionDocument = "decision_document", "决定书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实、采纳的证据及理由", LongText), req("basis", "适用的法律依据及理由", LongText), req("discretion", "适用的裁量基准及理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
-            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText)];
+        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实及采纳的证据", LongText), opt("fact_reasons", "认定事实的理由", LongText), opt("evidence_reasons", "证据采信的理由", LongText), req("basis", "适用的法律依据（每行一条）", LongText), opt("basis_reasons", "适用法律依据的理由", LongText), req("discretion", "适用的裁量基准", LongText), opt("discretion_reasons", "行使裁量权的理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
+            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText),
+            opt("reasons_exemption", "不说明理由的情形（G-06）", Choice(EXEMPTION_GROUNDS)), opt("exemption_detail", "不说明理由的具体情况", LongText), opt("third_party_objection", "第三人是否提出异议", YesNo), opt("exemption_basis", "规定可以不说明理由的法律法规条款", Text)];
+    ReasonsRequest = "reasons_request", "书面说明理由申请", Decision, on_site: false, signed: false, av: NONE,
+        fields: [req("requested_on", "申请日期", Date), req("requester", "申请人", Text), req("about", "申请说明理由的事项", LongText), opt("method", "申请方式", Choice(REQUEST_METHODS))];
+    ReasonsReply = "reasons_reply", "书面说明理由书", Decision, on_site: false, signed: false, av: NONE,
+        fields: [req("replied_on", "说明日期", Date), req("reasons", "说明的理由（事实、证据、依据、裁量）", LongText)];
 
     // Service.
     ServiceDirect = "service_direct", "送达回证（直接送达）", Service, on_site: true, signed: true, av: NONE,

@@ -15,6 +15,7 @@ pub mod deadlines;
 pub mod decide;
 pub mod documents;
 pub mod kinds;
+pub mod reasons;
 pub mod requirements;
 pub mod review;
 

@@ -198,6 +198,18 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
             ));
         }
     }
+    // G-05: a request for written reasons is answered before the case is closed.
+    if stage == Stage::Closure {
+        for q in crate::case::reasons::unanswered(case) {
+            out.push(format!(
+                "{}（{}，{}）尚未书面说明理由：须在结案前制作{}（G-05）",
+                RecordKind::ReasonsRequest.label(),
+                q.field("requester"),
+                q.field("requested_on"),
+                RecordKind::ReasonsReply.label()
+            ));
+        }
+    }
     // approval forms of this stage need the whole chain.
     for r in case.records.iter().filter(|r| r.record.kind.needs_approval_chain() && r.record.kind.stage() == stage) {
         if r.approved_at().is_none() {

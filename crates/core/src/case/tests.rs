@@ -39,6 +39,14 @@ fn review() -> ReviewPolicy<'static> {
 /// A decision document checked against the legal review.
 fn issued(mut r: NewRecord<'_>) -> NewRecord<'_> {
     r.review = Some(review());
+    // G-01, G-03: its four reasons and its basis from the catalogue.
+    r.basis = crate::case::reasons::fixtures::catalogue();
+    if r.kind == RecordKind::DecisionDocument {
+        r.fields.insert("basis".into(), crate::case::reasons::fixtures::BASIS.into());
+        for (k, v) in crate::case::reasons::fixtures::REASONS {
+            r.fields.entry(k.into()).or_insert_with(|| v.into());
+        }
+    }
     r
 }
 

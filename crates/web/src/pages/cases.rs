@@ -439,6 +439,11 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
         ),
         ("适用策略配置".into(), o.profile.to_string()),
     ];
+    let mut info = info;
+    // G-01, G-05, G-06: how the decision gives its reasons, and the party's requests.
+    if let Some(line) = zhifa_core::case::reasons::summary(c) {
+        info.push(("说明理由".into(), line));
+    }
     let mut flags = vec![];
     if let Some(m) = &c.major {
         flags.push(format!("重大执法决定：{m}（须经法制审核）"));

@@ -150,6 +150,51 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
                 .hint("请先制作行政强制措施决定书，再记录实施情况"),
         );
     }
+    // G-05: a request names the decision it concerns, a reply the request it answers.
+    if matches!(kind, RecordKind::ReasonsRequest | RecordKind::ReasonsReply) {
+        let (label, targets): (&str, Vec<(String, String)>) = if kind == RecordKind::ReasonsRequest {
+            let decisions = c
+                .records
+                .iter()
+                .filter(|r| matches!(r.record.kind, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision))
+                .map(|r| {
+                    let n = r.field("document_number");
+                    let n = if n.is_empty() { r.record.form_number.as_deref().unwrap_or("") } else { n };
+                    (r.record.id.to_string(), format!("{} {n}", r.record.kind.label()))
+                })
+                .collect();
+            ("申请说明理由的决定", decisions)
+        } else {
+            let open = zhifa_core::case::reasons::unanswered(c)
+                .into_iter()
+                .map(|r| (r.record.id.to_string(), format!("{}（{}）", r.field("requester"), r.field("requested_on"))))
+                .collect();
+            ("所答复的说明理由申请", open)
+        };
+        fields.insert(0, Field::new("serves", label, "select").required().options(targets));
+    }
+    if kind == RecordKind::DecisionDocument {
+        // G-01, G-03, G-06: what each reason field asks for.
+        let hints: [(&str, String); 6] = [
+            (
+                "fields.basis",
+                "每行一条，写明法律全称及条、款、项、目，如《中华人民共和国食品安全法》第一百二十四条第一款第（二）项；须为本机关法律依据目录中的条款".into(),
+            ),
+            ("fields.fact_reasons", "为何认定上述事实：事实与证据之间的关系".into()),
+            ("fields.evidence_reasons", "逐项说明证据的合法性、关联性、真实性，采信与不予采信的理由".into()),
+            ("fields.basis_reasons", "为何适用上述条款：适用情形与本案事实的对应".into()),
+            ("fields.discretion_reasons", "适用的裁量阶次及其情形，从重、从轻、减轻的考虑".into()),
+            (
+                "fields.reasons_exemption",
+                "仅在符合说明理由办法第十六条情形时选择，并写明具体情况；选择后可不填写四项理由".into(),
+            ),
+        ];
+        for f in fields.iter_mut() {
+            if let Some((_, h)) = hints.iter().find(|(k, _)| *k == f.name) {
+                f.hint = h.clone();
+            }
+        }
+    }
     if kind == RecordKind::OnTheSpotDecision {
         fields.push(Field::new("_penalty", "处罚内容", "heading"));
         fields.push(

@@ -225,7 +225,7 @@ pub fn parse_amount(s: &str) -> Option<Money> {
 /// The first amount written after `keyword` in `text` (within a few characters, e.g.
 /// "罚款人民币2万元", "没收违法所得12,000元"), with Chinese numerals for round amounts
 /// ("罚款五千元", "罚款二万元").
-fn amount_after(text: &str, keyword: &str) -> Option<Money> {
+pub(crate) fn amount_after(text: &str, keyword: &str) -> Option<Money> {
     text.match_indices(keyword).find_map(|(i, _)| {
         let rest: String = text[i + keyword.len()..].chars().take(24).collect();
         let start = rest.find(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())?;

@@ -252,6 +252,13 @@ fn decision_document(w: &World) -> NewRecord<'_> {
         ],
     );
     doc.review = Some(w.policy());
+    // G-01, G-03: the four reasons, in detail (a major decision), and the basis from the
+    // catalogue.
+    doc.basis = crate::case::reasons::fixtures::catalogue();
+    doc.fields.insert("basis".into(), crate::case::reasons::fixtures::BASIS.into());
+    for (k, v) in crate::case::reasons::fixtures::REASONS {
+        doc.fields.insert(k.into(), v.into());
+    }
     doc
 }
 

@@ -4,9 +4,11 @@
 //! Merkle ledger hashes them in. All appends of a process go through one group-commit
 //! writer, which commits every append waiting as one transaction:
 //! - as one SQL script (`script`), built on the head this writer last committed: one round
-//!   trip from BEGIN to COMMIT. It locks the head row first like every write path (on
-//!   SQLite, BEGIN IMMEDIATE), and a stale head (another process appended) fails it: on
-//!   the events' primary key, and on the `ledger_head_expect` check of the head's size;
+//!   trip from BEGIN to COMMIT, a handful of statements whatever the group's size (the
+//!   head's UPDATE, every version check, every event, then the projection rows). It locks
+//!   the head row first like every write path (its UPDATE; on SQLite, BEGIN IMMEDIATE),
+//!   and a stale head (another process appended) fails it on the events' primary key: the
+//!   head's size is always the last position stored;
 //! - otherwise — no head kept yet, a value a script cannot carry, a version conflict, any
 //!   failure of the script — with bound statements, after locking and reading the head
 //!   (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the single write connection is the
@@ -264,23 +266,25 @@ async fn commit_script(
 ) -> Result<GroupOutcome> {
     let mut ledger = LedgerTx::cached(cached);
     let start = ledger.last_position();
-    // The head row is locked first, as every other write path locks it first: in any other
-    // order a script and a locking transaction could each wait for the other (the script
-    // on the head row, the other on a position the script inserted).
-    let mut script = String::from(match backend {
-        Backend::Postgres => "BEGIN;\nSELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE;\n",
-        Backend::Sqlite => "BEGIN IMMEDIATE;\n",
-    });
+    let mut parts = ScriptParts::default();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (recorded, writes) = append_writes(&mut ledger, &job.actor, job.batch.clone())?;
-        if !writes.render(backend, &mut script) {
-            return Err(StoreError::Batch("a value cannot be written as an SQL literal".into()));
-        }
-        outcomes.push(Ok(recorded));
+        outcomes.push(Ok(append_writes(&mut ledger, &job.actor, job.batch.clone(), &mut parts)?));
     }
     let at = archive.then(now_text);
-    if !ledger::head_writes(key, &ledger, at.as_deref())?.render(backend, &mut script) {
+    // The head's UPDATE first: it takes the head row's lock before anything else, as every
+    // other write path locks it first; in any other order a script and a locking
+    // transaction could each wait for the other (the script on the head row, the other on
+    // a position the script inserted). Then every version check of the group in one
+    // statement, every event in one statement, and the projection rows in event order.
+    let mut w = ledger::head_writes(key, &ledger, at.as_deref())?;
+    w.push_rows("INSERT INTO append_expect (stream_id, version) VALUES ", "($1, $2)", parts.checks);
+    w.push_rows(INSERT_EVENTS, EVENT_VALUES, parts.events);
+    let mut script = String::from(match backend {
+        Backend::Postgres => "BEGIN;\n",
+        Backend::Sqlite => "BEGIN IMMEDIATE;\n",
+    });
+    if !w.render(backend, &mut script) || !parts.projections.render(backend, &mut script) {
         return Err(StoreError::Batch("a value cannot be written as an SQL literal".into()));
     }
     script.push_str("COMMIT;");
@@ -510,27 +514,44 @@ pub(crate) async fn append_locked(
     Ok(out)
 }
 
-/// The writes of an append for a script: each stream's version check (through the
+/// The writes of a group's appends for a script, collected by kind (see [`commit_script`]).
+#[derive(Default)]
+struct ScriptParts {
+    /// `(stream_id, version)`: the version each stream must be at, for `append_expect`.
+    checks: Vec<Vec<Value>>,
+    /// The arguments of [`EVENT_VALUES`], one per event.
+    events: Vec<Vec<Value>>,
+    projections: Writes,
+}
+
+/// Adds an append's writes to `parts`: each stream's version check (through the
 /// `append_expect` view, which raises on a mismatch), the events and their projection
 /// rows. Adds the leaves to `ledger`.
-fn append_writes(ledger: &mut LedgerTx, actor: &Actor, batch: Vec<Append>) -> Result<(Vec<RecordedEvent>, Writes)> {
+fn append_writes(
+    ledger: &mut LedgerTx,
+    actor: &Actor,
+    batch: Vec<Append>,
+    parts: &mut ScriptParts,
+) -> Result<Vec<RecordedEvent>> {
     let (c, rows) = event_rows(ledger.last_position() + 1, actor, batch)?;
-    let mut w = Writes::default();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(expected) = row.expected {
-            w.push(
-                "INSERT INTO append_expect (stream_id, version) VALUES ($1, $2)",
-                args![&row.rec.stream_id, expected],
-            );
+            parts.checks.push(args![&row.rec.stream_id, expected]);
         }
-        w.push(INSERT_EVENT, row.insert_args(&c));
-        projection::apply(&mut w, &row.rec)?;
+        parts.events.push(row.insert_args(&c));
+        projection::apply(&mut parts.projections, &row.rec)?;
         ledger.push(row.leaf);
         out.push(row.rec);
     }
-    Ok((out, w))
+    Ok(out)
 }
+
+/// [`INSERT_EVENT`] for many rows: this followed by [`EVENT_VALUES`] per row.
+const INSERT_EVENTS: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
+     actor_name, actor_role, actor_agency, recorded_at, leaf_hash) VALUES ";
+
+const EVENT_VALUES: &str = "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const INSERT_EVENT: &str = "INSERT INTO events (position, stream_id, version, event_type, payload, actor_account, \
      actor_name, actor_role, actor_agency, recorded_at, leaf_hash) \

@@ -345,29 +345,31 @@ pub(crate) async fn lock_head(conn: &mut AnyConnection, backend: Backend) -> Res
     Ok(LedgerTx { start: frontier.size(), frontier, nodes: Vec::new() })
 }
 
-/// The writes of the new nodes and of the new head with a freshly signed checkpoint; with
+/// The writes of the new head with a freshly signed checkpoint and of the new nodes; with
 /// `archive_at`, also publishing that checkpoint in `ledger_checkpoints`. Nothing if
-/// nothing was appended. The transaction fails unless the head is still at the size it
-/// started from (see [`LedgerTx::cached`]).
+/// nothing was appended. The head's UPDATE comes first, so a script takes the head's row
+/// lock before anything else, as every write path does; it replaces the head only at the
+/// size the transaction started from, and a transaction built on a stale head fails on
+/// the first event it inserts (see [`LedgerTx::cached`]).
 pub(crate) fn head_writes(key: &LedgerKey, ledger: &LedgerTx, archive_at: Option<&str>) -> Result<Writes> {
     let mut w = Writes::default();
     let size = ledger.frontier.size();
     if size == ledger.start {
         return Ok(w);
     }
-    for (level, index, hash) in &ledger.nodes {
-        w.push(
-            "INSERT INTO ledger_nodes (level, idx, hash) VALUES ($1, $2, $3)",
-            args![i64::from(*level), *index as i64, hash.0.to_vec()],
-        );
-    }
     let note = key.sign_checkpoint(size, ledger.frontier.root())?;
-    // Raises unless the head is still at the size this transaction started from: the
-    // UPDATE alone would silently change nothing (and a script cannot see row counts).
-    w.push("INSERT INTO ledger_head_expect (size) VALUES ($1)", args![ledger.start as i64]);
     w.push(
         "UPDATE ledger_head SET size = $1, frontier = $2, note = $3 WHERE id = 1 AND size = $4",
         args![size as i64, ledger.frontier.encode(), &note, ledger.start as i64],
+    );
+    w.push_rows(
+        "INSERT INTO ledger_nodes (level, idx, hash) VALUES ",
+        "($1, $2, $3)",
+        ledger
+            .nodes
+            .iter()
+            .map(|(level, index, hash)| args![i64::from(*level), *index as i64, hash.0.to_vec()])
+            .collect(),
     );
     if let Some(at) = archive_at {
         w.push(

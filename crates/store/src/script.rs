@@ -79,11 +79,12 @@ macro_rules! args {
 }
 pub(crate) use args;
 
-/// One statement with its arguments (`$1` is `args[0]`).
+/// One statement with its arguments (`$1` is `args[0]`), or one statement inserting many
+/// rows: `head` followed by `row` once per row, each row with its own arguments.
 #[derive(Debug, Clone)]
-struct Stmt {
-    sql: &'static str,
-    args: Vec<Value>,
+enum Stmt {
+    One { sql: &'static str, args: Vec<Value> },
+    Rows { head: &'static str, row: &'static str, rows: Vec<Vec<Value>> },
 }
 
 /// The writes of one transaction, in order.
@@ -95,7 +96,17 @@ pub(crate) struct Writes {
 impl Writes {
     pub(crate) fn push(&mut self, sql: &'static str, args: Vec<Value>) {
         debug_assert!(renderable(sql, args.len()), "{sql}");
-        self.stmts.push(Stmt { sql, args });
+        self.stmts.push(Stmt::One { sql, args });
+    }
+
+    /// One multi-row statement: `head` (e.g. `INSERT INTO t (a, b) VALUES `) and `row`
+    /// (e.g. `($1, $2)`) once per element of `rows`. In a script it is one statement; bound,
+    /// one statement per row. Nothing is pushed for no rows.
+    pub(crate) fn push_rows(&mut self, head: &'static str, row: &'static str, rows: Vec<Vec<Value>>) {
+        debug_assert!(rows.iter().all(|a| renderable(head, 0) && renderable(row, a.len())), "{head}{row}");
+        if !rows.is_empty() {
+            self.stmts.push(Stmt::Rows { head, row, rows });
+        }
     }
 
     /// Runs every statement, bound, in `conn`'s transaction; a unique violation becomes
@@ -108,15 +119,15 @@ impl Writes {
     pub(crate) async fn run_counting(&self, conn: &mut AnyConnection) -> Result<u64> {
         let mut affected = 0;
         for s in &self.stmts {
-            let mut q = sqlx::query(s.sql);
-            for v in &s.args {
-                q = match v {
-                    Value::Int(i) => q.bind(*i),
-                    Value::Text(t) => q.bind(t.clone()),
-                    Value::Bytes(b) => q.bind(b.clone()),
-                };
+            match s {
+                Stmt::One { sql, args } => affected += run_bound(conn, sqlx::query(*sql), args).await?,
+                Stmt::Rows { head, row, rows } => {
+                    let sql = format!("{head}{row}");
+                    for args in rows {
+                        affected += run_bound(conn, sqlx::query(sqlx::AssertSqlSafe(sql.clone())), args).await?;
+                    }
+                }
             }
-            affected += q.execute(&mut *conn).await.map_err(StoreError::from_db)?.rows_affected();
         }
         Ok(affected)
     }
@@ -125,8 +136,38 @@ impl Writes {
     /// by `;`. Declines (returns false, `out` possibly half-written) on a value it cannot
     /// write as a literal.
     pub(crate) fn render(&self, backend: Backend, out: &mut String) -> bool {
-        self.stmts.iter().all(|s| renderable(s.sql, s.args.len()) && render_stmt(backend, s.sql, &s.args, out))
+        self.stmts.iter().all(|s| {
+            let rendered = match s {
+                Stmt::One { sql, args } => renderable(sql, args.len()) && render_sql(backend, sql, args, out),
+                Stmt::Rows { head, row, rows } => {
+                    out.push_str(head);
+                    rows.iter().enumerate().all(|(i, args)| {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        renderable(row, args.len()) && render_sql(backend, row, args, out)
+                    })
+                }
+            };
+            out.push_str(";\n");
+            rendered
+        })
     }
+}
+
+async fn run_bound<'q>(
+    conn: &mut AnyConnection,
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    args: &[Value],
+) -> Result<u64> {
+    for v in args {
+        q = match v {
+            Value::Int(i) => q.bind(*i),
+            Value::Text(t) => q.bind(t.clone()),
+            Value::Bytes(b) => q.bind(b.clone()),
+        };
+    }
+    Ok(q.execute(&mut *conn).await.map_err(StoreError::from_db)?.rows_affected())
 }
 
 /// Whether `sql` is simple enough for the placeholder scan below, which knows only
@@ -159,7 +200,8 @@ fn placeholders(sql: &str) -> usize {
     max
 }
 
-fn render_stmt(backend: Backend, sql: &str, args: &[Value], out: &mut String) -> bool {
+/// Writes `sql` with its placeholders replaced by `args` as literals.
+fn render_sql(backend: Backend, sql: &str, args: &[Value], out: &mut String) -> bool {
     let mut rest = sql;
     let mut quoted = false;
     while let Some(c) = rest.chars().next() {
@@ -182,7 +224,6 @@ fn render_stmt(backend: Backend, sql: &str, args: &[Value], out: &mut String) ->
             _ => out.push(c),
         }
     }
-    out.push_str(";\n");
     true
 }
 
@@ -273,7 +314,7 @@ mod tests {
     fn statements_the_scan_cannot_read_decline_the_script() {
         // Pushed past `push`, whose debug assertion would stop them first.
         let declined = |sql: &'static str, args: Vec<Value>| {
-            let w = Writes { stmts: vec![Stmt { sql, args }] };
+            let w = Writes { stmts: vec![Stmt::One { sql, args }] };
             !w.render(Backend::Sqlite, &mut String::new()) && !w.render(Backend::Postgres, &mut String::new())
         };
         assert!(declined("SELECT $1 -- it's", args![1i64]));
@@ -281,6 +322,17 @@ mod tests {
         assert!(declined("SELECT \"a\" FROM t WHERE b = $1", args![1i64]));
         assert!(declined("SELECT $1, $2", args![1i64]), "a placeholder without its argument");
         assert!(declined("SELECT $1", args![1i64, 2i64]), "an argument without its placeholder");
+    }
+
+    #[test]
+    fn many_rows_render_as_one_statement() {
+        let mut w = Writes::default();
+        w.push_rows("INSERT INTO t (a, b) VALUES ", "($1, $2)", vec![args![1i64, "x"], args![2i64, "y'z"]]);
+        w.push_rows("INSERT INTO t (a, b) VALUES ", "($1, $2)", vec![]);
+        w.push("DELETE FROM u WHERE a = $1", args![3i64]);
+        let mut out = String::new();
+        assert!(w.render(Backend::Sqlite, &mut out));
+        assert_eq!(out, "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y''z');\nDELETE FROM u WHERE a = 3;\n");
     }
 
     #[test]

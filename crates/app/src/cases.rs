@@ -11,6 +11,7 @@ use zhifa_core::Rejection;
 use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::deadlines::{Deadline, deadlines};
 use zhifa_core::case::decide::{self, Approver, NewRecord, OpenCase};
+use zhifa_core::case::defence::StatementPoint;
 use zhifa_core::case::requirements::missing;
 use zhifa_core::case::review::{self, ReviewPolicy};
 use zhifa_core::case::{
@@ -63,6 +64,10 @@ pub struct RecordInput {
     pub form_number: Option<String>,
     pub penalty: Option<SpotPenalty>,
     pub sensitivity: zhifa_core::Sensitivity,
+    /// The party's points with their answers (G-02): statement and hearing records.
+    pub points: Vec<StatementPoint>,
+    /// The hearing's host, an officer of the agency (N-05): hearing notices and records.
+    pub host: Option<Uuid>,
 }
 
 impl RecordInput {
@@ -79,6 +84,8 @@ impl RecordInput {
             form_number: None,
             penalty: None,
             sensitivity: Default::default(),
+            points: vec![],
+            host: None,
         }
     }
 }
@@ -365,11 +372,18 @@ impl App {
         }
         // A decision document is checked against the legal review (L-02): the case's
         // profile version and the agency's review catalogue.
-        let review_parts = if review::issues_decision(input.kind) {
+        let review_parts = if review::issues_decision(input.kind) || input.kind == RecordKind::PriorNotice {
             Some((self.agency_state(agency_id).await?.0, self.profile_of(&case).await?))
         } else {
             None
         };
+        // N-05: the hearing's host among the agency's staff, and the working-day calendar.
+        let host = match input.host {
+            Some(h) => self.officers_by_id(agency_id, &[h], "host").await?.pop(),
+            None => None,
+        };
+        let hearing = matches!(input.kind, RecordKind::HearingRequest | RecordKind::HearingNotice);
+        let calendar = if hearing { Some(self.db.work_calendar().await?) } else { None };
         let today = beijing_now().date();
         let cmd = NewRecord {
             kind: input.kind,
@@ -388,6 +402,9 @@ impl App {
             review: review_parts.as_ref().map(|(a, p)| ReviewPolicy { profile: p, catalogue: &a.review_catalogue }),
             // G-03: a decision's citations resolve in the agency's basis catalogue.
             basis: review_parts.as_ref().map_or(&[], |(a, _)| &a.basis),
+            points: input.points,
+            host: host.as_ref(),
+            calendar: calendar.as_ref(),
         };
         let event = decide::decide_add_record(&case, cmd, form_problem, today)?;
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };

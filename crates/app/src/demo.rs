@@ -435,6 +435,7 @@ impl App {
         }
         self.load_demo_cases().await?;
         self.load_demo_review().await?;
+        self.load_demo_hearing().await?;
         Ok(accounts)
     }
 }

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod demo;
 mod demo_benchmarks;
 mod demo_cases;
+pub mod demo_hearing;
 pub mod demo_review;
 pub mod discretion;
 pub mod documents;

@@ -359,7 +359,15 @@ impl<'a> Builder<'a> {
     /// 听证通知书 (N-05): when, where, the host, the party's rights at the hearing.
     fn hearing_notice(&mut self) {
         self.addressee();
-        let applied = or_blank(self.date("applied_on"));
+        // The date of the party's request: the notice's own field, else the request record.
+        let mut applied = self.date("applied_on");
+        if applied.is_empty()
+            && let Some(r) = zhifa_core::case::hearing::open_requests(self.case()).last()
+            && let Some(d) = parse_date(r.field("requested_on"))
+        {
+            applied = chinese_date(d);
+        }
+        let applied = or_blank(applied);
         let at = or_blank(self.datetime("hearing_at"));
         let place = or_blank(self.f("place"));
         let host = or_blank(self.f("host"));
@@ -370,6 +378,11 @@ impl<'a> Builder<'a> {
             "你（单位）可以亲自参加听证，也可以委托一至二人代理；委托代理人参加的，应当提交授权委托书。\
              你（单位）认为主持人与本案有直接利害关系的，有权申请回避。无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利。",
         ));
+        self.push(Block::paragraph(
+            "根据《中华人民共和国行政处罚法》第六十三条第二款的规定，当事人不承担行政机关组织听证的费用。",
+        ));
+        // A fee is never charged (N-05); a value in the field is the record's, printed as is.
+        self.used.push("fee");
         self.push(Block::field("联系人及电话", ""));
         let date = self.date("noticed_on");
         self.closing(date, true);

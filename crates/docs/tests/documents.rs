@@ -77,7 +77,15 @@ fn every_document_renders_parses_and_says_what_it_must() {
         ),
         (
             RecordKind::HearingNotice,
-            &["听证通知书", "2026年4月8日9时30分", "三楼听证室", "视为放弃听证权利", "（印章）"],
+            &[
+                "听证通知书",
+                "2026年4月8日9时30分",
+                "三楼听证室",
+                "由陈静（本局法制审核机构工作人员）担任听证主持人",
+                "当事人不承担行政机关组织听证的费用",
+                "视为放弃听证权利",
+                "（印章）",
+            ],
         ),
         (RecordKind::LegalReviewOpinion, &["法制审核意见书", "审核意见", "陈静、刘洋", "2026年4月12日"]),
         (RecordKind::CollectiveDiscussion, &["集体讨论记录", "讨论结论", "参加人赵刚（签名）", "记录人（签名）"]),
@@ -104,6 +112,24 @@ fn every_document_renders_parses_and_says_what_it_must() {
     keep("catalogue", &out.pdf);
     let text = text_of(&out.pdf);
     assert!(text.contains("卷内目录") && text.contains("询问笔录") && text.contains("行政处罚决定书"), "{text}");
+}
+
+// rule: N-05
+#[test]
+fn the_hearing_notice_prints_its_number_its_host_and_that_the_party_bears_no_cost() {
+    let fonts = fonts();
+    let case = sample::case();
+    let mut ctx = context(&case);
+    ctx.number = Some("安市监听通〔2026〕2号".into());
+    let doc = cases::document(&ctx, record(&case, RecordKind::HearingNotice));
+    assert_eq!(doc.number.as_deref(), Some("安市监听通〔2026〕2号"));
+    let out = render(&doc, &fonts).unwrap();
+    keep("hearing_notice_numbered", &out.pdf);
+    let text = body_text(&out.pdf);
+    for needle in ["安市监听通〔2026〕2号", "陈静", "当事人不承担行政机关组织听证的费用", "第六十三条第二款"]
+    {
+        assert!(text.contains(&squash(needle)), "“{needle}” missing from\n{text}");
+    }
 }
 
 // rule: R-13

@@ -10,6 +10,8 @@ use crate::access::{Role, Sensitivity};
 use crate::basis::BasisEntry;
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::case::RecordState;
+use crate::case::defence::{self, StatementPoint};
+use crate::case::hearing;
 use crate::case::kinds;
 use crate::case::reasons::{self, ReasonsPolicy};
 use crate::case::requirements::{AvList, missing};
@@ -228,11 +230,18 @@ pub struct NewRecord<'a> {
     /// (B-02); empty for an agency that has none.
     pub benchmarks: &'a [Benchmark],
     /// The case's profile version and the agency's review catalogue: a decision document
-    /// is checked against the legal review (L-02), and refused without them.
+    /// is checked against the legal review (L-02), and refused without them; a prior
+    /// notice's rights are checked against the hearing-eligible penalties (G-02, N-05).
     pub review: Option<ReviewPolicy<'a>>,
     /// The agency's legal-basis catalogue, against which a decision's citations are
     /// resolved (G-03); with `review` and `benchmarks` it is what the reason checks need.
     pub basis: &'a [BasisEntry],
+    /// The party's points with their answers (G-02): statement and hearing records.
+    pub points: Vec<StatementPoint>,
+    /// The hearing's host, resolved by the caller among the agency's staff (N-05).
+    pub host: Option<&'a Officer>,
+    /// The working-day calendar, for the hearing's periods (N-05).
+    pub calendar: Option<&'a WorkCalendar>,
 }
 
 impl<'a> NewRecord<'a> {
@@ -253,6 +262,9 @@ impl<'a> NewRecord<'a> {
             benchmarks: &[],
             review: None,
             basis: &[],
+            points: vec![],
+            host: None,
+            calendar: None,
         }
     }
 }
@@ -620,6 +632,37 @@ pub fn decide_add_record(
     {
         r.add("kind", "请先制作并送达事先告知书，再记录陈述申辩");
     }
+    // G-02: the party's points are answered one by one.
+    r.errors.extend(defence::check_points(kind, &cmd.points).errors);
+    // G-02, N-04: the prior notice states the reasons and the party's rights, the right to
+    // a hearing when the intended penalty is hearing-eligible (Art 44, 63).
+    if kind == RecordKind::PriorNotice {
+        let grounds = cmd.review.map(|p| defence::hearing_grounds(case, p.profile, p.catalogue)).unwrap_or_default();
+        defence::check_prior_notice(&mut r, &cmd.fields, &grounds);
+    }
+    // N-05: the hearing's request, notice, host and record.
+    let mut host = None;
+    match kind {
+        RecordKind::HearingRequest => hearing::check_request(&mut r, case, &cmd.fields, cmd.calendar),
+        RecordKind::HearingWithdrawal => {
+            if hearing::open_requests(case).is_empty() {
+                r.add("kind", "本案没有尚未撤回的听证申请");
+            }
+            if let Some(id) = cmd.serves
+                && case.record(id).is_some_and(|x| x.record.kind != RecordKind::HearingRequest)
+            {
+                r.add("serves", "撤回听证申请只能关联听证申请");
+            }
+        }
+        RecordKind::HearingNotice => hearing::check_notice(&mut r, case, &cmd.fields, cmd.host, cmd.calendar),
+        RecordKind::HearingRecord => hearing::check_record(&mut r, case, cmd.host),
+        _ => {}
+    }
+    if matches!(kind, RecordKind::HearingNotice | RecordKind::HearingRecord) {
+        host = cmd.host.map(hearing::acting_host);
+    } else if cmd.host.is_some() {
+        r.add("host", format!("{}没有主持人", kind.label()));
+    }
     if kind == RecordKind::DecisionDocument && case.opening.procedure == Procedure::Simplified {
         r.add("kind", "简易程序使用当场行政处罚决定书");
     }
@@ -695,18 +738,24 @@ pub fn decide_add_record(
             Err(e) => r.errors.extend(e.errors),
         }
     }
+    // N-04: no heavier penalty because the party defended itself, unless a reason is given.
+    if case.opening.act_kind == ActKind::Penalty {
+        defence::check_rise(&mut r, case, kind, &cmd.fields, assessment.as_ref());
+    }
     r.into_result()?;
+    let mut fields: BTreeMap<String, String> =
+        cmd.fields.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect();
+    // The host's name is printed from the officer chosen, never typed.
+    if let Some(h) = &host {
+        fields.insert("host".into(), h.name.clone());
+    }
+    let points = cmd.points.into_iter().map(|p| StatementPoint::new(p.kind, &p.text, p.answer, &p.reason)).collect();
     Ok(CaseEvent::RecordAdded {
         record: Record {
             id: Uuid::new_v4(),
             kind,
             stage,
-            fields: cmd
-                .fields
-                .into_iter()
-                .map(|(k, v)| (k, v.trim().to_string()))
-                .filter(|(_, v)| !v.is_empty())
-                .collect(),
+            fields,
             officers: acting(&cmd.officers, &numbers),
             credentials_shown: cmd.credentials_shown,
             auxiliaries: auxiliaries(&cmd.auxiliaries),
@@ -718,6 +767,8 @@ pub fn decide_add_record(
             sensitivity: cmd.sensitivity,
             assessment,
             entered_on: Some(today),
+            points,
+            host: host.map(Box::new),
         },
     })
 }
@@ -892,6 +943,23 @@ pub fn decide_correct(
                 r.add("fields.basis", format!("{e}（G-03）"));
             }
         }
+    }
+    // N-04, N-05: the reason for a heavier proposal, and a hearing's dates, host and fee,
+    // were checked against the case and the calendar when the record was made; they change
+    // by a new record, checked again.
+    let fixed: &[&str] = match rec.record.kind {
+        RecordKind::DecisionDraft | RecordKind::DecisionDocument => &["heavier_reason"],
+        RecordKind::HearingRequest => &["requested_on"],
+        RecordKind::HearingNotice => &["noticed_on", "hearing_at", "host", "fee"],
+        RecordKind::HearingRecord => &["host"],
+        _ => &[],
+    };
+    for key in changed.keys().filter(|k| fixed.contains(&k.as_str())) {
+        let label = rec.record.kind.field(key).map_or(key.as_str(), |f| f.label);
+        r.add(
+            format!("fields.{key}"),
+            format!("“{label}”不能更正；请重新制作{}，以便重新核对", rec.record.kind.label()),
+        );
     }
     let mut after = rec.current_fields();
     after.extend(changed.clone());

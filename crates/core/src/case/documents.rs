@@ -7,7 +7,7 @@
 //! number, hash, time — and no personal data, so that it may be shown to anyone.
 //!
 //! The documents the law numbers per agency, type and year (事先告知书 罚告, 行政处罚决定书
-//! 罚决, 催告书 催告, 行政强制措施决定书 强制) get `<agency short name><type>〔<year>〕<n>号`
+//! 罚决, 催告书 催告, 行政强制措施决定书 强制, 听证通知书 听通) get `<agency short name><type>〔<year>〕<n>号`
 //! at their first issue; a re-issue (after a correction) keeps the number. Numbers run from
 //! 1 without gaps or duplicates: the caller decides the next one under its counter's lock,
 //! and the store's key on (agency, type, year, number) and a check that the number before
@@ -33,11 +33,18 @@ pub enum DocType {
     Reminder,
     /// 行政强制措施决定书: 强制
     CoerciveDecision,
+    /// 行政处罚听证通知书: 听通
+    HearingNotice,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 4] =
-        [DocType::PriorNotice, DocType::PenaltyDecision, DocType::Reminder, DocType::CoerciveDecision];
+    pub const ALL: [DocType; 5] = [
+        DocType::PriorNotice,
+        DocType::PenaltyDecision,
+        DocType::Reminder,
+        DocType::CoerciveDecision,
+        DocType::HearingNotice,
+    ];
 
     /// The type word in the number: 安市监**罚决**〔2026〕12号.
     pub fn code(self) -> &'static str {
@@ -46,6 +53,7 @@ impl DocType {
             DocType::PenaltyDecision => "罚决",
             DocType::Reminder => "催告",
             DocType::CoerciveDecision => "强制",
+            DocType::HearingNotice => "听通",
         }
     }
 
@@ -55,6 +63,7 @@ impl DocType {
             DocType::PenaltyDecision => "penalty_decision",
             DocType::Reminder => "reminder",
             DocType::CoerciveDecision => "coercive_decision",
+            DocType::HearingNotice => "hearing_notice",
         }
     }
 
@@ -71,6 +80,7 @@ impl DocType {
             RecordKind::DecisionDocument => Some(DocType::PenaltyDecision),
             RecordKind::Reminder => Some(DocType::Reminder),
             RecordKind::CoerciveDecision => Some(DocType::CoerciveDecision),
+            RecordKind::HearingNotice => Some(DocType::HearingNotice),
             _ => None,
         }
     }
@@ -217,6 +227,10 @@ mod tests {
         let n = DocumentNumber::new(Uuid::nil(), "安市监", DocType::PenaltyDecision, 2026, 12);
         assert_eq!(n.text, "安市监罚决〔2026〕12号");
         assert_eq!(DocType::of(RecordKind::Reminder), Some(DocType::Reminder));
+        // rule: N-05
+        assert_eq!(DocType::of(RecordKind::HearingNotice), Some(DocType::HearingNotice));
+        let h = DocumentNumber::new(Uuid::nil(), "安市监", DocType::HearingNotice, 2026, 3);
+        assert_eq!(h.text, "安市监听通〔2026〕3号");
         assert_eq!(DocType::of(RecordKind::Inquiry), None);
         for t in DocType::ALL {
             assert_eq!(DocType::parse(t.as_str()), Some(t));

@@ -97,6 +97,11 @@ const fn opt(key: &'static str, label: &'static str, ty: FieldType) -> FieldSpec
 
 use FieldType::{Choice, Date, DateTime, LongText, Text, YesNo};
 
+/// How a party requests a hearing (N-05): in writing, or orally with the request recorded.
+pub const REQUEST_FORMS: &[&str] = &["书面", "口头（已记录并由当事人签字）"];
+/// A hearing request is withdrawn in writing (N-05).
+pub const WITHDRAWAL_FORMS: &[&str] = &["书面"];
+
 /// The ways a document may be mailed: registered letter or express mail, nothing else.
 pub const MAIL_KINDS: &[&str] = &["挂号信", "快递"];
 
@@ -238,19 +243,24 @@ record_kinds! {
     // Review and decision.
     DecisionDraft = "decision_draft", "案件处理审批表（拟决定）", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("drafter", "拟稿人", Text), req("facts", "违法事实", LongText), req("evidence", "证据", LongText), req("basis", "法律依据", LongText), req("considerations", "裁量考虑", LongText), req("proposal", "拟处理意见", LongText),
-            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "拟处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText)];
+            opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "拟处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText),
+            opt("heavier_reason", "加重理由（当事人陈述申辩后拟处罚重于事先告知的，须说明）", LongText)];
     ExpertOpinion = "expert_opinion", "专家论证意见", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("experts", "专家", Text), req("opinion", "论证意见", LongText), req("given_on", "日期", Date)];
     PriorNotice = "prior_notice", "事先告知书", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("document_number", "文书编号", Text), req("facts", "违法事实", LongText), req("reasons", "理由", LongText), req("basis", "依据", LongText), req("intended_decision", "拟作出的决定", LongText), req("rights", "当事人享有的权利", LongText), req("issued_on", "告知日期", Date)];
     StatementDefence = "statement_defence", "陈述申辩笔录（复核意见）", Decision, on_site: false, signed: true, av: NONE,
-        fields: [req("statements", "当事人陈述、申辩内容", LongText), req("review", "复核意见（逐项采纳或不采纳及理由）", LongText), req("heard_on", "日期", Date)];
+        fields: [req("heard_on", "日期", Date), opt("statements", "陈述申辩情况概述（逐项内容及答复见下表）", LongText), opt("review", "复核意见（综合）", LongText)];
+    HearingRequest = "hearing_request", "听证申请", Decision, on_site: false, signed: false, av: NONE,
+        fields: [req("requested_on", "申请日期", Date), req("applicant", "申请人", Text), req("form", "申请方式", Choice(REQUEST_FORMS)), opt("content", "申请事项及理由", LongText)];
+    HearingWithdrawal = "hearing_withdrawal", "撤回听证申请（书面）", Decision, on_site: false, signed: true, av: NONE,
+        fields: [req("withdrawn_on", "撤回日期", Date), req("form", "撤回方式", Choice(WITHDRAWAL_FORMS)), opt("reason", "撤回理由", LongText)];
     StatementWaiver = "statement_waiver", "放弃陈述申辩声明", Decision, on_site: false, signed: true, av: NONE,
         fields: [req("waived_on", "日期", Date), req("form", "放弃方式（书面）", Text)];
     HearingNotice = "hearing_notice", "听证通知书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("applied_on", "申请日期", Date), req("host", "主持人", Text), req("hearing_at", "听证时间", DateTime), req("place", "听证地点", Text), req("noticed_on", "通知日期", Date)];
+        fields: [req("noticed_on", "通知日期", Date), req("hearing_at", "听证时间", DateTime), req("place", "听证地点", Text), opt("applied_on", "申请日期", Date), opt("host", "主持人", Text), opt("fee", "向当事人收取的听证费用（依法不得收取，请留空）", Text)];
     HearingRecord = "hearing_record", "听证笔录", Decision, on_site: true, signed: true, av: ANY,
-        fields: [req("host", "主持人", Text), req("participants", "参加人", LongText), req("held_at", "听证时间", DateTime), req("place", "听证地点", Text), req("record", "听证记录", LongText)];
+        fields: [req("held_at", "听证时间", DateTime), req("participants", "参加人", LongText), req("place", "听证地点", Text), req("record", "听证记录", LongText), opt("host", "主持人", Text)];
     LegalReviewOpinion = "legal_review_opinion", "法制审核意见书", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("reviewer", "审核人", Text), req("opinion", "审核意见", LongText), req("reviewed_on", "审核日期", Date)];
     CollectiveDiscussion = "collective_discussion", "集体讨论记录", Decision, on_site: false, signed: false, av: NONE,
@@ -260,6 +270,7 @@ record_kinds! {
     DecisionDocument = "decision_document", "决定书", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实及采纳的证据", LongText), opt("fact_reasons", "认定事实的理由", LongText), opt("evidence_reasons", "证据采信的理由", LongText), req("basis", "适用的法律依据（每行一条）", LongText), opt("basis_reasons", "适用法律依据的理由", LongText), req("discretion", "适用的裁量基准", LongText), opt("discretion_reasons", "行使裁量权的理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
             opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText),
+            opt("heavier_reason", "加重理由（当事人陈述申辩后处罚重于事先告知的，须说明）", LongText),
             opt("reasons_exemption", "不说明理由的情形（G-06）", Choice(EXEMPTION_GROUNDS)), opt("exemption_detail", "不说明理由的具体情况", LongText), opt("third_party_objection", "第三人是否提出异议", YesNo), opt("exemption_basis", "规定可以不说明理由的法律法规条款", Text)];
     ReasonsRequest = "reasons_request", "书面说明理由申请", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("requested_on", "申请日期", Date), req("requester", "申请人", Text), req("about", "申请说明理由的事项", LongText), opt("method", "申请方式", Choice(REQUEST_METHODS))];

@@ -13,7 +13,9 @@
 
 pub mod deadlines;
 pub mod decide;
+pub mod defence;
 pub mod documents;
+pub mod hearing;
 pub mod kinds;
 pub mod reasons;
 pub mod requirements;
@@ -236,6 +238,14 @@ pub struct Record {
     /// kept. Compared with the act's date to flag late entry ([`RecordState::late_entry`]).
     #[serde(default)]
     pub entered_on: Option<NaiveDate>,
+    /// The party's statements, defence and evidence, point by point, each answered (G-02):
+    /// on statement and defence records and hearing records. Empty on records made before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<defence::StatementPoint>,
+    /// The hearing's host, chosen among the agency's staff (N-05): on hearing notices and
+    /// hearing records. `None` on records made before, whose `host` field names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Box<ActingOfficer>>,
 }
 
 /// A record entered more than this many natural days after the act it documents is

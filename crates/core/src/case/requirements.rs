@@ -144,10 +144,9 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
             if !STATEMENT.iter().any(|k| case.has(*k)) {
                 out.push(format!("缺少当事人陈述申辩记录或书面放弃声明（{}）", labels(STATEMENT)));
             }
-            // a hearing noticed is held and recorded.
-            if case.has(RecordKind::HearingNotice) && !case.has(RecordKind::HearingRecord) {
-                out.push("已通知听证，缺少听证笔录".into());
-            }
+            // N-05, R-06: a requested hearing is noticed and held, or the request
+            // withdrawn in writing; a hearing noticed is held and recorded.
+            out.extend(crate::case::hearing::gaps(case));
         }
         Stage::Service if !ends && !simplified => {
             for d in case.records_of(RecordKind::DecisionDocument) {

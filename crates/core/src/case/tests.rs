@@ -1047,23 +1047,39 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     add(&mut case, measure, "2025-03-03");
     assert!(!stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
 
-    // A hearing that was noticed must be held and recorded.
-    let (mut p, _) = decided_until_notice(&w);
-    add(
-        &mut p,
-        NewRecord::new(
-            RecordKind::HearingNotice,
-            &[
-                ("applied_on", "2025-09-10"),
-                ("host", "法制股王某"),
-                ("hearing_at", "2025-09-25 09:00"),
-                ("place", "听证室"),
-                ("noticed_on", "2025-09-12"),
-            ],
-        ),
-        "2025-09-12",
+    // A hearing that was requested and noticed must be held and recorded (R-06, N-05).
+    let (mut p, notice) = decided_until_notice(&w);
+    let mut service = NewRecord::new(
+        RecordKind::ServiceDirect,
+        &[
+            ("document", "事先告知书"),
+            ("served_at", "2025-09-10 10:00"),
+            ("place", "超市"),
+            ("server", "张明"),
+            ("recipient", "刘某"),
+        ],
     );
-    assert!(stage_gaps(&p, Stage::Decision).contains("已通知听证，缺少听证笔录"));
+    service.serves = Some(notice);
+    service.officers = w.two();
+    service.credentials_shown = true;
+    service.officers_signed = signers(&w);
+    service.signature = Some(Signature::Signed { signer: "刘某".into() });
+    add(&mut p, service, "2025-09-10");
+    let cal = calendar();
+    let mut request = NewRecord::new(
+        RecordKind::HearingRequest,
+        &[("requested_on", "2025-09-11"), ("applicant", "刘某"), ("form", "书面")],
+    );
+    request.calendar = Some(&cal);
+    add(&mut p, request, "2025-09-11");
+    let mut hearing = NewRecord::new(
+        RecordKind::HearingNotice,
+        &[("hearing_at", "2025-09-25 09:00"), ("place", "听证室"), ("noticed_on", "2025-09-12")],
+    );
+    hearing.host = Some(&w.officers[2]);
+    hearing.calendar = Some(&cal);
+    add(&mut p, hearing, "2025-09-12");
+    assert!(stage_gaps(&p, Stage::Decision).contains("缺少听证笔录"));
 }
 
 /// An ordinary penalty case up to its served prior notice.
@@ -1096,7 +1112,7 @@ fn decided_until_notice(w: &World) -> (Case, Uuid) {
             &[
                 ("document_number", "告〔2025〕1号"),
                 ("facts", "x"),
-                ("reasons", "y"),
+                ("reasons", "销售超过保质期的食品"),
                 ("basis", "z"),
                 ("intended_decision", "罚款"),
                 ("rights", "陈述、申辩、听证"),
@@ -2171,3 +2187,5 @@ fn a_reminder_is_dated_by_its_issue_not_its_deadline() {
     let id = add(&mut case, r, "2025-10-31");
     assert_eq!(case.record(id).unwrap().record.officers[1].certificate_number, "43070002");
 }
+
+mod heard;

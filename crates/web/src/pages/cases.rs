@@ -276,6 +276,17 @@ struct AvLine {
     audio: bool,
 }
 
+/// A point of the party's statement and its answer (G-02).
+struct PointLine {
+    record: String,
+    n: usize,
+    kind: String,
+    text: String,
+    answer: String,
+    adopted: bool,
+    reason: String,
+}
+
 struct TimelineLine {
     when: String,
     who: String,
@@ -293,6 +304,7 @@ struct CaseTemplate {
     notice: String,
     info: Vec<(String, String)>,
     flags: Vec<String>,
+    statements: Vec<PointLine>,
     stages: Vec<(String, &'static str)>,
     current: Option<(String, String)>,
     missing: Vec<String>,
@@ -455,6 +467,29 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
     if let Some(e) = &view.deadline_error {
         flags.push(format!("期限无法计算：{e}"));
     }
+    // N-04: a proposal that rose after the party's statement, shown to the reader as it
+    // is to legal review.
+    if let Some(rise) = zhifa_core::case::defence::current_rise(c) {
+        flags.push(format!("陈述申辩后加重（N-04）：{}", rise.describe()));
+    }
+    // G-02: the party's points and their answers, one row each.
+    let mut statements = Vec::new();
+    for r in c.records.iter().filter(|r| !r.record.points.is_empty()) {
+        if user.principal.can_read(o.agency_id, r.record.sensitivity).is_err() {
+            continue;
+        }
+        for (i, p) in r.record.points.iter().enumerate() {
+            statements.push(PointLine {
+                record: r.record.kind.label().to_string(),
+                n: i + 1,
+                kind: p.kind.label().to_string(),
+                text: p.text.clone(),
+                answer: p.answer.map(|a| a.label()).unwrap_or("未答复").to_string(),
+                adopted: p.answer == Some(zhifa_core::case::defence::PointAnswer::Adopted),
+                reason: p.reason.clone(),
+            });
+        }
+    }
     let current = c.current_stage();
     let stages = Stage::ALL
         .iter()
@@ -580,6 +615,7 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             notice: notice.to_string(),
             info,
             flags,
+            statements,
             stages,
             current: current.map(|s| (s.as_str().to_string(), s.label().to_string())),
             missing: view.missing.clone(),

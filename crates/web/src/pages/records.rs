@@ -10,6 +10,7 @@ use zhifa_app::AppError;
 use zhifa_app::cases::{CaseView, RecordInput};
 use zhifa_core::Rejection;
 use zhifa_core::Sensitivity;
+use zhifa_core::case::defence::{PointAnswer, PointKind, StatementPoint};
 use zhifa_core::case::{ApprovalStep, FieldType, RecordKind, Signature, SpotPenalty, Stage};
 use zhifa_core::money::Money;
 use zhifa_core::personnel::StaffKind;
@@ -68,12 +69,112 @@ fn sensitivity_options() -> Vec<(String, String)> {
     .collect()
 }
 
-async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<FormPage, AppError> {
+/// The point rows a statement form shows at first (G-02); "增加一项" adds one.
+const POINT_ROWS: usize = 3;
+
+/// The rows of points of a statement form (G-02): numbered, each with what the party said
+/// or submitted and the answer — 采纳 or 不予采纳 with the reason. Named `points.<i>.<part>`.
+fn point_fields(rows: usize) -> Vec<Field> {
+    let kinds: Vec<(String, String)> =
+        PointKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect();
+    let mut answers = vec![(String::new(), "请选择".to_string())];
+    answers.extend(PointAnswer::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())));
+    let mut out = vec![Field::new("points", "当事人陈述、申辩及提交的证据（逐项记录，逐项复核）", "heading")];
+    for i in 0..rows {
+        let n = i + 1;
+        out.push(Field::new(&format!("points.{i}.kind"), &format!("第{n}项：类型"), "select").options(kinds.clone()));
+        out.push(
+            Field::new(
+                &format!("points.{i}.text"),
+                &format!("第{n}项：当事人陈述、申辩的内容或提交的证据"),
+                "textarea",
+            )
+            .hint("未使用的行留空"),
+        );
+        out.push(
+            Field::new(&format!("points.{i}.answer"), &format!("第{n}项：复核意见"), "select").options(answers.clone()),
+        );
+        out.push(
+            Field::new(&format!("points.{i}.reason"), &format!("第{n}项：理由"), "textarea")
+                .hint("不予采纳的，须说明理由"),
+        );
+    }
+    out.push(Field::new("_add_point", "增加一项", "button"));
+    out
+}
+
+/// The number of point rows a submitted form used, and one more if "增加一项" was pressed.
+fn point_rows(v: &[(String, String)]) -> usize {
+    let used = v
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix("points.")?.split('.').next()?.parse::<usize>().ok())
+        .map(|i| i + 1)
+        .max()
+        .unwrap_or(0)
+        .max(POINT_ROWS);
+    if value(v, "_add_point") == "1" { used + 1 } else { used }
+}
+
+/// The points of a submitted form, blank rows skipped, with the form row of each point.
+fn parse_points(v: &[(String, String)], rows: usize, r: &mut Rejection) -> (Vec<StatementPoint>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut at = Vec::new();
+    for i in 0..rows {
+        let get = |part: &str| value(v, &format!("points.{i}.{part}")).trim().to_string();
+        let (text, answer, reason) = (get("text"), get("answer"), get("reason"));
+        if text.is_empty() && answer.is_empty() && reason.is_empty() {
+            continue;
+        }
+        let Some(kind) = PointKind::parse(&get("kind")) else {
+            r.add(format!("points.{i}.kind"), format!("第{}项：请选择陈述、申辩或提交的证据", i + 1));
+            continue;
+        };
+        out.push(StatementPoint::new(kind, &text, PointAnswer::parse(&answer), &reason));
+        at.push(i);
+    }
+    (out, at)
+}
+
+/// A rejection's point messages moved from the record's numbering to the form's rows.
+fn on_rows(r: Rejection, at: &[usize]) -> Rejection {
+    let mut out = Rejection::new();
+    for e in r.errors {
+        let field = match e.field.strip_prefix("points.").and_then(|x| x.split_once('.')) {
+            Some((j, part)) => match j.parse::<usize>().ok().and_then(|j| at.get(j)) {
+                Some(i) => format!("points.{i}.{part}"),
+                None => e.field.clone(),
+            },
+            None => e.field.clone(),
+        };
+        out.add(field, e.message);
+    }
+    out
+}
+
+/// The staff who may host a hearing (N-05): the agency's officers and legal reviewers in
+/// post; the services refuse one who investigated the case, naming the acts.
+async fn host_options(s: &AppState, view: &CaseView) -> Result<Vec<(String, String)>, AppError> {
+    let staff = s.app.db.officers(view.case.opening.agency_id).await?;
+    let mut out = vec![(String::new(), "请选择".to_string())];
+    out.extend(
+        staff
+            .iter()
+            .filter(|o| o.kind != StaffKind::Auxiliary && o.left_on.is_none())
+            .filter(|o| !view.case.officers.iter().any(|a| a.officer_id == o.id))
+            .map(|o| (o.id.to_string(), format!("{}（{}）", o.name, o.kind.label()))),
+    );
+    Ok(out)
+}
+
+async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind, rows: usize) -> Result<FormPage, AppError> {
     let c = &view.case;
     let id = c.id();
+    let hosted = matches!(kind, RecordKind::HearingNotice | RecordKind::HearingRecord);
     let mut fields: Vec<Field> = kind
         .fields()
         .iter()
+        // The host is chosen by officer below, never typed (N-05).
+        .filter(|f| !(hosted && f.key == "host"))
         .map(|f| {
             let mut field = Field::new(&format!("fields.{}", f.key), f.label, html_kind(f.ty));
             if f.required {
@@ -205,6 +306,28 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind) -> Result<
         fields.push(Field::new("penalty.warning", "警告", "checkbox"));
         fields.push(Field::text("penalty.fine", "罚款（元）").hint("公民200元以下、法人或者其他组织3000元以下"));
     }
+    if hosted {
+        let mut host = Field::new("host", "听证主持人（本机关非本案调查人员）", "select")
+            .required()
+            .options(host_options(s, view).await?)
+            .hint("听证由行政机关指定的非本案调查人员主持（《行政处罚法》第六十四条第四项）");
+        if kind == RecordKind::HearingRecord
+            && let Some(h) = zhifa_core::case::hearing::current_notice(c).and_then(|n| n.record.host.as_ref())
+        {
+            host = host.value(h.officer_id.to_string());
+        }
+        fields.insert(0, host);
+    }
+    if kind == RecordKind::HearingWithdrawal {
+        let requests = zhifa_core::case::hearing::open_requests(c)
+            .into_iter()
+            .map(|r| (r.record.id.to_string(), format!("{} {}", r.field("requested_on"), r.field("applicant"))))
+            .collect();
+        fields.insert(0, Field::new("serves", "撤回的听证申请", "select").required().options(requests));
+    }
+    if zhifa_core::case::defence::carries_points(kind) {
+        fields.extend(point_fields(rows));
+    }
     fields.push(Field::new("sensitivity", "内容密级与隐私标记", "select").options(sensitivity_options()));
     let mut page = FormPage::new(
         &format!("{}：{}", c.opening.number, kind.label()),
@@ -227,7 +350,7 @@ pub async fn new_form(
         Ok(v) => v,
         Err(e) => return page_error(&user, e),
     };
-    match record_form(&s, &view, kind).await {
+    match record_form(&s, &view, kind, POINT_ROWS).await {
         Ok(page) => render_form(&Nav::for_user(&user), &page),
         Err(e) => page_error(&user, e),
     }
@@ -254,12 +377,18 @@ pub async fn create(
         Ok(v) => v,
         Err(e) => return page_error(&user, e),
     };
-    let form = match record_form(&s, &view, kind).await {
+    let v = pairs(&body);
+    let rows = point_rows(&v);
+    let form = match record_form(&s, &view, kind, rows).await {
         Ok(f) => f,
         Err(e) => return page_error(&user, e),
     };
-    let v = pairs(&body);
+    // "增加一项": the same form with one more row, nothing saved.
+    if value(&v, "_add_point") == "1" {
+        return render_form(&Nav::for_user(&user), &form.fill(&v));
+    }
     let mut r = Rejection::new();
+    let (points, point_rows_at) = parse_points(&v, rows, &mut r);
     let fields: BTreeMap<String, String> = v
         .iter()
         .filter_map(|(k, x)| k.strip_prefix("fields.").map(|k| (k.to_string(), normalise(kind, k, x))))
@@ -310,10 +439,17 @@ pub async fn create(
         form_number: Some(value(&v, "form_number").to_string()).filter(|n| !n.trim().is_empty()),
         penalty,
         sensitivity,
+        points,
+        host: match value(&v, "host") {
+            "" => None,
+            x => x.parse().ok(),
+        },
     };
     match s.app.add_record(&user.principal, id, input).await {
         Ok(_) => back_to_case(id, &format!("{}已保存", kind.label())),
-        Err(AppError::Rejected(r)) => render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r)),
+        Err(AppError::Rejected(r)) => {
+            render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&on_rows(r, &point_rows_at)))
+        }
         Err(e) => page_error(&user, e),
     }
 }
@@ -430,7 +566,27 @@ pub async fn show(
             a.file.sha256.clone().into(),
         ]);
     }
-    let mut sections = vec![corrections];
+    let mut sections = vec![];
+    if !rec.record.points.is_empty() {
+        let mut points =
+            Section::new("陈述申辩及复核意见（逐项，G-02）", &["序号", "类型", "内容", "复核意见", "理由"]);
+        for (i, p) in rec.record.points.iter().enumerate() {
+            let answer = match p.answer {
+                Some(PointAnswer::Adopted) => Cell::from("采纳").tagged("ok", "采纳"),
+                Some(PointAnswer::NotAdopted) => Cell::from("不予采纳").tagged("warn", "不予采纳"),
+                None => Cell::from("未答复").tagged("bad", "未答复"),
+            };
+            points.rows.push(vec![
+                (i + 1).to_string().into(),
+                p.kind.label().into(),
+                p.text.clone().into(),
+                answer,
+                p.reason.clone().into(),
+            ]);
+        }
+        sections.push(points);
+    }
+    sections.push(corrections);
     if k.needs_approval_chain() {
         sections.push(approvals);
     }

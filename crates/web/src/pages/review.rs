@@ -244,6 +244,10 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
         info.push(("情形（L-01、L-11）".into(), v.requirement.describe()));
     }
     info.push(("审核状态".into(), v.standing.describe()));
+    // N-04: a proposal that rose after the party's statement is for the reviewer to weigh.
+    if let Some(rise) = zhifa_core::case::defence::current_rise(&v.case) {
+        info.push(("陈述申辩后加重（N-04）".into(), rise.describe()));
+    }
     if let Some(a) = v.case.penalty_assessment() {
         info.push(("裁量基准（B-02）".into(), a.summary()));
     } else if let Some(pp) = proposed_penalty(&v.case) {

@@ -119,11 +119,14 @@ pub struct ReviewRequirement {
     pub grounds: Vec<MajorGround>,
     /// The profile requires review of every decision (L-11).
     pub all_decisions: bool,
+    /// A proposal heavier after the party's statement than before it (N-04): shown to
+    /// legal review, so it requires review without making the decision major.
+    pub heavier_after_defence: Option<String>,
 }
 
 impl ReviewRequirement {
     pub fn required(&self) -> bool {
-        !self.grounds.is_empty() || self.all_decisions
+        !self.grounds.is_empty() || self.all_decisions || self.heavier_after_defence.is_some()
     }
 
     pub fn is_major(&self) -> bool {
@@ -134,6 +137,9 @@ impl ReviewRequirement {
         let mut parts: Vec<String> = self.grounds.iter().map(|g| g.text.clone()).collect();
         if self.all_decisions {
             parts.push("本机关策略配置规定所有行政执法决定均须法制审核（L-11）".into());
+        }
+        if let Some(r) = &self.heavier_after_defence {
+            parts.push(format!("{r}（N-04，须经法制审核）"));
         }
         parts.join("；")
     }
@@ -190,7 +196,7 @@ fn extract(draft: &RecordState) -> ProposedPenalty {
 }
 
 /// Whether `text` mentions `word` other than negated (不予吊销, 不责令关闭).
-pub(super) fn mentions(text: &str, word: &str) -> bool {
+pub(crate) fn mentions(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
         let before: String = text[..i].chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
         !(before.ends_with("不予") || before.ends_with('不') || before.ends_with("不责令") || before.ends_with("免予"))
@@ -343,6 +349,7 @@ pub fn requirement(case: &Case, policy: ReviewPolicy<'_>) -> ReviewRequirement {
     ReviewRequirement {
         grounds: major_grounds(case, policy),
         all_decisions: policy.profile.params.review_all_decisions && !simplified(case),
+        heavier_after_defence: crate::case::defence::current_rise(case).map(|r| r.describe()),
     }
 }
 

@@ -1,0 +1,189 @@
+//! The demo's penalty case heard before its decision (G-02, N-04, N-05): 安乡县市场监督管理局
+//! proposes 罚款一万五千元 to a citizen — a large fine, so the prior notice tells of the
+//! right to a hearing —, the notice is mailed and received, the party's statement and
+//! evidence are answered point by point, and the party asks for a hearing. The hearing
+//! notice (with its host) is left for the user, so the decision stage shows what it waits
+//! for. Every step goes through the services an officer uses.
+
+use zhifa_core::case::defence::{PointAnswer, PointKind, StatementPoint};
+use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Signature, Stage};
+use zhifa_core::registry::{ActKind, UnitKind};
+
+use crate::cases::{OpenCaseInput, RecordInput, beijing_now};
+use crate::{App, AppError, AppResult};
+
+/// The demo hearing case's party, by which tests and the browser find it.
+pub const DEMO_HEARING_PARTY: &str = "赵某某";
+
+impl App {
+    /// The heard case (called by `load_demo`).
+    pub(crate) async fn load_demo_hearing(&self) -> AppResult<()> {
+        let account = |u: &'static str| async move {
+            Ok::<_, AppError>(self.db.account_for_login(u).await?.ok_or(AppError::NotFound("演示账号"))?.0.principal())
+        };
+        let (zf, zfb, head) = (account("scj-zf").await?, account("scj-zfb").await?, account("scj-head").await?);
+        let agency = zf.agency_id.ok_or(AppError::NotFound("执法机关"))?;
+        let unit = self
+            .db
+            .units(agency)
+            .await?
+            .into_iter()
+            .find(|u| u.kind == UnitKind::Handling)
+            .ok_or(AppError::NotFound("承办机构"))?
+            .id;
+        let officers = self.officers_in_post("scj-zf").await?;
+        let now = beijing_now();
+        let (today, at) = (now.format("%Y-%m-%d").to_string(), now.format("%Y-%m-%d %H:%M").to_string());
+        let id = self
+            .open_case(
+                &zf,
+                OpenCaseInput {
+                    agency_id: agency,
+                    act_kind: ActKind::Penalty,
+                    procedure: Procedure::Ordinary,
+                    initiation: Initiation::ExOfficio { urgent: false },
+                    party: Party {
+                        kind: PartyKind::Person,
+                        name: DEMO_HEARING_PARTY.into(),
+                        id_number: String::new(),
+                        address: "安乡县深柳镇文化路".into(),
+                        phone: String::new(),
+                        representative: String::new(),
+                        minor: false,
+                    },
+                    summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正（申请听证）".into(),
+                    item_code: None,
+                    handling_unit: unit,
+                    officers: officers[..2].to_vec(),
+                    auxiliaries: vec![],
+                    violation_ended_on: Some(now.date() - chrono::Days::new(12)),
+                    serious_harm: false,
+                    limitation_override: String::new(),
+                },
+            )
+            .await?;
+        let chain = |record: uuid::Uuid| {
+            let (zf, zfb, head) = (zf.clone(), zfb.clone(), head.clone());
+            async move {
+                self.give_approval(&zf, id, record, ApprovalStep::Handler, true, "建议同意").await?;
+                self.give_approval(&zfb, id, record, ApprovalStep::Reviewer, true, "经审核，同意").await?;
+                self.give_approval(&head, id, record, ApprovalStep::Approver, true, "同意").await
+            }
+        };
+        let mut filing = RecordInput::new(
+            RecordKind::FilingApproval,
+            &[
+                ("reason", "经责令改正，当事人拒不将营业执照置于醒目位置"),
+                ("party", DEMO_HEARING_PARTY),
+                ("handler_opinion", "涉嫌违法，建议立案调查"),
+                ("unit_opinion", "同意立案"),
+                ("head_approval", "同意"),
+                ("approved_at", &at),
+            ],
+        );
+        filing.officers = vec![officers[0]];
+        let filing = self.add_record(&zf, id, filing).await?;
+        chain(filing).await?;
+        self.complete_stage(&zf, id, Stage::Initiation).await?;
+        let evidence = RecordInput::new(
+            RecordKind::DocumentaryEvidence,
+            &[
+                ("description", "责令改正通知书及送达回证、复查时的门店照片说明"),
+                ("source", "本局执法人员制作、收集"),
+                ("collected_on", &today),
+                ("proves", "当事人经责令改正后拒不改正"),
+            ],
+        );
+        self.add_record(&zf, id, evidence).await?;
+        let report = RecordInput::new(
+            RecordKind::InvestigationReport,
+            &[
+                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
+                ("evidence", "责令改正通知书、送达回证、现场照片"),
+                ("proposal", "罚款人民币一万五千元"),
+                ("reported_on", &today),
+            ],
+        );
+        self.add_record(&zf, id, report).await?;
+        self.complete_stage(&zf, id, Stage::Investigation).await?;
+        let draft = RecordInput::new(
+            RecordKind::DecisionDraft,
+            &[
+                ("drafter", "李建国"),
+                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
+                ("evidence", "责令改正通知书、送达回证、现场照片"),
+                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+                ("considerations", "拒不改正，经营规模较大，属“较重”情形"),
+                ("proposal", "罚款人民币一万五千元"),
+                ("violation_code", "AX-SC-DJ-001"),
+                ("tier", "较重"),
+                ("penalty_types", "罚款"),
+                ("fine", "15000"),
+            ],
+        );
+        let draft = self.add_record(&zf, id, draft).await?;
+        chain(draft).await?;
+        // 罚款一万五千元 reaches 安乡's large fine for a citizen: the notice tells of the
+        // right to a hearing (Art 63), and the period to ask for one (Art 64).
+        let notice = RecordInput::new(
+            RecordKind::PriorNotice,
+            &[
+                ("document_number", "（出具时编号）"),
+                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
+                ("reasons", "当事人经责令改正拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条"),
+                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
+                ("intended_decision", "罚款人民币一万五千元"),
+                (
+                    "rights",
+                    "你享有陈述、申辩的权利；拟作出的罚款属较大数额，你有权要求听证，可在收到本告知书之日起五个工作日内提出，逾期视为放弃",
+                ),
+                ("issued_on", &today),
+            ],
+        );
+        let notice = self.add_record(&zf, id, notice).await?;
+        let mut mail = RecordInput::new(
+            RecordKind::ServiceMail,
+            &[
+                ("document", "行政处罚事先告知书"),
+                ("mail_kind", "挂号信"),
+                ("tracking_number", "XA202611290001CN"),
+                ("sent_on", &today),
+                ("receipt", DEMO_HEARING_PARTY),
+                ("received_on", &today),
+            ],
+        );
+        mail.serves = Some(notice);
+        self.add_record(&zf, id, mail).await?;
+        let mut statement = RecordInput::new(
+            RecordKind::StatementDefence,
+            &[("heard_on", &today), ("statements", "当事人对违法事实无异议，对罚款数额提出申辩并提交证据一份")],
+        );
+        statement.signature = Some(Signature::Signed { signer: DEMO_HEARING_PARTY.into() });
+        statement.points = vec![
+            StatementPoint::new(
+                PointKind::Defence,
+                "门店装修，营业执照暂时收起，并非拒不改正",
+                Some(PointAnswer::NotAdopted),
+                "责令改正通知书送达后十五日复查时门店已正常营业，营业执照仍未悬挂",
+            ),
+            StatementPoint::new(
+                PointKind::Evidence,
+                "装修合同一份（证明装修期间）",
+                Some(PointAnswer::Adopted),
+                "装修期间属实，作为从轻情节考虑",
+            ),
+        ];
+        self.add_record(&zf, id, statement).await?;
+        let request = RecordInput::new(
+            RecordKind::HearingRequest,
+            &[
+                ("requested_on", &today),
+                ("applicant", DEMO_HEARING_PARTY),
+                ("form", "书面"),
+                ("content", "对罚款数额有异议，要求举行听证"),
+            ],
+        );
+        self.add_record(&zf, id, request).await?;
+        Ok(())
+    }
+}

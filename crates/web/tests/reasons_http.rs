@@ -236,6 +236,8 @@ async fn a_decision_document_stored_without_reasons_is_not_issued() {
         sensitivity: Default::default(),
         assessment: None,
         entered_on: None,
+        points: vec![],
+        host: None,
     };
     let rid = record.id;
     assert_eq!(case.current_stage(), Some(Stage::Decision));

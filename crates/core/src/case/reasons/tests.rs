@@ -465,6 +465,8 @@ fn a_decision_without_reasons_is_neither_issued_nor_completes_its_stage() {
         sensitivity: Default::default(),
         assessment: None,
         entered_on: None,
+        points: vec![],
+        host: None,
     };
     let id = record.id;
     case.apply(&CaseEvent::RecordAdded { record });

@@ -3,9 +3,13 @@
 //! statement answered point by point (G-02), a heavier proposal after it (N-04), and the
 //! hearing's request, notice and host (N-05).
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 use zhifa_app::App;
 use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
+use zhifa_app::documents::Renderer;
+use zhifa_blob::{BlobStore, Uploads};
 use zhifa_core::access::Principal;
 use zhifa_core::case::defence::{PointAnswer, PointKind, StatementPoint};
 use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Signature, Stage};
@@ -24,6 +28,15 @@ struct Demo {
     outsider: Uuid,
     case: Uuid,
     today: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A stand-in for the PDF renderer: the number is what is tested here (the hearing
+/// notice's PDF itself is tested in zhifa-docs).
+fn fake_renderer() -> Renderer {
+    Arc::new(|doc: &zhifa_docs::Document| {
+        Ok(zhifa_docs::Rendered { pdf: format!("%PDF-1.7 {} {:?}", doc.title, doc.number).into_bytes(), pages: 1 })
+    })
 }
 
 async fn login(app: &App, user: &str) -> Principal {
@@ -34,7 +47,9 @@ async fn login(app: &App, user: &str) -> Principal {
 /// to a citizen — at 安乡's large-fine amount, so hearing-eligible (Art 63).
 async fn demo() -> Demo {
     let t = TestDb::new().await;
-    let app = App::new(t.db.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::from_object_store(Arc::new(object_store::memory::InMemory::new()));
+    let app = App::new(t.db.clone()).with_files(Uploads::new(store, dir.path().join("uploads"), 1 << 30).unwrap());
     app.load_demo().await.unwrap();
     let (zf, zfb, head) = (login(&app, "scj-zf").await, login(&app, "scj-zfb").await, login(&app, "scj-head").await);
     let agency = zf.agency_id.unwrap();
@@ -73,7 +88,7 @@ async fn demo() -> Demo {
         )
         .await
         .unwrap();
-    let d = Demo { _t: t, app, zf, zfb, head, officers, outsider, case, today };
+    let d = Demo { _t: t, app, zf, zfb, head, officers, outsider, case, today, _dir: dir };
     let mut filing = RecordInput::new(
         RecordKind::FilingApproval,
         &[
@@ -242,6 +257,12 @@ async fn the_party_is_notified_heard_point_by_point_and_a_requested_hearing_is_n
     let hn = d.add(hearing(ok, d.outsider)).await;
     let (case, ..) = d.app.db.load_case(d.case).await.unwrap().unwrap();
     assert_eq!(case.record(hn).unwrap().field("host"), "赵静");
+    // The hearing notice is numbered in its own sequence (听通), like the prior notice.
+    let issued = d.app.issue_with(&d.zf, d.case, hn, fake_renderer()).await.unwrap();
+    let year = beijing_now().format("%Y").to_string();
+    assert_eq!(issued.printed_number, format!("安市监听通〔{year}〕1号"));
+    let notice_doc = d.app.issue_with(&d.zf, d.case, n, fake_renderer()).await.unwrap();
+    assert!(notice_doc.printed_number.contains("罚告"), "{}", notice_doc.printed_number);
     // The decision stage waits for the hearing.
     let e = d.app.complete_stage(&d.zf, d.case, Stage::Decision).await.unwrap_err().to_string();
     assert!(e.contains("缺少听证笔录"), "{e}");

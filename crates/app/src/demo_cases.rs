@@ -275,6 +275,11 @@ impl App {
         spot.form_number = Some("安市监简000001".into());
         spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(200)) });
         let spot = self.add_record(&c.zf, id, spot).await?;
+        // The decision as the party got it, when this server can render and store PDFs: its
+        // paper's QR code leads to /d/<id>, and the archive package carries the PDF.
+        if self.blob_store().is_ok() && self.documents.fonts().check().is_ok() {
+            self.issue_document(&c.zf, id, spot).await?;
+        }
         self.complete_stage(&c.zf, id, Stage::Decision).await?;
         // G-05: the reasons were given orally at the scene (000 附件4 Art 15); the party
         // asks for them in writing and is answered the same day, within the 7 days.

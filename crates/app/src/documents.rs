@@ -19,7 +19,7 @@ use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::documents::{self, DocType, DocumentNumber, IssuedDocument, IssuedPdf};
 use zhifa_core::case::reasons::{self, ReasonsPolicy};
 use zhifa_core::case::review::ReviewPolicy;
-use zhifa_core::case::{Case, RecordState};
+use zhifa_core::case::{Case, RecordKind, RecordState};
 use zhifa_core::events::{Actor, stream};
 use zhifa_docs::model::Qr;
 use zhifa_docs::{DocError, Document, FontLibrary, Rendered};
@@ -116,13 +116,14 @@ pub struct Authenticity {
 }
 
 /// Whether `by` may issue a case's documents: its agency's officers (assigned to it) and
-/// head.
-async fn may_issue(app: &App, by: &Principal, case: &Case) -> AppResult<()> {
+/// head; the legal unit's reviewers their own opinion (法制审核意见书).
+async fn may_issue(app: &App, by: &Principal, case: &Case, kind: RecordKind) -> AppResult<()> {
     if by.agency_id != Some(case.opening.agency_id) {
         return Err(AccessError::OtherAgency.into());
     }
     match by.role {
         Role::Head => Ok(()),
+        Role::LegalReviewer if kind == RecordKind::LegalReviewOpinion => Ok(()),
         Role::Officer => {
             let officer = app.db.account(by.account_id).await?.and_then(|a| a.officer_id);
             if officer.is_some_and(|o| case.officers.iter().any(|a| a.officer_id == o)) {
@@ -140,6 +141,19 @@ fn doc_error(e: DocError) -> AppError {
 }
 
 impl App {
+    /// A stored file's bytes by its SHA-256 (an issued PDF: small).
+    pub(crate) async fn blob_bytes(&self, sha256: &str) -> AppResult<Vec<u8>> {
+        use futures_util::StreamExt;
+        let sha: zhifa_blob::Sha256 =
+            sha256.parse().map_err(|_| AppError::Conflict(format!("文书哈希无效：{sha256}")))?;
+        let mut read = self.blob_store()?.get(&sha, None).await.map_err(|e| AppError::Conflict(e.to_string()))?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = read.stream.next().await {
+            bytes.extend_from_slice(&chunk.map_err(|e| AppError::Conflict(e.to_string()))?);
+        }
+        Ok(bytes)
+    }
+
     /// With the documents service configured (fonts, public address).
     pub fn with_documents(mut self, documents: Documents) -> Self {
         self.documents = documents;
@@ -176,8 +190,8 @@ impl App {
         render: Renderer,
     ) -> AppResult<IssuedDocument> {
         let (case, _, _) = self.db.load_case(case_id).await?.ok_or(AppError::NotFound("案件"))?;
-        may_issue(self, by, &case).await?;
         let rec = case.record(record_id).ok_or(AppError::NotFound("记录"))?;
+        may_issue(self, by, &case, rec.record.kind).await?;
         by.can_read(case.opening.agency_id, rec.record.sensitivity)?;
         if case.is_archived() {
             return Err(zhifa_core::Rejection::one("case", "案件已归档，不能再出具文书").into());
@@ -214,6 +228,9 @@ impl App {
             }
             let (case, version, _) = self.db.load_case(case_id).await?.ok_or(AppError::NotFound("案件"))?;
             let rec = case.record(record_id).ok_or(AppError::NotFound("记录"))?;
+            // Before anything is numbered, rendered or stored: the same content is not
+            // issued twice (a second click, or another officer meanwhile).
+            documents::may_issue(&case, record_id)?;
             let number = match documents::number_for(&case, record_id) {
                 Ok(n) => n,
                 Err(t) => {
@@ -258,14 +275,7 @@ impl App {
         self.log_access(by, case_id, Some(record_id), "下载文书PDF").await?;
         let kind_title = zhifa_docs::cases::title(rec.record.kind);
         if let Some(d) = case.document_of(record_id) {
-            let sha: zhifa_blob::Sha256 =
-                d.sha256.parse().map_err(|_| AppError::Conflict(format!("文书哈希无效：{}", d.sha256)))?;
-            let mut read = self.blob_store()?.get(&sha, None).await.map_err(|e| AppError::Conflict(e.to_string()))?;
-            let mut bytes = Vec::with_capacity(usize::try_from(d.size).unwrap_or(0));
-            use futures_util::StreamExt;
-            while let Some(chunk) = read.stream.next().await {
-                bytes.extend_from_slice(&chunk.map_err(|e| AppError::Conflict(e.to_string()))?);
-            }
+            let bytes = self.blob_bytes(&d.sha256).await?;
             let name = if d.printed_number.is_empty() {
                 format!("{}-{}.pdf", case.opening.number, kind_title)
             } else {

@@ -1,13 +1,14 @@
 //! `zhifa export case`: the bound case file (rule R-17) as a self-verifying package — the
 //! case's events with inclusion proofs against one signed checkpoint, the checkpoint and
-//! the public key, the catalogue, the records rendered as pages, and the AV files (or
-//! their storage references). Checked offline by `zhifa verify` (zhifa-archive).
+//! the public key, the catalogue, the records rendered as pages, the PDFs of the documents
+//! issued from them (each hash recorded by its signed `DocumentIssued` event), and the AV
+//! files (or their storage references). Checked offline by `zhifa verify` (zhifa-archive).
 
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use uuid::Uuid;
-use zhifa_archive::format::{self, Catalogue, CatalogueItem, EventsFile, Manifest, PackagedEvent};
+use zhifa_archive::format::{self, Catalogue, CatalogueItem, EventsFile, IssuedFile, Manifest, PackagedEvent};
 use zhifa_archive::write::{PackageWriter, pack_tar};
 use zhifa_core::access::Principal;
 use zhifa_core::case::{Case, RecordState, decide};
@@ -56,7 +57,7 @@ fn render_record(case: &Case, r: &RecordState) -> String {
         ));
     };
     for f in k.fields() {
-        row(f.label, r.field(f.key));
+        row(f.label, &case.shown_field(r, f.key));
     }
     if !r.record.officers.is_empty() {
         let names: Vec<_> =
@@ -168,11 +169,25 @@ impl App {
                 storage_key: entry.storage_key.clone(),
                 size: None,
                 media_type: None,
+                issued: vec![],
             };
             if let Some(r) = case.record(entry.id) {
                 let path = format!("documents/{:03}-{}.html", entry.seq, r.record.kind.as_str());
                 w.add_bytes(&path, render_record(&case, r).as_bytes(), "text/html").map_err(io)?;
                 item.path = Some(path);
+                // Every paper issued from the record, as issued: the bytes whose hash the
+                // issuing event recorded (a re-issue after a correction does not erase the first).
+                for (k, d) in case.documents.iter().filter(|d| d.record_id == entry.id).enumerate() {
+                    let path = format!("documents/{:03}-{}-{}.pdf", entry.seq, r.record.kind.as_str(), k + 1);
+                    let bytes = self.blob_bytes(&d.sha256).await?;
+                    w.add_bytes(&path, &bytes, "application/pdf").map_err(io)?;
+                    item.issued.push(IssuedFile {
+                        document_id: d.id.to_string(),
+                        number: d.printed_number.clone(),
+                        path,
+                        sha256: d.sha256.clone(),
+                    });
+                }
             } else if let Some(av) = case.av.iter().find(|a| a.id == entry.id) {
                 item.size = Some(av.file.size);
                 item.media_type = Some(av.file.media_type.clone());

@@ -182,9 +182,16 @@ async fn a_thousand_concurrent_issues_get_numbers_without_gaps_or_duplicates() {
         let pdf = d.app.record_pdf(&d.zf, *case, *rec).await.unwrap();
         assert!(String::from_utf8_lossy(&pdf.bytes).contains(&doc.printed_number));
     }
-    // A re-issue keeps the number and takes none.
+    // The same content is not issued twice: refused before anything is numbered.
     let (case, rec) = records[0];
     let first = load_doc(&d.app, case, rec).await;
+    let version = d.app.db.stream_version(&zhifa_core::events::stream::case(case)).await.unwrap();
+    let e = d.app.issue_with(&d.zf, case, rec, fake_renderer()).await.unwrap_err().to_string();
+    assert!(e.contains("不能重复出具") && e.contains(&first.printed_number), "{e}");
+    assert_eq!(d.app.db.stream_version(&zhifa_core::events::stream::case(case)).await.unwrap(), version);
+    // After a correction, a re-issue keeps the number and takes none.
+    let fix = [("period".to_string(), "二十日".to_string())].into_iter().collect();
+    d.app.correct_record(&d.zf, case, rec, "期限笔误", fix).await.unwrap();
     let again = d.app.issue_with(&d.zf, case, rec, fake_renderer()).await.unwrap();
     assert_eq!(again.number, first.number);
     assert_eq!(again.supersedes, Some(first.id));

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use uuid::Uuid;
 use zhifa_app::App;
 use zhifa_app::cases::RecordInput;
-use zhifa_archive::format::{EVENTS, EventsFile, MANIFEST, Manifest};
+use zhifa_archive::format::{CATALOGUE, Catalogue, EVENTS, EventsFile, MANIFEST, Manifest};
 use zhifa_archive::{PackageView, Property, verify};
 use zhifa_blob::{AppendOutcome, BlobStore, UploadDeclaration, Uploads};
 use zhifa_core::case::{AvMetadata, RecordKind, StoredFile};
@@ -145,6 +145,58 @@ async fn an_exported_case_verifies_offline_as_a_directory_and_as_a_tar() {
     assert!(report.passed(), "{report}");
     // Exporting is itself recorded in the access log.
     assert!(f.app.db.access_log(f.case).await.unwrap().len() >= 2);
+}
+
+// rule: R-17
+// rule: X-01
+#[tokio::test]
+async fn the_issued_pdfs_are_packed_under_the_hashes_their_events_recorded_and_a_changed_one_is_named() {
+    let f = fixture().await;
+    let zf = f.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.principal();
+    let (state, ..) = f.app.db.load_case(f.case).await.unwrap().unwrap();
+    let site = state.records_of(RecordKind::SiteInspection).next().unwrap().record.id;
+    let issued = f.app.issue_document(&zf, f.case, site).await.unwrap();
+    let dir = export(&f, "case").await;
+    let report = check(&dir, None);
+    assert!(report.passed(), "{report}");
+    let catalogue: Catalogue = serde_json::from_slice(&std::fs::read(dir.join(CATALOGUE)).unwrap()).unwrap();
+    let item = catalogue.items.iter().find(|i| i.id == site.to_string()).unwrap();
+    assert_eq!(item.issued.len(), 1);
+    let packed = &item.issued[0];
+    assert_eq!((packed.document_id.clone(), packed.sha256.clone()), (issued.id.to_string(), issued.sha256.clone()));
+    let pdf = std::fs::read(dir.join(&packed.path)).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && packed.path.ends_with(".pdf"));
+    assert_eq!(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf)), issued.sha256);
+    // The record's page is still there beside it.
+    assert!(item.path.as_deref().is_some_and(|p| p.ends_with(".html")));
+
+    // A changed byte: the manifest's hash names it; recomputed, the signed event's does.
+    let mut bad = pdf.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 0x01;
+    std::fs::write(dir.join(&packed.path), &bad).unwrap();
+    assert!(failing(&check(&dir, None)).contains(&(Property::Integrity, packed.path.clone())));
+    reseal(&dir);
+    let report = check(&dir, None);
+    assert!(failing(&report).contains(&(Property::Authenticity, packed.path.clone())), "{report}");
+    assert!(report.to_string().contains("与账本记录的"), "{report}");
+
+    // A package that leaves the issued PDF out altogether is incomplete.
+    let dir = export(&f, "case2").await;
+    let path = dir.join(CATALOGUE);
+    let mut catalogue: Catalogue = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let item = catalogue.items.iter_mut().find(|i| i.id == site.to_string()).unwrap();
+    let dropped = item.issued.remove(0);
+    std::fs::write(&path, serde_json::to_vec_pretty(&catalogue).unwrap()).unwrap();
+    std::fs::remove_file(dir.join(&dropped.path)).unwrap();
+    let manifest_path = dir.join(MANIFEST);
+    let mut m: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    m.files.retain(|x| x.path != dropped.path);
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    reseal(&dir);
+    let report = check(&dir, None);
+    assert!(failing(&report).contains(&(Property::Integrity, CATALOGUE.into())), "{report}");
+    assert!(report.to_string().contains(&issued.id.to_string()), "{report}");
 }
 
 // rule: X-01

@@ -7,13 +7,17 @@
 //! checkpoint.txt       the signed checkpoint (C2SP signed note) the proofs are against
 //! key.txt              the log's note verifier key
 //! documents/NNN-….html the records rendered as pages
+//! documents/NNN-…-K.pdf the PDFs issued from a record (出具文书), K-th issue
 //! files/<sha256>.<ext> the AV files (absent when exported by reference)
 //! ```
 
 use serde::{Deserialize, Serialize};
 
-/// The format identifier in `manifest.json`.
-pub const FORMAT: &str = "zhifa-case-package/1";
+/// The format identifier in `manifest.json` of the packages written now: version 2 carries
+/// the issued documents' PDFs.
+pub const FORMAT: &str = "zhifa-case-package/2";
+/// Version 1, still read: records as pages only, no PDFs (nothing of them is required).
+pub const FORMAT_V1: &str = "zhifa-case-package/1";
 
 pub const MANIFEST: &str = "manifest.json";
 pub const CATALOGUE: &str = "catalogue.json";
@@ -67,6 +71,22 @@ pub struct CatalogueItem {
     pub storage_key: Option<String>,
     pub size: Option<u64>,
     pub media_type: Option<String>,
+    /// Records: every document issued from it as PDF, in order of issue (the latest last).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issued: Vec<IssuedFile>,
+}
+
+/// An issued document's PDF in the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuedFile {
+    /// The document's id, as in its `DocumentIssued` event (its page is `/d/<id>`).
+    pub document_id: String,
+    /// The number printed on it (文号), or empty.
+    pub number: String,
+    pub path: String,
+    /// The SHA-256 the issuing event recorded.
+    pub sha256: String,
 }
 
 /// `catalogue.json`.

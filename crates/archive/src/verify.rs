@@ -4,12 +4,13 @@
 //!
 //! - **Authenticity (真实性):** the checkpoint's signature; every event's leaf bytes hash
 //!   to a leaf that the inclusion proof places in that signed tree; the AV files' hashes
-//!   are the ones the signed events recorded.
+//!   are the ones the signed events recorded, and so are the issued documents' PDFs.
 //! - **Integrity (完整性):** every file of the manifest present with its hash and size;
 //!   every catalogue item present and backed by its event; every record and AV event of
-//!   the case in the catalogue; the case's event stream without gaps.
+//!   the case in the catalogue, and every issued document's PDF; the case's event stream
+//!   without gaps.
 //! - **Usability (可用性):** JSON parses, documents are UTF-8, AV files are in their
-//!   declared formats (magic bytes).
+//!   declared formats (magic bytes), issued documents are PDFs.
 //! - **Security (安全性):** only regular files at safe paths, nothing outside the
 //!   manifest, no executable content or scripts.
 //!
@@ -24,7 +25,9 @@ use serde::Serialize;
 use serde_json::Value;
 use zhifa_ledger::{Checkpoint, Hash, NoteVerifier, leaf_hash, verify_inclusion};
 
-use crate::format::{CATALOGUE, CHECKPOINT, Catalogue, EVENTS, EventsFile, FORMAT, KEY, LeafLine, MANIFEST, Manifest};
+use crate::format::{
+    CATALOGUE, CHECKPOINT, Catalogue, EVENTS, EventsFile, FORMAT, FORMAT_V1, KEY, LeafLine, MANIFEST, Manifest,
+};
 use crate::read::{PackageView, safe_path};
 
 /// The four properties.
@@ -146,7 +149,7 @@ pub fn verify(view: &PackageView, trusted_key: Option<&str>) -> Report {
     let mut r = Report { findings: view.findings.clone(), ..Default::default() };
     let Some(manifest) = json::<Manifest>(view, MANIFEST, &mut r) else { return r };
     r.case_number = manifest.case_number.clone();
-    if manifest.format != FORMAT {
+    if manifest.format != FORMAT && manifest.format != FORMAT_V1 {
         r.fail(Property::Usability, MANIFEST, format!("包格式“{}”无法识别（应为{FORMAT}）", manifest.format));
         return r;
     }
@@ -342,6 +345,16 @@ fn check_catalogue(view: &PackageView, m: &Manifest, cat: &Catalogue, leaves: &[
         .filter(|p| str_at(p, &["type"]) == Some("AvAttached"))
         .filter_map(|p| Some((str_at(p, &["av", "id"])?, str_at(p, &["av", "file", "sha256"])?)))
         .collect();
+    // Issued documents: id → (record id, SHA-256 of the PDF), as their signed events say.
+    let issued: BTreeMap<&str, (&str, &str)> = case_events
+        .iter()
+        .filter(|p| str_at(p, &["type"]) == Some("DocumentIssued"))
+        .filter_map(|p| {
+            let d = p.get("document")?;
+            Some((str_at(d, &["id"])?, (str_at(d, &["record_id"])?, str_at(d, &["sha256"])?)))
+        })
+        .collect();
+    let mut packed_pdfs = BTreeSet::new();
     let files: BTreeMap<&str, &crate::format::ManifestFile> = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut listed = BTreeSet::new();
     for item in &cat.items {
@@ -356,6 +369,10 @@ fn check_catalogue(view: &PackageView, m: &Manifest, cat: &Catalogue, leaves: &[
                     Some(p) if files.contains_key(p) => check_document(view, p, r),
                     Some(p) => r.fail(Property::Integrity, &name, format!("文书{p}缺失")),
                     None => r.fail(Property::Integrity, &name, "目录未给出文书位置"),
+                }
+                for f in &item.issued {
+                    packed_pdfs.insert(f.document_id.as_str());
+                    check_issued(view, &files, &issued, item, f, r);
                 }
             }
             "av" => {
@@ -392,6 +409,12 @@ fn check_catalogue(view: &PackageView, m: &Manifest, cat: &Catalogue, leaves: &[
             r.fail(Property::Integrity, CATALOGUE, format!("目录遗漏了账本中的记录{id}"));
         }
     }
+    // Since version 2 a package carries every document issued in the case as its PDF.
+    if m.format != FORMAT_V1 {
+        for id in issued.keys().filter(|id| !packed_pdfs.contains(*id)) {
+            r.fail(Property::Integrity, CATALOGUE, format!("账本中出具的文书{id}的PDF不在包中"));
+        }
+    }
     // An archived case carries its catalogue in a signed event: nothing of it may be gone.
     for p in case_events.iter().filter(|p| str_at(p, &["type"]) == Some("CaseArchived")) {
         for e in p.get("catalogue").and_then(|c| c.as_array()).into_iter().flatten() {
@@ -401,6 +424,43 @@ fn check_catalogue(view: &PackageView, m: &Manifest, cat: &Catalogue, leaves: &[
                 r.fail(Property::Integrity, CATALOGUE, format!("归档时目录中的{id}在包中缺失"));
             }
         }
+    }
+}
+
+/// An issued document's PDF: issued from this record by a signed event, the file in the
+/// manifest with the hash that event recorded, and a PDF.
+fn check_issued(
+    view: &PackageView,
+    files: &BTreeMap<&str, &crate::format::ManifestFile>,
+    issued: &BTreeMap<&str, (&str, &str)>,
+    item: &crate::format::CatalogueItem,
+    f: &crate::format::IssuedFile,
+    r: &mut Report,
+) {
+    let name = format!("目录第{}项（{}）出具的文书{}", item.seq, item.title, f.number);
+    let Some((record, recorded)) = issued.get(f.document_id.as_str()) else {
+        r.fail(Property::Integrity, &name, format!("账本中没有出具文书{}的事件", f.document_id));
+        return;
+    };
+    if *record != item.id {
+        r.fail(Property::Integrity, &name, "账本记载该文书出自另一条记录");
+    }
+    if !f.sha256.eq_ignore_ascii_case(recorded) {
+        r.fail(Property::Authenticity, &name, format!("目录记载的哈希与账本记录的{recorded}不符"));
+    }
+    let Some(file) = files.get(f.path.as_str()) else {
+        r.fail(Property::Integrity, &name, format!("文书PDF {} 缺失", f.path));
+        return;
+    };
+    if !file.sha256.eq_ignore_ascii_case(recorded) {
+        r.fail(
+            Property::Authenticity,
+            &f.path,
+            format!("文书PDF的 SHA-256 为{}，与账本记录的{recorded}不符（文件被改动或替换）", file.sha256),
+        );
+    }
+    if view.entries.get(f.path.as_str()).is_some_and(|e| !e.head.starts_with(b"%PDF-")) {
+        r.fail(Property::Usability, &f.path, "文书不是 PDF 文件，无法打开");
     }
 }
 

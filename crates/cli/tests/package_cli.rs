@@ -32,7 +32,21 @@ fn an_exported_case_verifies_and_a_changed_byte_is_named() {
     assert_eq!(code, 0);
     assert!(!elsewhere.path().join("none").exists(), "verify created nothing");
 
-    let mut bytes = std::fs::read(&tar).unwrap();
+    // The on-the-spot decision issued in the demo is in the package as its PDF.
+    assert!(out.contains("四性检测通过"), "{out}");
+    let original = std::fs::read(&tar).unwrap();
+    let pdf = original.windows(5).position(|w| w == b"%PDF-").expect("the issued decision's PDF is packed");
+    // One changed byte inside the PDF: named, and the package fails.
+    let mut bytes = original.clone();
+    bytes[pdf + 600] ^= 1;
+    let tampered = d.join("tampered-pdf.tar");
+    std::fs::write(&tampered, &bytes).unwrap();
+    let (code, out) = zhifa(d, &["verify", tampered.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("【完整性】不通过") && out.contains(".pdf"), "{out}");
+    assert!(out.contains("四性检测不通过"), "{out}");
+
+    let mut bytes = original;
     let at = bytes.windows(11).position(|w| w == b"RecordAdded").unwrap() + 100;
     bytes[at] ^= 1;
     let bad = d.join("bad.tar");

@@ -21,6 +21,10 @@ fn main() {
         number: None,
     };
     for r in &case.records {
+        // Numbered kinds as issued: the number allocated at issue (文号).
+        let number = zhifa_core::case::documents::DocType::of(r.record.kind)
+            .map(|t| zhifa_core::case::documents::DocumentNumber::new(uuid::Uuid::nil(), "安市监", t, 2026, 1).text);
+        let ctx = Context { number, ..ctx.clone() };
         let doc = document(&ctx, r);
         let t = std::time::Instant::now();
         let pdf = render_with(&doc, &library).expect("rendered");

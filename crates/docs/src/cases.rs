@@ -127,6 +127,13 @@ impl<'a> Builder<'a> {
         self.rec.field(key).trim().to_string()
     }
 
+    /// The document's number as known before this issue (an earlier issue's, or one typed
+    /// into an old record), marked as placed; the number allocated now replaces it.
+    fn number(&mut self) -> Option<String> {
+        self.used.push("document_number");
+        Some(self.ctx.case.document_number(self.rec.record.id))
+    }
+
     fn label(&self, key: &str) -> &'static str {
         self.rec.record.kind.field(key).map(|f| f.label).unwrap_or("")
     }
@@ -335,7 +342,7 @@ impl<'a> Builder<'a> {
 
     /// 行政处罚事先告知书 (N-04): facts, reasons, basis, the intended decision, the rights.
     fn prior_notice(&mut self) {
-        self.doc.number = Some(self.f("document_number"));
+        self.doc.number = self.number();
         self.addressee();
         let facts = self.f("facts");
         if facts.is_empty() {
@@ -390,6 +397,7 @@ impl<'a> Builder<'a> {
 
     /// 法制审核意见书 (L-05): the case, the reviewer, the opinion.
     fn legal_review(&mut self) {
+        self.doc.number = self.number();
         let o = self.case().opening.clone();
         let mut t = Table::form();
         t.push(["案号", o.number.as_str()]);
@@ -442,7 +450,7 @@ impl<'a> Builder<'a> {
     /// conclusion, the manner and the deadline of performance; the remedies and their
     /// deadlines; the agency, its seal, the date.
     fn decision(&mut self) {
-        self.doc.number = Some(self.f("document_number"));
+        self.doc.number = self.number();
         self.party_block();
         let named = self.f("party");
         if !named.is_empty() && named != self.case().opening.party.name {
@@ -572,7 +580,7 @@ impl<'a> Builder<'a> {
             _ => "公告送达",
         };
         let doc_number = (self.rec.record.serves.and_then(|id| self.case().record(id)))
-            .map(|d| d.field("document_number").to_string())
+            .map(|d| self.case().document_number(d.record.id))
             .unwrap_or_default();
         let doc_name = self.f("document");
         let mut t = Table::form();
@@ -605,7 +613,7 @@ impl<'a> Builder<'a> {
     /// 催告书 (R-15, 行政强制法 Art 35): the obligation, the deadline, the party's right to
     /// state its case, what follows if it does not perform.
     fn reminder(&mut self) {
-        self.doc.number = Some(self.f("document_number"));
+        self.doc.number = self.number();
         self.addressee();
         let decision = self
             .case()
@@ -613,7 +621,9 @@ impl<'a> Builder<'a> {
             .last()
             .map(|d| {
                 let on = parse_date(d.field("decided_on")).map(chinese_date).unwrap_or_default();
-                format!("本机关于{on}对你（单位）作出《行政处罚决定书》（{}），", d.field("document_number"))
+                let n = self.case().document_number(d.record.id);
+                let n = if n.is_empty() { String::new() } else { format!("（{n}）") };
+                format!("本机关于{on}对你（单位）作出《行政处罚决定书》{n}，")
             })
             .unwrap_or_else(|| "本机关依法对你（单位）作出行政决定，".into());
         let obligation = or_blank(self.f("obligation"));
@@ -630,10 +640,18 @@ impl<'a> Builder<'a> {
 
     /// Any other record: a form of all its fields.
     fn generic(&mut self) {
+        let kind = self.rec.record.kind;
+        // A numbered document (行政强制措施决定书) prints its number under the title.
+        if kind.numbered_at_issue() {
+            self.doc.number = self.number();
+        }
         let mut t = Table::form();
         t.push(["案号", self.case().opening.number.as_str()]);
         t.push(["当事人", self.case().opening.party.name.as_str()]);
-        for f in self.rec.record.kind.fields() {
+        for f in kind.fields() {
+            if self.used.contains(&f.key) {
+                continue;
+            }
             let v = self.rec.field(f.key).to_string();
             self.used.push(f.key);
             t.push([f.label.to_string(), v]);

@@ -251,7 +251,7 @@ pub fn describe(doc: &mut Value) {
         "opinion": {"type": "string", "enum": Opinion::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>()},
         "reasons": {"type": "string"}}});
     schemas["DecisionDocument"] = json!({"type": "object", "required": ["fields"], "properties": {
-        "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "决定书各栏：document_number、party、facts、basis、discretion、conclusion、performance、remedies、agency、sealed（是/否）、decided_on，以及裁量基准各栏"}}});
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "决定书各栏：party、facts、basis、discretion、conclusion、performance、remedies、agency、sealed（是/否）、decided_on，以及裁量基准各栏"}}});
     schemas["ReviewQueueItem"] = json!({"type": "object", "properties": {
         "case_id": {"type": "string"}, "number": {"type": "string"}, "party": {"type": "string"}, "agency": {"type": "string"},
         "level": {"type": "string"}, "round": {"type": "string"}, "submitted_at": {"type": "string"}, "task": {"type": "string"},

@@ -309,11 +309,6 @@ fn deadline_of(reminder: &RecordState) -> Option<NaiveDate> {
     kinds::parse_date(reminder.field("deadline"))
 }
 
-fn document_title(rec: &RecordState) -> String {
-    let n = rec.field("document_number");
-    if n.is_empty() { rec.record.kind.label().to_string() } else { format!("{}（{n}）", rec.record.kind.label()) }
-}
-
 /// What compulsory execution still lacks on `act_on`: a reminder (催告书) served
 /// whose deadline for performance came after its service and has passed, and — unless
 /// only a court is asked — the party's statements on execution heard, after the reminder
@@ -336,16 +331,18 @@ pub fn execution_gaps(case: &Case, act_on: NaiveDate, statements_needed: bool) -
             case.services_of(r.record.id)
                 .any(|s| s.record.kind == RecordKind::ServiceMail && s.service_time().is_none())
         });
+        let numbers: Vec<String> =
+            reminders.iter().map(|r| case.document_number(r.record.id)).filter(|n| !n.is_empty()).collect();
         out.push(format!(
-            "催告书（{}）尚无{}前的送达记录：须先送达催告书（直接、留置、邮寄等方式送达后制作送达记录）{}",
-            reminders.iter().map(|r| r.field("document_number")).collect::<Vec<_>>().join("、"),
+            "催告书{}尚无{}前的送达记录：须先送达催告书（直接、留置、邮寄等方式送达后制作送达记录）{}",
+            if numbers.is_empty() { String::new() } else { format!("（{}）", numbers.join("、")) },
             act_on,
             if undated { "；邮寄送达记录未填写签收日期的，请按回执更正补填" } else { "" }
         ));
     } else if timely.is_empty() {
         let which: Vec<_> = served
             .iter()
-            .map(|(r, on)| format!("{}履行期限{}、{on}送达", document_title(r), r.field("deadline")))
+            .map(|(r, on)| format!("{}履行期限{}、{on}送达", case.document_title(r.record.id), r.field("deadline")))
             .collect();
         out.push(format!(
             "催告书的履行期限不在送达之后（{}），当事人没有履行期间：须重新制作并送达履行期限晚于送达日期的催告书",
@@ -445,7 +442,7 @@ fn check_content(r: &mut Rejection, case: &Case, c: &Content<'_>, today: NaiveDa
                 format!(
                     "{}（{on}）早于{}的日期（{made}）：文书作出后方能送达，请核对日期",
                     f.label,
-                    document_title(doc)
+                    case.document_title(doc.record.id)
                 ),
             );
         }
@@ -464,7 +461,7 @@ fn check_content(r: &mut Rejection, case: &Case, c: &Content<'_>, today: NaiveDa
                 &key,
                 format!(
                     "{}载明的履行期限（{deadline}）不晚于送达日期（{on}）：当事人须在送达后有履行期间，请重新制作履行期限在送达之后的催告书",
-                    document_title(doc)
+                    case.document_title(doc.record.id)
                 ),
             );
         }
@@ -874,7 +871,7 @@ fn correction_problems(
                 "fields",
                 format!(
                     "本次更正后，已记录的{}{on}将不再符合规定：{message}。请核对所更正的内容，或先更正该记录",
-                    document_title(dep)
+                    after.document_title(dep.record.id)
                 ),
             );
         }
@@ -1299,18 +1296,8 @@ pub fn decide_copy_request(
     r.require("reason", "申请理由", reason);
     r.errors.extend(check_copy_records(case, &ids).errors);
     r.into_result()?;
-    let titles: Vec<String> = ids
-        .iter()
-        .filter_map(|id| case.record(*id))
-        .map(|rec| {
-            let n = rec.field("document_number");
-            if n.is_empty() {
-                rec.record.kind.label().to_string()
-            } else {
-                format!("{}（{n}）", rec.record.kind.label())
-            }
-        })
-        .collect();
+    let titles: Vec<String> =
+        ids.iter().filter_map(|id| case.record(*id)).map(|rec| case.document_title(rec.record.id)).collect();
     Ok(AccessEvent::CopyRequested {
         case_id: case.id(),
         request_id: Uuid::new_v4(),

@@ -7,8 +7,9 @@
 //! number, hash, time — and no personal data, so that it may be shown to anyone.
 //!
 //! The documents the law numbers per agency, type and year (事先告知书 罚告, 行政处罚决定书
-//! 罚决, 催告书 催告, 行政强制措施决定书 强制, 听证通知书 听通) get `<agency short name><type>〔<year>〕<n>号`
-//! at their first issue; a re-issue (after a correction) keeps the number. Numbers run from
+//! 罚决, 催告书 催告, 行政强制措施决定书 强制, 听证通知书 听通, 法制审核意见书 法审) get
+//! `<agency short name><type>〔<year>〕<n>号` at their first issue; a re-issue — only after
+//! the record was corrected, never twice for the same content — keeps the number. Numbers run from
 //! 1 without gaps or duplicates: the caller decides the next one under its counter's lock,
 //! and the store's key on (agency, type, year, number) and a check that the number before
 //! it exists refuse a duplicate or a gap inside the appending transaction.
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::case::reasons::{self, ReasonsPolicy};
-use crate::case::{Case, CaseEvent, RecordKind};
+use crate::case::{Case, CaseEvent, RecordKind, RecordState};
 use crate::validation::Rejection;
 
 /// The numbered document types, with their type word in the number.
@@ -35,15 +36,18 @@ pub enum DocType {
     CoerciveDecision,
     /// 行政处罚听证通知书: 听通
     HearingNotice,
+    /// 法制审核意见书: 法审 (L-05: the legal unit's written opinion on a major decision)
+    LegalReviewOpinion,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 5] = [
+    pub const ALL: [DocType; 6] = [
         DocType::PriorNotice,
         DocType::PenaltyDecision,
         DocType::Reminder,
         DocType::CoerciveDecision,
         DocType::HearingNotice,
+        DocType::LegalReviewOpinion,
     ];
 
     /// The type word in the number: 安市监**罚决**〔2026〕12号.
@@ -54,6 +58,7 @@ impl DocType {
             DocType::Reminder => "催告",
             DocType::CoerciveDecision => "强制",
             DocType::HearingNotice => "听通",
+            DocType::LegalReviewOpinion => "法审",
         }
     }
 
@@ -64,6 +69,7 @@ impl DocType {
             DocType::Reminder => "reminder",
             DocType::CoerciveDecision => "coercive_decision",
             DocType::HearingNotice => "hearing_notice",
+            DocType::LegalReviewOpinion => "legal_review_opinion",
         }
     }
 
@@ -81,8 +87,40 @@ impl DocType {
             RecordKind::Reminder => Some(DocType::Reminder),
             RecordKind::CoerciveDecision => Some(DocType::CoerciveDecision),
             RecordKind::HearingNotice => Some(DocType::HearingNotice),
+            RecordKind::LegalReviewOpinion => Some(DocType::LegalReviewOpinion),
             _ => None,
         }
+    }
+}
+
+impl Case {
+    /// The number a record's document goes by: the one printed on its latest issue (the
+    /// allocated 文号, or a pre-numbered form's), else the number typed in the record's
+    /// `document_number` field (records made before numbers were allocated at issue), else
+    /// empty — a numbered kind not yet issued has no number.
+    pub fn document_number(&self, record_id: Uuid) -> String {
+        if let Some(d) = self.document_of(record_id).filter(|d| !d.printed_number.is_empty()) {
+            return d.printed_number.clone();
+        }
+        self.record(record_id).map(|r| r.field("document_number").trim().to_string()).unwrap_or_default()
+    }
+
+    /// A field of a record as pages show it: on a kind numbered at issue, `document_number`
+    /// is the document's number ([`Case::document_number`]), or says that it is given at
+    /// issue; any other field as recorded.
+    pub fn shown_field(&self, rec: &RecordState, key: &str) -> String {
+        if key == "document_number" && rec.record.kind.numbered_at_issue() {
+            let n = self.document_number(rec.record.id);
+            return if n.is_empty() { "（尚未出具，出具时自动编号）".into() } else { n };
+        }
+        rec.field(key).to_string()
+    }
+
+    /// A record's title with its number, as lists and messages name it: 催告书（安市监催告〔2026〕3号）.
+    pub fn document_title(&self, record_id: Uuid) -> String {
+        let Some(rec) = self.record(record_id) else { return String::new() };
+        let n = self.document_number(record_id);
+        if n.is_empty() { rec.record.kind.label().to_string() } else { format!("{}（{n}）", rec.record.kind.label()) }
     }
 }
 
@@ -152,6 +190,29 @@ pub fn number_for(case: &Case, record_id: Uuid) -> Result<Option<DocumentNumber>
     }
 }
 
+/// Whether a record's document may be issued now: the record exists, and it was never
+/// issued or was corrected since its last issue (the same content is not issued twice; a
+/// lost paper is printed again from the issued PDF). Checked before the PDF is made.
+pub fn may_issue(case: &Case, record_id: Uuid) -> Result<(), Rejection> {
+    let Some(rec) = case.record(record_id) else {
+        return Err(Rejection::one("record", "所出具的记录不存在"));
+    };
+    if let Some(p) = case.document_of(record_id)
+        && rec.issued_at_correction == Some(rec.corrections.len())
+    {
+        let which = if p.printed_number.is_empty() { String::new() } else { format!("，文号{}", p.printed_number) };
+        return Err(Rejection::one(
+            "record",
+            format!(
+                "{}已于{}出具{which}，此后记录未更正，不能重复出具：需要文书的请下载已出具的PDF；内容有误的请先更正记录，再重新出具",
+                rec.record.kind.label(),
+                p.issued_at.format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Issues a record's document (the PDF already made). Checks that the record exists, that
 /// a numbered type carries a number of this agency, type and year — the one it had if it
 /// was issued before — and that the hash is a SHA-256; a decision document must state its
@@ -168,6 +229,7 @@ pub fn decide_issue(
     now: NaiveDateTime,
     reasons: Option<ReasonsPolicy<'_>>,
 ) -> Result<CaseEvent, Rejection> {
+    may_issue(case, record_id)?;
     let Some(rec) = case.record(record_id) else {
         return Err(Rejection::one("record", "所出具的记录不存在"));
     };
@@ -232,6 +294,9 @@ mod tests {
         let h = DocumentNumber::new(Uuid::nil(), "安市监", DocType::HearingNotice, 2026, 3);
         assert_eq!(h.text, "安市监听通〔2026〕3号");
         assert_eq!(DocType::of(RecordKind::Inquiry), None);
+        let n =
+            DocumentNumber::new(Uuid::nil(), "安市监", DocType::of(RecordKind::LegalReviewOpinion).unwrap(), 2026, 3);
+        assert_eq!(n.text, "安市监法审〔2026〕3号");
         for t in DocType::ALL {
             assert_eq!(DocType::parse(t.as_str()), Some(t));
         }

@@ -101,6 +101,10 @@ use FieldType::{Choice, Date, DateTime, LongText, Text, YesNo};
 pub const REQUEST_FORMS: &[&str] = &["书面", "口头（已记录并由当事人签字）"];
 /// A hearing request is withdrawn in writing (N-05).
 pub const WITHDRAWAL_FORMS: &[&str] = &["书面"];
+/// The label of `document_number` on the kinds whose 文号 is allocated when the document is
+/// issued (`documents::DocType`): not asked of the officer — the forms leave it out — and
+/// kept optional so that numbers typed into records made before stay readable.
+pub const NUMBER_AT_ISSUE: &str = "文书编号（出具时自动编号）";
 
 /// The ways a document may be mailed: registered letter or express mail, nothing else.
 pub const MAIL_KINDS: &[&str] = &["挂号信", "快递"];
@@ -234,7 +238,7 @@ record_kinds! {
     ExpertAppraisal = "expert_appraisal", "鉴定意见", Investigation, on_site: false, signed: false, av: NONE,
         fields: [req("appraiser", "鉴定机构及人员", Text), req("subject", "鉴定事项", Text), req("conclusion", "鉴定意见", LongText), req("issued_on", "出具日期", Date)];
     CoerciveDecision = "coercive_decision", "行政强制措施决定书", Investigation, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("measure", "措施（查封、扣押、冻结等）", Text), req("object", "对象（场所、设施、财物或存款等及其数量）", LongText), req("reason", "理由", LongText), req("basis", "依据", Text), req("period", "期限", Text), req("remedies", "申请行政复议或提起行政诉讼的途径和期限", LongText), req("decided_on", "决定日期", Date)];
+        fields: [opt("document_number", NUMBER_AT_ISSUE, Text), req("measure", "措施（查封、扣押、冻结等）", Text), req("object", "对象（场所、设施、财物或存款等及其数量）", LongText), req("reason", "理由", LongText), req("basis", "依据", Text), req("period", "期限", Text), req("remedies", "申请行政复议或提起行政诉讼的途径和期限", LongText), req("decided_on", "决定日期", Date)];
     CoerciveMeasure = "coercive_measure", "行政强制措施现场笔录", Investigation, on_site: true, signed: true, av: ANY,
         fields: [req("measure", "措施（查封、扣押、冻结等）", Text), req("reason", "理由", LongText), req("basis", "依据", Text), req("party_heard", "当事人陈述、申辩情况", LongText), req("place", "地点", Text), req("taken_at", "实施时间", DateTime), req("approval", "负责人批准", Text)];
     InvestigationReport = "investigation_report", "调查终结报告", Investigation, on_site: false, signed: false, av: NONE,
@@ -248,7 +252,7 @@ record_kinds! {
     ExpertOpinion = "expert_opinion", "专家论证意见", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("experts", "专家", Text), req("opinion", "论证意见", LongText), req("given_on", "日期", Date)];
     PriorNotice = "prior_notice", "事先告知书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("facts", "违法事实", LongText), req("reasons", "理由", LongText), req("basis", "依据", LongText), req("intended_decision", "拟作出的决定", LongText), req("rights", "当事人享有的权利", LongText), req("issued_on", "告知日期", Date)];
+        fields: [opt("document_number", NUMBER_AT_ISSUE, Text), req("facts", "违法事实", LongText), req("reasons", "理由", LongText), req("basis", "依据", LongText), req("intended_decision", "拟作出的决定", LongText), req("rights", "当事人享有的权利", LongText), req("issued_on", "告知日期", Date)];
     StatementDefence = "statement_defence", "陈述申辩笔录（复核意见）", Decision, on_site: false, signed: true, av: NONE,
         fields: [req("heard_on", "日期", Date), opt("statements", "陈述申辩情况概述（逐项内容及答复见下表）", LongText), opt("review", "复核意见（综合）", LongText)];
     HearingRequest = "hearing_request", "听证申请", Decision, on_site: false, signed: false, av: NONE,
@@ -268,7 +272,7 @@ record_kinds! {
     HeadApproval = "head_approval", "负责人审批", Decision, on_site: false, signed: false, av: NONE,
         fields: [req("approver", "负责人", Text), req("opinion", "审批意见", LongText), req("signed_at", "签批时间", DateTime)];
     DecisionDocument = "decision_document", "决定书", Decision, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("party", "当事人", Text), req("facts", "认定的事实及采纳的证据", LongText), opt("fact_reasons", "认定事实的理由", LongText), opt("evidence_reasons", "证据采信的理由", LongText), req("basis", "适用的法律依据（每行一条）", LongText), opt("basis_reasons", "适用法律依据的理由", LongText), req("discretion", "适用的裁量基准", LongText), opt("discretion_reasons", "行使裁量权的理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
+        fields: [opt("document_number", NUMBER_AT_ISSUE, Text), req("party", "当事人", Text), req("facts", "认定的事实及采纳的证据", LongText), opt("fact_reasons", "认定事实的理由", LongText), opt("evidence_reasons", "证据采信的理由", LongText), req("basis", "适用的法律依据（每行一条）", LongText), opt("basis_reasons", "适用法律依据的理由", LongText), req("discretion", "适用的裁量基准", LongText), opt("discretion_reasons", "行使裁量权的理由", LongText), req("conclusion", "决定内容", LongText), req("performance", "履行方式和期限", LongText), req("remedies", "救济途径和期限", LongText), req("agency", "作出决定的行政机关", Text), req("sealed", "已加盖行政机关印章", YesNo), req("decided_on", "决定日期", Date),
             opt("violation_code", "违法行为编码（本机关裁量基准）", Text), opt("tier", "裁量阶次", Text), opt("penalty_types", "处罚种类（顿号分隔）", Text), opt("fine", "罚款金额（元）", Text), opt("fine_base", "违法所得或货值金额（元，按倍数罚款时填写）", Text), opt("deviation_reason", "偏离裁量基准的理由", LongText),
             opt("heavier_reason", "加重理由（当事人陈述申辩后处罚重于事先告知的，须说明）", LongText),
             opt("reasons_exemption", "不说明理由的情形（G-06）", Choice(EXEMPTION_GROUNDS)), opt("exemption_detail", "不说明理由的具体情况", LongText), opt("third_party_objection", "第三人是否提出异议", YesNo), opt("exemption_basis", "规定可以不说明理由的法律法规条款", Text)];
@@ -295,7 +299,7 @@ record_kinds! {
     CorrectionVerification = "correction_verification", "整改复查记录", Execution, on_site: true, signed: true, av: NONE,
         fields: [req("result", "复查结果", LongText), req("checked_on", "复查日期", Date)];
     Reminder = "reminder", "催告书", Execution, on_site: false, signed: false, av: NONE,
-        fields: [req("document_number", "文书编号", Text), req("obligation", "履行义务", LongText), req("issued_on", "催告日期", Date), req("deadline", "履行期限（须晚于送达日期）", Date), opt("served_on", "送达日期（以送达记录为准）", Date)];
+        fields: [opt("document_number", NUMBER_AT_ISSUE, Text), req("obligation", "履行义务", LongText), req("issued_on", "催告日期", Date), req("deadline", "履行期限（须晚于送达日期）", Date), opt("served_on", "送达日期（以送达记录为准）", Date)];
     ExecutionStatement = "execution_statement", "执行陈述申辩及复核", Execution, on_site: false, signed: true, av: NONE,
         fields: [req("statements", "当事人陈述、申辩", LongText), req("review", "复核意见", LongText), req("heard_on", "听取陈述、申辩日期（催告书送达后）", Date)];
     CompulsoryExecution = "compulsory_execution", "强制执行记录", Execution, on_site: true, signed: true, av: VIDEO,
@@ -324,6 +328,17 @@ impl RecordKind {
 
     pub fn field(self, key: &str) -> Option<&'static FieldSpec> {
         self.fields().iter().find(|f| f.key == key)
+    }
+
+    /// Whether this kind's document gets its 文号 when it is issued (`documents::DocType`).
+    pub fn numbered_at_issue(self) -> bool {
+        super::documents::DocType::of(self).is_some()
+    }
+
+    /// The fields an officer enters in the forms: all but a number allocated at issue.
+    pub fn entered_fields(self) -> impl Iterator<Item = &'static FieldSpec> {
+        let numbered = self.numbered_at_issue();
+        self.fields().iter().filter(move |f| !(numbered && f.key == "document_number"))
     }
 
     /// Whether this kind is an approval form that needs the handler → reviewer → approver

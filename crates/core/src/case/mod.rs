@@ -537,6 +537,9 @@ pub struct RecordState {
     pub approvals: Vec<Approval>,
     /// Approval steps given before a correction reopened the chain.
     pub superseded_approvals: usize,
+    /// How many corrections the record had when its document was last issued; `None`
+    /// when it was never issued. A document is issued again only after a correction.
+    pub issued_at_correction: Option<usize>,
 }
 
 /// One step of an approval chain as recorded.
@@ -689,6 +692,7 @@ impl Case {
                 corrections: vec![],
                 approvals: vec![],
                 superseded_approvals: 0,
+                issued_at_correction: None,
             }),
             CaseEvent::RecordCorrected { record_id, reason, fields } => {
                 if let Some(r) = self.records.iter_mut().find(|r| r.record.id == *record_id) {
@@ -735,7 +739,12 @@ impl Case {
             CaseEvent::CaseArchived { on, catalogue, late } => {
                 self.archived = Some((*on, catalogue.clone(), late.clone()))
             }
-            CaseEvent::DocumentIssued { document } => self.documents.push(document.clone()),
+            CaseEvent::DocumentIssued { document } => {
+                if let Some(r) = self.records.iter_mut().find(|r| r.record.id == document.record_id) {
+                    r.issued_at_correction = Some(r.corrections.len());
+                }
+                self.documents.push(document.clone())
+            }
         }
     }
 

@@ -151,7 +151,7 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
         Stage::Service if !ends && !simplified => {
             for d in case.records_of(RecordKind::DecisionDocument) {
                 if !case.records.iter().any(|r| r.record.kind.is_service() && r.record.serves == Some(d.record.id)) {
-                    out.push(format!("决定书（{}）尚无送达记录", d.field("document_number")));
+                    out.push(format!("{}尚无送达记录", case.document_title(d.record.id)));
                 }
             }
         }
@@ -190,11 +190,7 @@ pub fn missing(case: &Case, stage: Stage, av_list: &AvList) -> Vec<String> {
     }
     for d in case.records_of(RecordKind::CoerciveDecision) {
         if case.services_of(d.record.id).next().is_none() {
-            out.push(format!(
-                "{}（{}）尚无送达记录，须当场交付或依法送达当事人",
-                RecordKind::CoerciveDecision.label(),
-                d.field("document_number")
-            ));
+            out.push(format!("{}尚无送达记录，须当场交付或依法送达当事人", case.document_title(d.record.id)));
         }
     }
     // G-05: a request for written reasons is answered before the case is closed.

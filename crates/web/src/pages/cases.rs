@@ -261,6 +261,10 @@ struct RecordLine {
     corrected: usize,
     /// Entered long after the act (P-02): a flag for the reader, not a refusal.
     late_entry: String,
+    /// The latest issue of its document: (id for `/d/<id>`, what the tag says).
+    issued: Option<(String, String)>,
+    /// Whether the viewer may issue it now (never issued, or corrected since).
+    issuable: bool,
 }
 
 struct AvLine {
@@ -524,6 +528,9 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             )
         })
         .collect();
+    let can_write = matches!(user.principal.role, Role::Officer | Role::Head)
+        && user.principal.agency_id == Some(o.agency_id)
+        && !c.is_archived();
     let records = c
         .records
         .iter()
@@ -542,11 +549,17 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             let summary = if !entitled {
                 format!("（{}，无权查看）", r.record.sensitivity.label())
             } else {
-                k.fields()
-                    .iter()
-                    .filter(|f| f.required)
-                    .take(2)
-                    .map(|f| r.field(f.key).chars().take(30).collect::<String>())
+                // A numbered document's number first, then its first required fields.
+                let number = c.document_number(r.record.id);
+                (!number.is_empty())
+                    .then_some(number)
+                    .into_iter()
+                    .chain(
+                        k.entered_fields()
+                            .filter(|f| f.required)
+                            .take(2)
+                            .map(|f| r.field(f.key).chars().take(30).collect::<String>()),
+                    )
                     .collect::<Vec<_>>()
                     .join("；")
             };
@@ -562,6 +575,17 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
                 needs_av: zhifa_core::case::requirements::av_requirement(k, &av_list).is_some(),
                 corrected: r.corrections.len(),
                 late_entry: r.late_entry().unwrap_or_default(),
+                issued: c.document_of(r.record.id).map(|d| {
+                    let n =
+                        if d.printed_number.is_empty() { "已出具".to_string() } else { d.printed_number.clone() };
+                    (d.id.to_string(), n)
+                }),
+                issuable: zhifa_core::case::documents::may_issue(c, r.record.id).is_ok()
+                    && (can_write
+                        || (k == RecordKind::LegalReviewOpinion
+                            && user.principal.role == Role::LegalReviewer
+                            && user.principal.agency_id == Some(o.agency_id)
+                            && !c.is_archived())),
             }
         })
         .collect();
@@ -603,9 +627,6 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             }
         })
         .collect();
-    let can_write = matches!(user.principal.role, Role::Officer | Role::Head)
-        && user.principal.agency_id == Some(o.agency_id)
-        && !c.is_archived();
     render(
         StatusCode::OK,
         CaseTemplate {
@@ -731,15 +752,7 @@ async fn copy_form(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<FormPag
         .records
         .iter()
         .filter(|r| !r.record.sensitivity.is_secret())
-        .map(|r| {
-            let n = r.field("document_number");
-            let title = if n.is_empty() {
-                r.record.kind.label().to_string()
-            } else {
-                format!("{}（{n}）", r.record.kind.label())
-            };
-            (r.record.id.to_string(), title)
-        })
+        .map(|r| (r.record.id.to_string(), view.case.document_title(r.record.id)))
         .collect();
     Ok(FormPage::new(
         "登记复制申请",

@@ -13,7 +13,7 @@ use zhifa_app::AppError;
 use zhifa_app::documents::Authenticity;
 
 use crate::AppState;
-use crate::forms::{Nav, render};
+use crate::forms::{MessageTemplate, Nav, render};
 use crate::pages::cases::back_to_case;
 use crate::pages::{Parsed, page_error};
 use crate::session::CurrentUser;
@@ -132,10 +132,18 @@ fn page(a: &Authenticity, asked: &str) -> VerifyPage {
 pub async fn verify(State(s): State<AppState>, Parsed(id): Parsed<Uuid>, Query(q): Query<CheckQuery>) -> Response {
     match s.app.document_authenticity(id).await {
         Ok(a) => render(StatusCode::OK, page(&a, &q.sha256)),
-        Err(AppError::NotFound(_)) => {
-            (StatusCode::NOT_FOUND, axum::response::Html("<!DOCTYPE html><meta charset=utf-8><p>查无此文书：请核对二维码或网址。该文书可能不是本平台出具的。</p>"))
-                .into_response()
-        }
+        Err(AppError::NotFound(_)) => render(
+            StatusCode::NOT_FOUND,
+            MessageTemplate {
+                nav: &Nav::default(),
+                title: "查无此文书",
+                class: "alert",
+                message: "查无此文书：本平台没有出具过这一编号的文书。请核对二维码或网址是否完整；\
+                          扫码得到的网址与此不同、或纸面文书无法核验的，请向出具机关核实。",
+                rows: vec![],
+                back: "/",
+            },
+        ),
         Err(e) => {
             tracing::error!(error = %e, "document authenticity page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试").into_response()

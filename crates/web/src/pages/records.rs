@@ -170,9 +170,9 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind, rows: usiz
     let c = &view.case;
     let id = c.id();
     let hosted = matches!(kind, RecordKind::HearingNotice | RecordKind::HearingRecord);
+    // A number allocated at issue is not asked for (it is printed on the issued PDF).
     let mut fields: Vec<Field> = kind
-        .fields()
-        .iter()
+        .entered_fields()
         // The host is chosen by officer below, never typed (N-05).
         .filter(|f| !(hosted && f.key == "host"))
         .map(|f| {
@@ -233,7 +233,7 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind, rows: usiz
             .filter(|r| {
                 c.current_stage().is_none_or(|s| s >= Stage::Decision) || r.record.kind == RecordKind::CoerciveDecision
             })
-            .map(|r| (r.record.id.to_string(), format!("{} {}", r.record.kind.label(), r.field("document_number"))))
+            .map(|r| (r.record.id.to_string(), c.document_title(r.record.id)))
             .collect();
         fields.insert(0, Field::new("serves", "所送达的文书", "select").required().options(docs));
     }
@@ -241,7 +241,7 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind, rows: usiz
         // the measure is taken under its written decision, made first.
         let decisions = c
             .records_of(RecordKind::CoerciveDecision)
-            .map(|r| (r.record.id.to_string(), format!("{} {}", r.record.kind.label(), r.field("document_number"))))
+            .map(|r| (r.record.id.to_string(), c.document_title(r.record.id)))
             .collect();
         fields.insert(
             0,
@@ -259,8 +259,8 @@ async fn record_form(s: &AppState, view: &CaseView, kind: RecordKind, rows: usiz
                 .iter()
                 .filter(|r| matches!(r.record.kind, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision))
                 .map(|r| {
-                    let n = r.field("document_number");
-                    let n = if n.is_empty() { r.record.form_number.as_deref().unwrap_or("") } else { n };
+                    let n = c.document_number(r.record.id);
+                    let n = if n.is_empty() { r.record.form_number.clone().unwrap_or_default() } else { n };
                     (r.record.id.to_string(), format!("{} {n}", r.record.kind.label()))
                 })
                 .collect();
@@ -484,7 +484,7 @@ pub async fn show(
     }
     let k = rec.record.kind;
     let mut info: Vec<(String, String)> =
-        k.fields().iter().map(|f| (f.label.to_string(), rec.field(f.key).to_string())).collect();
+        k.fields().iter().map(|f| (f.label.to_string(), view.case.shown_field(rec, f.key))).collect();
     if !rec.record.officers.is_empty() {
         info.push((
             "执法人员".into(),
@@ -662,7 +662,7 @@ async fn correct_form(s: &AppState, user: &CurrentUser, id: Uuid, rid: Uuid) -> 
     let rec = s.app.record_for_correction(&user.principal, id, rid).await?;
     let k = rec.record.kind;
     let mut fields = vec![Field::new("reason", "更正理由", "longtext").required()];
-    for f in k.fields() {
+    for f in k.entered_fields() {
         // A datetime input shows only `2026-03-01T09:30`.
         let current = if f.ty == FieldType::DateTime {
             rec.field(f.key).replacen(' ', "T", 1)

@@ -46,6 +46,23 @@ impl Env {
         self.t.app = app;
     }
 
+    /// Every file of the blob store, by path.
+    fn blobs(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        let mut out = vec![];
+        walk(&self.dir.path().join("blobs"), &mut out);
+        out.sort();
+        out
+    }
+
     /// Files left in the staging directory.
     fn staged(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("uploads")).map(|d| d.count()).unwrap_or(0)
@@ -306,6 +323,8 @@ async fn a_declaration_missing_its_metadata_or_too_large_or_of_a_refused_type_st
     let env = Env::new().await;
     let (case, _) = env.investigation().await;
     let zf = env.t.login("scj-zf").await;
+    // What the store holds already (the demo's issued decision PDF).
+    let stored = env.blobs();
 
     let bare = json!({"file_name": "录像.mp4", "media_type": "video/mp4", "total_size": 1000});
     let r = env.create(&zf, case, &bare).await;
@@ -340,7 +359,7 @@ async fn a_declaration_missing_its_metadata_or_too_large_or_of_a_refused_type_st
     assert!(r.field_message("captured_at").contains("格式应为"), "{}", r.json);
 
     assert_eq!(env.staged(), 0, "nothing may be staged for a refused declaration");
-    assert!(!env.dir.path().join("blobs/sha256").exists());
+    assert_eq!(env.blobs(), stored, "nothing may be stored for a refused declaration");
 }
 
 // rule: R-10

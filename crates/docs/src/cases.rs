@@ -467,8 +467,16 @@ impl<'a> Builder<'a> {
         if lines.is_empty() {
             self.push(Block::field("法律依据", ""));
         }
-        for line in lines {
-            self.push(Block::paragraph(line));
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let end = if line.ends_with(['。', '；', ';', '，']) {
+                ""
+            } else if i + 1 == n {
+                "。"
+            } else {
+                "；"
+            };
+            self.push(Block::paragraph(format!("{line}{end}")));
         }
         self.reason("适用法律依据的理由：", "basis_reasons");
         self.push(Block::heading("三、适用的裁量基准及理由"));

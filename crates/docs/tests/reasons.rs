@@ -33,6 +33,12 @@ fn decision_text(fields: &[(&str, &str)]) -> String {
     let ctx = Context { case: &case, agency: sample::AGENCY, qr: None, issued_on: None, number: None };
     let rec = case.records_of(RecordKind::DecisionDocument).next().unwrap();
     let out = render(&cases::document(&ctx, rec), &fonts()).unwrap();
+    // ZHIFA_DOCS_OUT=<dir> keeps the PDF for looking at (pdftoppm -png -r 60).
+    if let Ok(dir) = std::env::var("ZHIFA_DOCS_OUT") {
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = if fields.iter().any(|(k, _)| *k == "reasons_exemption") { "exempt" } else { "reasons" };
+        std::fs::write(format!("{dir}/decision-{name}.pdf"), &out.pdf).unwrap();
+    }
     text_of(&out.pdf)
 }
 

@@ -93,7 +93,7 @@ impl Demo {
             RecordKind::OnTheSpotDecision,
             &[
                 ("facts", "占道经营"),
-                ("basis", "《城市市容和环境卫生管理条例》第三十六条"),
+                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
                 ("statements", "无异议"),
                 ("decided_at", &now),
                 ("place", "人民路"),

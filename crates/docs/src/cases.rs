@@ -537,7 +537,8 @@ impl<'a> Builder<'a> {
         self.party_block();
         let facts = self.f("facts");
         self.push(Block::field("违法事实", facts));
-        let basis = self.f("basis");
+        // G-03: each citation in full.
+        let basis = zhifa_core::case::reasons::basis_lines(&self.f("basis")).join("；");
         self.push(Block::field("处罚依据", basis));
         let penalty = match &self.rec.record.penalty {
             Some(p) => {

@@ -691,6 +691,11 @@ pub fn decide_add_record(
             r.errors.extend(e.errors);
         }
     }
+    // G-03: the basis of an on-the-spot decision is catalogued citations too (its reasons
+    // are given orally at the scene and in writing on request, G-05).
+    if kind == RecordKind::OnTheSpotDecision && cmd.review.is_some() {
+        reasons::check_citations(&mut r, cmd.fields.get("basis").map_or("", |v| v.trim()), cmd.basis);
+    }
     // G-05: a request for written reasons names its decision; a reply its request.
     reasons::check_request_or_reply(&mut r, case, kind, &cmd.fields, cmd.serves);
     // G-04: the reason an acceptance (or refusal) or a coercive-measure decision states is

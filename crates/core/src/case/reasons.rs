@@ -414,6 +414,28 @@ fn tiers_named<'a>(b: &'a Benchmark, text: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The `basis` field of a decision (G-03): every line read as citations, each resolving in
+/// the catalogue; each problem added to `r`. Returns the citations read and whether every
+/// line could be read.
+pub fn check_citations(r: &mut Rejection, text: &str, catalogue: &[BasisEntry]) -> (Vec<Citation>, bool) {
+    let (cited, unreadable) = read_basis(text);
+    for e in &unreadable {
+        r.add(
+            "fields.basis",
+            format!("{e}。法律依据每行写一条，写明法律全称及条、款、项、目，如《中华人民共和国食品安全法》第一百二十四条第一款第（二）项（G-03）"),
+        );
+    }
+    for c in &cited {
+        if resolve(catalogue, c).is_none() {
+            r.add(
+                "fields.basis",
+                format!("{c}不在本机关法律依据目录中：请核对法律名称和条款，或请管理员先将其列入依据目录（G-03）"),
+            );
+        }
+    }
+    (cited, unreadable.is_empty())
+}
+
 /// Every amount written after 罚款 in a text.
 fn fines_written(text: &str) -> Vec<Money> {
     let mut out = Vec::new();
@@ -441,21 +463,7 @@ pub fn check_basis(
     benchmarks: &[Benchmark],
 ) {
     let get = |k: &str| fields.get(k).map_or("", |v| v.trim());
-    let (cited, unreadable) = read_basis(get("basis"));
-    for e in &unreadable {
-        r.add(
-            "fields.basis",
-            format!("{e}。法律依据每行写一条，写明法律全称及条、款、项、目，如《中华人民共和国食品安全法》第一百二十四条第一款第（二）项（G-03）"),
-        );
-    }
-    for c in &cited {
-        if resolve(catalogue, c).is_none() {
-            r.add(
-                "fields.basis",
-                format!("{c}不在本机关法律依据目录中：请核对法律名称和条款，或请管理员先将其列入依据目录（G-03）"),
-            );
-        }
-    }
+    let (cited, readable) = check_citations(r, get("basis"), catalogue);
     if Exemption::parse(get("reasons_exemption")) == Some(Exemption::Law) && !get("exemption_basis").is_empty() {
         match Citation::parse(get("exemption_basis")) {
             Ok(c) if resolve(catalogue, &c).is_none() => r.add(
@@ -472,7 +480,7 @@ pub fn check_basis(
     let Some(b) = benchmark_of(benchmarks, fields) else { return };
     // The basis includes the violation type's violation and penalty bases (judged once
     // every line reads).
-    if !cited.is_empty() && unreadable.is_empty() {
+    if !cited.is_empty() && readable {
         for (label, bases) in [("违法依据", &b.violation_basis), ("处罚依据", &b.penalty_basis)] {
             let covered = bases.iter().any(|base| cited.iter().any(|c| base.contains(c) || c.contains(base)));
             if !bases.is_empty() && !covered {

@@ -580,6 +580,7 @@ fn late_av_storage_is_flagged_per_profile() {
 }
 
 // rule: R-16
+// rule: G-03
 #[test]
 fn simplified_procedure_only_within_the_law_and_needs_a_numbered_form() {
     let w = World::new();
@@ -588,7 +589,7 @@ fn simplified_procedure_only_within_the_law_and_needs_a_numbered_form() {
             RecordKind::OnTheSpotDecision,
             &[
                 ("facts", "占道经营"),
-                ("basis", "《某条例》第十条"),
+                ("basis", "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项"),
                 ("statements", "当事人无异议"),
                 ("decided_at", "2025-03-01 10:00"),
                 ("place", "人民路"),
@@ -600,6 +601,7 @@ fn simplified_procedure_only_within_the_law_and_needs_a_numbered_form() {
         r.officers_signed = signers(&w);
         r.signature = Some(Signature::Signed { signer: "刘某某".into() });
         r.review = Some(review());
+        r.basis = crate::case::reasons::fixtures::catalogue();
         r
     };
     // A citizen: 200 yuan at most.
@@ -634,6 +636,12 @@ fn simplified_procedure_only_within_the_law_and_needs_a_numbered_form() {
     let mut r = spot(300_001, Some("No.000124"));
     r.officers = w.two();
     assert!(decide_add_record(&org, r, None, d("2025-03-01")).is_err());
+    // G-03: its basis cites catalogued provisions, like any decision.
+    let mut r = spot(300_000, Some("No.000124"));
+    r.officers = w.two();
+    r.fields.insert("basis".into(), "《某条例》第十条".into());
+    let err = decide_add_record(&org, r, None, d("2025-03-01")).unwrap_err();
+    assert!(err.message_for("fields.basis").unwrap().contains("《某条例》第十条不在本机关法律依据目录中"), "{err}");
     // Only penalties use the simplified procedure.
     let cmd = w.open_cmd(ActKind::Permit, Procedure::Simplified, Initiation::Application, shop());
     let err = decide_open(&w.agency, &profile("anxiang"), cmd, "n".into(), t("2025-03-01 09:00")).unwrap_err();

@@ -234,18 +234,52 @@ pub fn detailed(case: &Case, policy: ReviewPolicy<'_>) -> bool {
     review::requirement(case, policy).is_major()
 }
 
-/// The kinds of evidence a detailed evidence reason names, with the words that name them.
+/// The kinds of evidence a detailed evidence reason names, with the words that name them:
+/// the kind's own name and the words officers use for it (笔录, 单据, 复印件, 抽检…). A
+/// coercive measure is no evidence and is not listed.
 const EVIDENCE_WORDS: &[(RecordKind, &[&str])] = &[
-    (RecordKind::Inquiry, &["询问笔录", "询问", "陈述"]),
-    (RecordKind::SiteInspection, &["现场检查", "勘验", "检查笔录"]),
-    (RecordKind::DocumentaryEvidence, &["书证"]),
-    (RecordKind::PhysicalEvidence, &["物证"]),
-    (RecordKind::Sampling, &["抽样"]),
-    (RecordKind::EvidencePreservation, &["登记保存"]),
-    (RecordKind::ExpertAppraisal, &["鉴定", "检验报告", "检测报告"]),
-    (RecordKind::CoerciveMeasure, &["查封", "扣押", "强制措施"]),
+    (RecordKind::Inquiry, &["询问", "陈述", "笔录", "证言", "证人", "供述", "申辩"]),
+    (RecordKind::SiteInspection, &["现场检查", "勘验", "检查笔录", "现场笔录", "笔录", "检查记录"]),
+    (
+        RecordKind::DocumentaryEvidence,
+        &["书证", "单据", "复印件", "执照", "许可证", "发票", "合同", "票据", "账簿", "台账", "凭证", "证明"],
+    ),
+    (RecordKind::PhysicalEvidence, &["物证", "实物", "物品", "样品"]),
+    (RecordKind::Sampling, &["抽样", "抽检", "样品", "检验报告", "检测报告"]),
+    (RecordKind::EvidencePreservation, &["登记保存", "先行登记"]),
+    (RecordKind::ExpertAppraisal, &["鉴定", "检验报告", "检测报告", "检验", "检测"]),
 ];
-const AV_WORDS: &[&str] = &["音像", "视听", "录像", "照片", "录音", "视频"];
+const AV_WORDS: &[&str] =
+    &["音像", "视听", "录像", "照片", "录音", "视频", "执法记录仪", "拍摄", "摄像", "影像", "截图", "监控"];
+/// The fields of an evidence record that name it (证据名称, 物品清单, 鉴定事项…).
+const EVIDENCE_NAME_FIELDS: &[&str] = &["description", "items", "subject", "interviewee"];
+
+/// Whether `text` names one of the evidence records of `kind` in `case`: a word of the kind
+/// or a phrase of the record's own description (“进货单据”, “营业执照复印件”).
+fn evidence_named(case: &Case, kind: RecordKind, words: &[&str], text: &str) -> bool {
+    if words.iter().any(|w| text.contains(w)) || text.contains(kind.label()) {
+        return true;
+    }
+    case.records_of(kind).any(|rec| {
+        let fields = rec.current_fields();
+        EVIDENCE_NAME_FIELDS.iter().filter_map(|k| fields.get(*k)).any(|v| {
+            v.split(|c: char| c.is_whitespace() || "，,、。；;：:（）()“”\"".contains(c))
+                .map(str::trim)
+                .filter(|p| p.chars().count() >= 2)
+                .any(|p| text.contains(p))
+        })
+    })
+}
+
+/// Whether `text` names the case's audio-visual material (R-10), by a word of [`AV_WORDS`]
+/// or the material's way of production (执法记录仪拍摄).
+fn av_named(case: &Case, text: &str) -> bool {
+    AV_WORDS.iter().any(|w| text.contains(w))
+        || case.av.iter().any(|a| {
+            let m = a.meta.production_method.trim();
+            m.chars().count() >= 2 && text.contains(m)
+        })
+}
 
 /// The reasons of a decision record (G-01, G-04's emptiness and detail, G-06's shape),
 /// from its fields: what needs the case's profile and review catalogue only, so that the
@@ -315,10 +349,11 @@ pub fn check_reasons(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, S
     if no_reason(evidence, "证据采信的理由").is_none() {
         let mut unnamed: Vec<&str> = EVIDENCE_WORDS
             .iter()
-            .filter(|(kind, words)| case.has(*kind) && !words.iter().any(|w| evidence.contains(w)))
+            .filter(|(kind, words)| case.has(*kind) && !evidence_named(case, *kind, words, evidence))
             .map(|(kind, _)| kind.label())
             .collect();
-        if !case.av.is_empty() && !AV_WORDS.iter().any(|w| evidence.contains(w)) {
+        let has_av = case.av.iter().any(|a| a.media != crate::case::MediaKind::Document);
+        if has_av && !av_named(case, evidence) {
             unnamed.push("音像资料");
         }
         if !unnamed.is_empty() {

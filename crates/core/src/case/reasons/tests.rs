@@ -624,3 +624,78 @@ fn an_exemption_is_recorded_with_its_ground_and_skips_the_reasons() {
     assert!(g05.what.contains("紧急情况下作出的决定"), "{}", g05.what);
     assert_eq!(g05.due, t("2025-09-27 23:59:59"));
 }
+
+/// Puts a record of `kind` straight into the case's file (as if made in investigation).
+fn put(case: &mut Case, kind: RecordKind, fields: &[(&str, &str)]) -> Uuid {
+    let mut record = case.records[0].record.clone();
+    record.id = Uuid::new_v4();
+    record.kind = kind;
+    record.stage = Stage::Investigation;
+    record.serves = None;
+    record.fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let id = record.id;
+    case.apply(&CaseEvent::RecordAdded { record });
+    id
+}
+
+/// Attaches a video made with a body camera to `record`.
+fn put_video(case: &mut Case, record: Uuid) {
+    use crate::case::{AvItem, AvMetadata, MediaKind, StoredFile};
+    case.apply(&CaseEvent::AvAttached {
+        av: AvItem {
+            id: Uuid::new_v4(),
+            media: MediaKind::Video,
+            file: StoredFile {
+                sha256: "ab".repeat(32),
+                size: 10,
+                media_type: "video/mp4".into(),
+                file_name: "现场.mp4".into(),
+                storage_key: "k".into(),
+            },
+            meta: AvMetadata {
+                record_id: Some(record),
+                captured_at: t("2025-09-03 10:00"),
+                place: "超市".into(),
+                captured_by: "张明".into(),
+                production_method: "执法记录仪拍摄".into(),
+                maker: "张明".into(),
+                proves: "货架陈列情况".into(),
+                transcript: String::new(),
+                interruptions: vec![],
+                interruption_explanation: String::new(),
+                remote_return_at: None,
+                sensitivity: Default::default(),
+            },
+            stored_at: t("2025-09-03 12:00"),
+            late: None,
+        },
+    });
+}
+
+// rule: G-01
+#[test]
+fn a_detailed_evidence_reason_may_name_the_evidence_as_officers_do() {
+    let w = World::new("anxiang");
+    let mut case = w.case("15000");
+    assert!(detailed(&case, w.review()));
+    put(
+        &mut case,
+        RecordKind::DocumentaryEvidence,
+        &[("description", "营业执照复印件"), ("source", "当事人提供"), ("collected_on", "2025-09-02")],
+    );
+    let site =
+        put(&mut case, RecordKind::SiteInspection, &[("place", "超市"), ("content", "货架上陈列过期牛奶十二盒")]);
+    put_video(&mut case, site);
+    put(&mut case, RecordKind::Sampling, &[("place", "超市"), ("items", "牛奶两盒"), ("method", "随机抽取")]);
+    // A coercive measure is no evidence: the reason need not weigh it.
+    put(&mut case, RecordKind::CoerciveMeasure, &[("measure", "扣押"), ("reason", "防止转移")]);
+    let evidence = "进货单据、营业执照复印件由当事人提供并签字确认，来源合法；现场笔录与执法记录仪拍摄的画面一致，如实记载货架陈列情况；抽检结果表明牛奶已过保质期，均予采信";
+    let f = with(w.fields("15000"), &[("evidence_reasons", evidence)]);
+    assert!(check_decision(&case, &f, Some(w.policy())).is_ok(), "{:?}", check_decision(&case, &f, Some(w.policy())));
+    // Leaving out the inspection and its video is still refused, naming both.
+    let partial = "进货单据、营业执照复印件由当事人提供并签字确认，来源合法，内容真实；抽检结果表明牛奶已过保质期，均予采信，当事人无异议";
+    let err = check_decision(&case, &with(w.fields("15000"), &[("evidence_reasons", partial)]), Some(w.policy()))
+        .unwrap_err();
+    let m = err.message_for("fields.evidence_reasons").unwrap();
+    assert!(m.contains("现场检查（勘验）笔录、音像资料") && !m.contains("强制措施"), "{m}");
+}

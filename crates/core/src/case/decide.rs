@@ -174,6 +174,14 @@ pub fn decide_open(
     })
 }
 
+/// Whether a record of `kind` may still be added to `case` once it is closed: a request
+/// for written reasons and its reply (G-05), until the file is archived.
+fn reasons_after_closure(case: &Case, kind: RecordKind) -> bool {
+    !case.is_archived()
+        && case.current_stage().is_none()
+        && matches!(kind, RecordKind::ReasonsRequest | RecordKind::ReasonsReply)
+}
+
 fn check_open(case: &Case) -> Result<Stage, Rejection> {
     if case.is_archived() {
         return Err(Rejection::one("case", "案件已归档，案卷不得再增删；如需更正请由负责人另行处理"));
@@ -513,8 +521,24 @@ pub fn decide_add_record(
     form_number_problem: Option<String>,
     today: NaiveDate,
 ) -> Result<CaseEvent, Rejection> {
-    let stage = check_open(case)?;
     let kind = cmd.kind;
+    let stage = match check_open(case) {
+        Ok(stage) => stage,
+        // G-05 (000 附件4第十五条): a party may request written reasons after the decision,
+        // also once the case is closed (a simplified case closes at once); the request and
+        // its reply join the file until it is archived — the archive seals the file.
+        Err(_) if reasons_after_closure(case, kind) => Stage::Closure,
+        Err(_) if case.is_archived() && matches!(kind, RecordKind::ReasonsRequest | RecordKind::ReasonsReply) => {
+            return Err(Rejection::one(
+                "case",
+                format!(
+                    "案件已归档，案卷不得再增删，不能再登记{}：归档后当事人申请说明理由的，请书面答复当事人，并报负责人按案卷管理规定处理（G-05）",
+                    kind.label()
+                ),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     let mut r = match kind.check_fields(&cmd.fields) {
         Ok(()) => Rejection::new(),
         Err(e) => e,
@@ -1371,6 +1395,20 @@ pub fn decide_archive(case: &Case, profile: &PolicyProfile, today: NaiveDate) ->
     let Some(closed) = case.completed_on(Stage::Closure) else {
         return Err(Rejection::one("case", "案件尚未结案，不能归档"));
     };
+    // G-05: a request for written reasons made after closure is answered before the file
+    // is sealed.
+    if let Some(q) = crate::case::reasons::unanswered(case).first() {
+        return Err(Rejection::one(
+            "case",
+            format!(
+                "{}（{}，{}）尚未书面说明理由：请先制作{}，再行归档（G-05）",
+                RecordKind::ReasonsRequest.label(),
+                q.field("requester"),
+                q.field("requested_on"),
+                RecordKind::ReasonsReply.label()
+            ),
+        ));
+    }
     let due = closed + chrono::Days::new(u64::from(profile.params.archive_days));
     let late = (today > due).then(|| {
         format!(

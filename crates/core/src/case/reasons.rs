@@ -369,7 +369,7 @@ pub fn check_reasons(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, S
     // Art 13-14: the discretion reason names the tier applied.
     let tier = get("tier");
     let discretion = get("discretion_reasons");
-    if !tier.is_empty() && no_reason(discretion, "行使裁量权的理由").is_none() && !discretion.contains(tier) {
+    if !tier.is_empty() && no_reason(discretion, "行使裁量权的理由").is_none() && !affirms(discretion, tier) {
         r.add(
             "fields.discretion_reasons",
             format!(
@@ -429,7 +429,35 @@ fn benchmark_of<'a>(benchmarks: &'a [Benchmark], fields: &BTreeMap<String, Strin
     benchmarks.iter().find(|b| !code.is_empty() && b.code == code)
 }
 
-/// The tiers of `b` a text names as such: “一般”, 一般阶次, 一般情节, 属一般….
+/// The words that deny what follows them (不属于严重情节, 无从重情节, 未达到较重情节).
+const NEGATIONS: &[&str] = &[
+    "不",
+    "无",
+    "没有",
+    "并非",
+    "非",
+    "未",
+    "未达到",
+    "未达",
+    "没有达到",
+    "达不到",
+    "不属于",
+    "不属",
+    "不存在",
+    "不构成",
+    "不适用",
+];
+
+/// Whether `text` affirms `phrase` somewhere: an occurrence not preceded by a negation.
+fn affirms(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = &text[..i];
+        !NEGATIONS.iter().any(|n| before.ends_with(n))
+    })
+}
+
+/// The tiers of `b` a text names as such and does not deny: “一般”, 一般阶次, 一般情节,
+/// 情节一般, 属一般… (not 不属于严重情节, 无从重情节).
 fn tiers_named<'a>(b: &'a Benchmark, text: &str) -> Vec<&'a str> {
     b.tiers
         .iter()
@@ -440,11 +468,12 @@ fn tiers_named<'a>(b: &'a Benchmark, text: &str) -> Vec<&'a str> {
                 format!("{n}阶次"),
                 format!("{n}档"),
                 format!("{n}情节"),
+                format!("情节{n}"),
                 format!("属{n}"),
                 format!("属于{n}"),
             ]
             .iter()
-            .any(|p| text.contains(p.as_str()))
+            .any(|p| affirms(text, p))
         })
         .collect()
 }

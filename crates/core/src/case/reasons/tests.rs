@@ -699,3 +699,98 @@ fn a_detailed_evidence_reason_may_name_the_evidence_as_officers_do() {
     let m = err.message_for("fields.evidence_reasons").unwrap();
     assert!(m.contains("现场检查（勘验）笔录、音像资料") && !m.contains("强制措施"), "{m}");
 }
+
+// rule: G-04
+#[test]
+fn a_tier_denied_in_the_reasons_is_no_contradiction() {
+    let mut w = World::new("anxiang");
+    w.benchmarks[0].tiers.push(Tier {
+        name: "严重".into(),
+        circumstances: "严重情形".into(),
+        penalties: vec![PenaltyType::Fine],
+        fine: Some(FineRange::Amount { min: Money::from_yuan(50_000), max: Money::from_yuan(100_000) }),
+    });
+    let case = w.case("8000");
+    let heavy = |reason: &str| {
+        with(
+            w.fields("30000"),
+            &[
+                ("tier", "较重"),
+                ("conclusion", "罚款人民币30000元"),
+                ("discretion", "《安乡县市场监督管理局行政处罚裁量基准》SP-01"),
+                ("discretion_reasons", reason),
+            ],
+        )
+    };
+    let ok = heavy("当事人销售过期食品货值较大且持续三个月，违法情节较重，但不属于严重情节，在相应幅度内确定罚款数额");
+    assert!(check_decision(&case, &ok, Some(w.policy())).is_ok(), "{:?}", check_decision(&case, &ok, Some(w.policy())));
+    let f = with(
+        w.fields("8000"),
+        &[(
+            "discretion_reasons",
+            "当事人首次违法，违法情节一般，无较重情节，主动下架全部过期食品，在幅度内确定罚款数额",
+        )],
+    );
+    assert!(check_decision(&case, &f, Some(w.policy())).is_ok(), "{:?}", check_decision(&case, &f, Some(w.policy())));
+    // An affirmed other tier is still a contradiction, negations notwithstanding.
+    let bad = heavy("当事人销售过期食品货值较大且持续三个月，属于严重情节，并非一般违法，在相应幅度内确定罚款数额");
+    let err = check_decision(&case, &bad, Some(w.policy())).unwrap_err();
+    let m = err.message_for("fields.discretion_reasons").unwrap();
+    assert!(m.contains("“严重”阶次") && !m.contains("一般") && m.contains("“较重”阶次"), "{m}");
+}
+
+// rule: G-04
+#[test]
+fn a_fine_written_in_capital_numerals_is_read() {
+    let w = World::new("anxiang");
+    let case = w.case("8000");
+    let f = with(w.fields("8000"), &[("conclusion", "罚款人民币捌仟元整")]);
+    assert!(check_decision(&case, &f, Some(w.policy())).is_ok(), "{:?}", check_decision(&case, &f, Some(w.policy())));
+    let f = with(w.fields("8000"), &[("conclusion", "罚款人民币伍仟元整")]);
+    let err = check_decision(&case, &f, Some(w.policy())).unwrap_err();
+    assert!(
+        err.message_for("fields.conclusion").unwrap().contains("5,000.00元，与罚款金额栏的8,000.00元不一致"),
+        "{err}"
+    );
+}
+
+// rule: G-05
+#[test]
+fn written_reasons_may_be_requested_after_the_case_is_closed_until_it_is_archived() {
+    let w = World::new("anxiang");
+    let mut case = w.case("8000");
+    let doc = add(&mut case, w.document(&w.fields("8000")));
+    for stage in Stage::ALL {
+        if !case.is_completed(stage) {
+            case.apply(&CaseEvent::StageCompleted { stage, on: d("2025-09-25") });
+        }
+    }
+    assert!(case.current_stage().is_none());
+    // Other records are refused on a closed case as before.
+    let other = NewRecord::new(
+        RecordKind::DocumentaryEvidence,
+        &[("description", "发票"), ("source", "当事人"), ("collected_on", "2025-09-26")],
+    );
+    assert!(decide_add_record(&case, other, None, d("2025-09-26")).unwrap_err().to_string().contains("已结案"));
+    let mut req = NewRecord::new(
+        RecordKind::ReasonsRequest,
+        &[("requested_on", "2025-09-30"), ("requester", "安乡县某某超市"), ("about", "为何适用一般阶次")],
+    );
+    req.serves = Some(doc);
+    let e = decide_add_record(&case, req.clone(), None, d("2025-09-30")).unwrap();
+    let CaseEvent::RecordAdded { record } = &e else { panic!() };
+    let request = record.id;
+    case.apply(&e);
+    // The file is not sealed with the request unanswered.
+    let err = crate::case::decide::decide_archive(&case, &w.profile, d("2025-10-01")).unwrap_err();
+    assert!(err.to_string().contains("尚未书面说明理由") && err.to_string().contains("G-05"), "{err}");
+    let mut reply =
+        NewRecord::new(RecordKind::ReasonsReply, &[("replied_on", "2025-10-03"), ("reasons", REASONS_OK[3].1)]);
+    reply.serves = Some(request);
+    case.apply(&decide_add_record(&case, reply, None, d("2025-10-03")).unwrap());
+    let e = crate::case::decide::decide_archive(&case, &w.profile, d("2025-10-04")).unwrap();
+    case.apply(&e);
+    // Once archived, the file is sealed.
+    let err = decide_add_record(&case, req, None, d("2025-10-05")).unwrap_err();
+    assert!(err.to_string().contains("案件已归档") && err.to_string().contains("G-05"), "{err}");
+}

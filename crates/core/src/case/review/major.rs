@@ -229,12 +229,13 @@ pub fn parse_amount(s: &str) -> Option<Money> {
 }
 
 /// The first amount written after `keyword` in `text` (within a few characters, e.g.
-/// "罚款人民币2万元", "没收违法所得12,000元"), with Chinese numerals for round amounts
-/// ("罚款五千元", "罚款二万元").
+/// "罚款人民币2万元", "没收违法所得12,000元"), with Chinese numerals, plain or 大写
+/// ("罚款五千元", "罚款二万元", "罚款人民币伍仟元整", "壹万贰仟叁佰元伍角").
 pub(crate) fn amount_after(text: &str, keyword: &str) -> Option<Money> {
     text.match_indices(keyword).find_map(|(i, _)| {
-        let rest: String = text[i + keyword.len()..].chars().take(24).collect();
-        let start = rest.find(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())?;
+        let rest: String = text[i + keyword.len()..].chars().take(32).collect();
+        let start =
+            rest.find(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some() || matches!(c, '十' | '拾'))?;
         let tail = &rest[start..];
         if tail.starts_with(|c: char| c.is_ascii_digit()) {
             let end = tail.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '，'))).unwrap_or(tail.len());
@@ -250,44 +251,77 @@ pub(crate) fn amount_after(text: &str, keyword: &str) -> Option<Money> {
     })
 }
 
+/// A Chinese digit, plain or 大写.
 fn chinese_digit(c: char) -> Option<i64> {
-    "零一二两三四五六七八九".chars().position(|d| d == c).map(|p| match p {
-        0 => 0,
-        1 => 1,
-        2 | 3 => 2,
-        n => i64::try_from(n).unwrap_or(0) - 1,
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' | '壹' => 1,
+        '二' | '两' | '贰' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
     })
 }
 
-/// A round amount in Chinese numerals up to 万 ("五千元", "二万元", "一万五千元").
+/// An amount in Chinese numerals, plain or 大写, up to 亿, in 元 with optional 角 and 分
+/// ("五千元", "一万五千元", "伍仟元整", "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"); `None` when
+/// it is no amount or too large.
 fn chinese_amount(s: &str) -> Option<Money> {
     let mut total = 0i64;
     let mut section = 0i64;
     let mut digit = 0i64;
     let mut seen = false;
-    for c in s.chars() {
+    let mut chars = s.chars();
+    let yuan = loop {
+        let c = chars.next()?;
         if let Some(d) = chinese_digit(c) {
             digit = d;
             seen = true;
             continue;
         }
         match c {
-            '十' => section += digit.max(1) * 10,
-            '百' => section += digit * 100,
-            '千' => section += digit * 1000,
+            '十' | '拾' => {
+                seen = true;
+                section = section.checked_add(digit.max(1) * 10)?;
+            }
+            '百' | '佰' => section = section.checked_add(digit * 100)?,
+            '千' | '仟' => section = section.checked_add(digit * 1000)?,
             '万' => {
-                total += (section + digit) * 10_000;
+                total = total.checked_add(section.checked_add(digit)?.checked_mul(10_000)?)?;
                 section = 0;
             }
-            '元' => {
-                total += section + digit;
-                return seen.then(|| Money::from_yuan(total));
+            '亿' => {
+                total = total.checked_add(section)?.checked_add(digit)?.checked_mul(100_000_000)?;
+                section = 0;
             }
+            '元' | '圆' => break total.checked_add(section)?.checked_add(digit)?,
             _ => return None,
         }
         digit = 0;
+    };
+    if !seen {
+        return None;
     }
-    None
+    // 角 and 分, until 整 or anything else.
+    let mut fen = 0i64;
+    let mut digit = None;
+    for c in chars {
+        if let Some(d) = chinese_digit(c) {
+            digit = Some(d);
+            continue;
+        }
+        match (c, digit.take()) {
+            ('角', Some(d)) => fen += d * 10,
+            ('分', Some(d)) => fen += d,
+            _ => break,
+        }
+    }
+    yuan.checked_mul(100)?.checked_add(fen).map(Money::from_fen)
 }
 
 /// The grounds of L-01 the case meets now.
@@ -397,6 +431,15 @@ mod tests {
         assert_eq!(amount_after("罚款一万五千元", "罚款"), Some(Money::from_yuan(15_000)));
         assert_eq!(amount_after("没收违法所得12,000元并罚款", "没收"), Some(Money::from_yuan(12_000)));
         assert_eq!(amount_after("罚款", "罚款"), None);
+        // rule: G-04 — amounts in 大写 are read (a decision states its fine so).
+        assert_eq!(amount_after("罚款人民币伍仟元整", "罚款"), Some(Money::from_yuan(5000)));
+        assert_eq!(amount_after("罚款人民币壹万贰仟叁佰元整", "罚款"), Some(Money::from_yuan(12_300)));
+        assert_eq!(amount_after("罚款壹拾贰万零伍拾元柒角捌分", "罚款"), Some(Money::from_fen(12_005_078)));
+        assert_eq!(amount_after("罚款拾万元", "罚款"), Some(Money::from_yuan(100_000)));
+        assert_eq!(amount_after("罚款两千元", "罚款"), Some(Money::from_yuan(2000)));
+        assert_eq!(amount_after("罚款壹亿贰仟万元", "罚款"), Some(Money::from_yuan(120_000_000)));
+        assert_eq!(amount_after("罚款伍角", "罚款"), None);
+        assert_eq!(amount_after("罚款玖玖玖亿亿亿亿元", "罚款"), None);
         assert!(mentions("吊销食品经营许可证", "吊销"));
         assert!(!mentions("不予吊销许可证", "吊销"));
     }

@@ -94,31 +94,46 @@ pub fn parse_number(s: &str) -> Option<u32> {
     Some(total + current).filter(|n| *n > 0)
 }
 
-/// Writes a number in Chinese (for citations): 37 → 三十七.
+/// Writes a number in Chinese (for citations): 37 → 三十七, 110 → 一百一十, 1005 → 一千零五,
+/// 1165 → 一千一百六十五, 10 → 十.
 pub fn to_chinese(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    if n < 10 {
-        return D[n as usize].to_string();
+    if n == 0 {
+        return D[0].to_string();
     }
-    let (h, t, u) = (n / 100, (n / 10) % 10, n % 10);
+    if n >= 10_000 {
+        let (high, low) = (n / 10_000, n % 10_000);
+        let mut out = format!("{}万", to_chinese(high));
+        if low > 0 {
+            if low < 1000 {
+                out.push('零');
+            }
+            out.push_str(&below_10000(low, true));
+        }
+        return out;
+    }
+    below_10000(n, false)
+}
+
+/// 1…9999 in Chinese; `inner` when a higher unit precedes (then 10 is 一十).
+fn below_10000(n: u32, inner: bool) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digits = [(n / 1000, "千"), ((n / 100) % 10, "百"), ((n / 10) % 10, "十"), (n % 10, "")];
     let mut out = String::new();
-    if h > 0 {
-        out.push_str(&to_chinese(h));
-        out.push('百');
-        if t == 0 && u > 0 {
+    let mut zero = false;
+    for (d, unit) in digits {
+        if d == 0 {
+            zero = !out.is_empty();
+            continue;
+        }
+        if zero {
             out.push('零');
+            zero = false;
         }
-    }
-    if t > 0 {
-        if !(h == 0 && t == 1) {
-            out.push_str(D[t as usize]);
-        } else if h > 0 {
-            out.push('一');
+        if !(d == 1 && unit == "十" && out.is_empty() && !inner) {
+            out.push_str(D[d as usize]);
         }
-        out.push('十');
-    }
-    if u > 0 {
-        out.push_str(D[u as usize]);
+        out.push_str(unit);
     }
     out
 }
@@ -188,6 +203,23 @@ pub fn resolve<'a>(catalogue: &'a [BasisEntry], citation: &Citation) -> Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // rule: G-03
+    #[test]
+    fn article_numbers_are_written_in_full_chinese() {
+        for (n, s) in [
+            (10, "十"),
+            (37, "三十七"),
+            (101, "一百零一"),
+            (110, "一百一十"),
+            (1005, "一千零五"),
+            (1010, "一千零一十"),
+            (1165, "一千一百六十五"),
+            (1260, "一千二百六十"),
+        ] {
+            assert_eq!(to_chinese(n), s, "{n}");
+        }
+    }
 
     #[test]
     fn numbers_both_ways() {

@@ -10,10 +10,9 @@ mod support;
 use axum::http::StatusCode;
 use support::*;
 use uuid::Uuid;
-use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
-use zhifa_core::case::{ApprovalStep, CaseEvent, Initiation, Party, PartyKind, Procedure, RecordKind, Stage};
+use zhifa_app::cases::beijing_now;
+use zhifa_core::case::{CaseEvent, RecordKind, Stage};
 use zhifa_core::events::{Actor, stream};
-use zhifa_core::registry::{ActKind, UnitKind};
 
 fn today() -> String {
     beijing_now().format("%Y-%m-%d").to_string()
@@ -22,91 +21,14 @@ fn today() -> String {
 /// A penalty case in its decision stage whose draft proposes 罚款5000元 for a citizen: in
 /// the 一般 tier, below 安乡's threshold, so no legal review is needed.
 async fn ordinary_case(t: &TestApp) -> Uuid {
-    let app = &t.app;
-    let login = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
-    let (zf, zfb, head) = (login("scj-zf").await, login("scj-zfb").await, login("scj-head").await);
-    let agency = zf.agency_id.unwrap();
-    let unit = app.db.units(agency).await.unwrap().into_iter().find(|u| u.kind == UnitKind::Handling).unwrap().id;
-    let officers = app.officers_in_post("scj-zf").await.unwrap();
-    let party = Party {
-        kind: PartyKind::Person,
-        name: "钱某某".into(),
-        id_number: String::new(),
-        address: "安乡县".into(),
-        phone: String::new(),
-        representative: String::new(),
-        minor: false,
+    let terms = DraftTerms {
+        party: "钱某某",
+        considerations: "个体门店，经营场所较小",
+        proposal: "罚款五千元",
+        tier: "一般",
+        fine: "5000",
     };
-    let input = OpenCaseInput {
-        agency_id: agency,
-        act_kind: ActKind::Penalty,
-        procedure: Procedure::Ordinary,
-        initiation: Initiation::ExOfficio { urgent: false },
-        party,
-        summary: "拒不将营业执照置于醒目位置".into(),
-        item_code: None,
-        handling_unit: unit,
-        officers: officers[..2].to_vec(),
-        auxiliaries: vec![],
-        violation_ended_on: Some(beijing_now().date() - chrono::Days::new(5)),
-        serious_harm: false,
-        limitation_override: String::new(),
-    };
-    let id = app.open_case(&zf, input).await.unwrap();
-    let chain = |record: Uuid| {
-        let (zf, zfb, head) = (zf.clone(), zfb.clone(), head.clone());
-        async move {
-            app.give_approval(&zf, id, record, ApprovalStep::Handler, true, "同意").await.unwrap();
-            app.give_approval(&zfb, id, record, ApprovalStep::Reviewer, true, "同意").await.unwrap();
-            app.give_approval(&head, id, record, ApprovalStep::Approver, true, "同意").await.unwrap();
-        }
-    };
-    let now = beijing_now().format("%Y-%m-%d %H:%M").to_string();
-    let mut filing = RecordInput::new(
-        RecordKind::FilingApproval,
-        &[
-            ("reason", "拒不改正"),
-            ("party", "钱某某"),
-            ("handler_opinion", "建议立案"),
-            ("unit_opinion", "同意"),
-            ("head_approval", "同意"),
-            ("approved_at", &now),
-        ],
-    );
-    filing.officers = vec![officers[0]];
-    let filing = app.add_record(&zf, id, filing).await.unwrap();
-    chain(filing).await;
-    app.complete_stage(&zf, id, Stage::Initiation).await.unwrap();
-    let day = today();
-    let evidence = RecordInput::new(
-        RecordKind::DocumentaryEvidence,
-        &[("description", "责令改正通知书"), ("source", "本局"), ("collected_on", &day)],
-    );
-    app.add_record(&zf, id, evidence).await.unwrap();
-    let report = RecordInput::new(
-        RecordKind::InvestigationReport,
-        &[("facts", "拒不改正"), ("evidence", "通知书"), ("proposal", "罚款"), ("reported_on", &day)],
-    );
-    app.add_record(&zf, id, report).await.unwrap();
-    app.complete_stage(&zf, id, Stage::Investigation).await.unwrap();
-    let draft = RecordInput::new(
-        RecordKind::DecisionDraft,
-        &[
-            ("drafter", "李建国"),
-            ("facts", "拒不改正"),
-            ("evidence", "通知书"),
-            ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-            ("considerations", "个体门店，经营场所较小"),
-            ("proposal", "罚款五千元"),
-            ("violation_code", "AX-SC-DJ-001"),
-            ("tier", "一般"),
-            ("penalty_types", "罚款"),
-            ("fine", "5000"),
-        ],
-    );
-    let draft = app.add_record(&zf, id, draft).await.unwrap();
-    chain(draft).await;
-    id
+    penalty_case_in_decision(t, &terms).await
 }
 
 /// The decision form's fields, with the four reasons unless `reasons` is false.

@@ -10,6 +10,7 @@ pub mod access;
 pub mod basis;
 pub mod calendar;
 pub mod case;
+pub mod disclosure;
 pub mod discretion;
 pub mod events;
 pub mod ids;

@@ -18,6 +18,9 @@
 //! checkpoint) is rewritten once per transaction (see `ledger`). Each stream's version is
 //! checked against what the writer read: a stale writer gets a conflict, never a lost
 //! update; the `(stream_id, version)` unique key backs this up in the database itself.
+//! A script leaves out the version check of a stream whose version the group writer itself
+//! committed since it last read the head ([`KnownVersions`]): the script commits only if
+//! nobody appended since (the events' primary key), so that version is still the stream's.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -99,6 +102,37 @@ pub struct AppendCounts {
 /// Most appends committed together in one transaction.
 const GROUP_MAX: usize = 128;
 
+/// Most stream versions the group writer remembers; past this it forgets them all.
+const KNOWN_MAX: usize = 65_536;
+
+/// The versions of the streams the group writer appended to, as of the head it last
+/// committed. True exactly as long as that head is: a script built on it commits only if no
+/// other writer appended since (their events hold the positions the script inserts), so a
+/// version known here need not be checked in the database. Cleared whenever the head is
+/// read back instead (another writer may have appended).
+#[derive(Debug, Default)]
+struct KnownVersions(std::collections::HashMap<String, i64>);
+
+impl KnownVersions {
+    fn get(&self, stream: &str) -> Option<i64> {
+        self.0.get(stream).copied()
+    }
+
+    /// Records the streams' versions after a committed group.
+    fn committed(&mut self, outcomes: &[Result<Vec<RecordedEvent>>]) {
+        if self.0.len() > KNOWN_MAX {
+            self.0.clear();
+        }
+        for e in outcomes.iter().filter_map(|o| o.as_ref().ok()).flatten() {
+            self.0.insert(e.stream_id.clone(), e.version);
+        }
+    }
+
+    fn forget(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// How often at most a checkpoint is published in `ledger_checkpoints`.
 const ARCHIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -120,6 +154,7 @@ pub(crate) async fn group_commit_writer(
     // app node, or an account written outside the group writer).
     let mut head: Option<zhifa_ledger::Frontier> = None;
     let mut trust_head_after = std::time::Instant::now();
+    let mut known = KnownVersions::default();
     loop {
         let first = if unarchived {
             match tokio::time::timeout(ARCHIVE_EVERY, rx.recv()).await {
@@ -164,14 +199,19 @@ pub(crate) async fn group_commit_writer(
         }
         let archive = archived_at.is_none_or(|t| t.elapsed() >= ARCHIVE_EVERY);
         let cached = head.take().filter(|_| std::time::Instant::now() >= trust_head_after);
+        if cached.is_none() {
+            known.forget();
+        }
         let mut result = Err(StoreError::Batch("no script".into()));
         if let Some(frontier) = &cached {
-            result = commit_script(&pool, backend, &key, &jobs, archive, frontier.clone()).await;
+            result = commit_script(&pool, backend, &key, &jobs, archive, frontier.clone(), &known).await;
             if result.is_ok() {
                 stats.scripts.fetch_add(1, Ordering::Relaxed);
             }
         }
         if result.is_err() {
+            // The head is read back: what this writer knew of the streams may be stale.
+            known.forget();
             // No head kept, a value a script cannot carry, a version conflict or any other
             // failure: the group again with bound statements, from the stored head, which
             // gives each append its own outcome.
@@ -185,6 +225,7 @@ pub(crate) async fn group_commit_writer(
         }
         match result {
             Ok((outcomes, appended, frontier, _)) => {
+                known.committed(&outcomes);
                 stats.groups.fetch_add(1, Ordering::Relaxed);
                 stats.appends.fetch_add(jobs.len() as u64, Ordering::Relaxed);
                 head = Some(frontier);
@@ -202,6 +243,7 @@ pub(crate) async fn group_commit_writer(
             // group was rolled back; each append now gets a transaction of its own, so a
             // bad one fails alone with its own error.
             Err(_) => {
+                known.forget();
                 for job in jobs {
                     let outcome = commit_one(&pool, backend, &key, &job).await;
                     unarchived |= outcome.is_ok();
@@ -263,13 +305,16 @@ async fn commit_script(
     jobs: &[AppendJob],
     archive: bool,
     cached: zhifa_ledger::Frontier,
+    known: &KnownVersions,
 ) -> Result<GroupOutcome> {
     let mut ledger = LedgerTx::cached(cached);
     let start = ledger.last_position();
     let mut parts = ScriptParts::default();
     let mut outcomes = Vec::with_capacity(jobs.len());
+    // The versions the group's own appends bring the streams to, over `known`.
+    let mut ahead = std::collections::HashMap::new();
     for job in jobs {
-        outcomes.push(Ok(append_writes(&mut ledger, &job.actor, job.batch.clone(), &mut parts)?));
+        outcomes.push(Ok(append_writes(&mut ledger, &job.actor, job.batch.clone(), known, &mut ahead, &mut parts)?));
     }
     let at = archive.then(now_text);
     // The head's UPDATE first: it takes the head row's lock before anything else, as every
@@ -525,20 +570,28 @@ struct ScriptParts {
 }
 
 /// Adds an append's writes to `parts`: each stream's version check (through the
-/// `append_expect` view, which raises on a mismatch), the events and their projection
-/// rows. Adds the leaves to `ledger`.
+/// `append_expect` view, which raises on a mismatch) unless the stream is known to be at
+/// the version expected — from `known`, or from an earlier append of the same group, whose
+/// versions `ahead` keeps —, the events and their projection rows. Adds the leaves to
+/// `ledger`.
 fn append_writes(
     ledger: &mut LedgerTx,
     actor: &Actor,
     batch: Vec<Append>,
+    known: &KnownVersions,
+    ahead: &mut std::collections::HashMap<String, i64>,
     parts: &mut ScriptParts,
 ) -> Result<Vec<RecordedEvent>> {
     let (c, rows) = event_rows(ledger.last_position() + 1, actor, batch)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        if let Some(expected) = row.expected {
-            parts.checks.push(args![&row.rec.stream_id, expected]);
+        let stream = &row.rec.stream_id;
+        if let Some(expected) = row.expected
+            && ahead.get(stream).copied().or_else(|| known.get(stream)) != Some(expected)
+        {
+            parts.checks.push(args![stream, expected]);
         }
+        ahead.insert(stream.clone(), row.rec.version);
         parts.events.push(row.insert_args(&c));
         projection::apply(&mut parts.projections, &row.rec)?;
         ledger.push(row.leaf);

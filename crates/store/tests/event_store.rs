@@ -66,6 +66,31 @@ async fn a_stale_writer_gets_a_conflict_and_nothing_is_lost() {
     assert_eq!(t.db.load_stream(&s).await.unwrap().len(), 2);
 }
 
+/// A group writer leaves out the check of a stream version it committed itself; another
+/// process appending to that stream in between still makes the stale append a conflict.
+#[tokio::test]
+async fn a_version_the_writer_knows_goes_stale_when_another_process_appends() {
+    let t = TestDb::new().await;
+    let other = zhifa_store::Db::open(&t.url, zhifa_store::LedgerKey::for_tests()).await.unwrap();
+    let (id, ev) = registered("安乡县市场监督管理局");
+    let s = stream::agency(id);
+    t.db.append_to(&actor(), &s, ExpectedVersion::NoStream, vec![ev]).await.unwrap();
+    t.db.append_to(&actor(), &s, ExpectedVersion::Exact(1), vec![unit("一队")]).await.unwrap();
+    // The other process moves the stream to version 3.
+    other.append_to(&actor(), &s, ExpectedVersion::Exact(2), vec![unit("二队")]).await.unwrap();
+    // This writer last knew version 2: the append expecting it is refused, nothing written.
+    let err = t.db.append_to(&actor(), &s, ExpectedVersion::Exact(2), vec![unit("三队")]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 2, actual: 3, .. }), "{err:?}");
+    let versions: Vec<i64> = t.db.load_stream(&s).await.unwrap().iter().map(|e| e.version).collect();
+    assert_eq!(versions, [1, 2, 3]);
+    // Appending at the current version works from either handle, and the log is one chain.
+    t.db.append_to(&actor(), &s, ExpectedVersion::Exact(3), vec![unit("四队")]).await.unwrap();
+    other.append_to(&actor(), &s, ExpectedVersion::Exact(4), vec![unit("五队")]).await.unwrap();
+    let positions: Vec<i64> = t.db.read_all(0, 100).await.unwrap().iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=5).collect::<Vec<_>>());
+    other.close().await;
+}
+
 #[tokio::test]
 async fn concurrent_writers_on_one_stream_never_lose_an_update() {
     let t = TestDb::new().await;

@@ -12,6 +12,7 @@ use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::deadlines::{Deadline, deadlines};
 use zhifa_core::case::decide::{self, Approver, NewRecord, OpenCase};
 use zhifa_core::case::defence::StatementPoint;
+use zhifa_core::case::reasons::ReasonsPolicy;
 use zhifa_core::case::requirements::missing;
 use zhifa_core::case::review::{self, ReviewPolicy};
 use zhifa_core::case::{
@@ -198,16 +199,22 @@ impl App {
     }
 
     /// Opens a case for reading and records the opening (who, when, why: R-18). Reading
-    /// needs a stated purpose unless the reader is assigned to the case.
+    /// needs a stated purpose unless the reader is assigned to the case or has acted in it.
     pub async fn open_case_file(&self, by: &Principal, id: Uuid, purpose: &str) -> AppResult<CaseView> {
         let (case, _, events) = self.load(id).await?;
         by.can_read_agency(case.opening.agency_id)?;
         let purpose = purpose.trim();
-        let assigned = self.is_assigned(by, &case).await?;
-        if purpose.is_empty() && !assigned {
-            return Err(Rejection::one("purpose", "请填写调阅事由").into());
-        }
-        let purpose = if purpose.is_empty() { "承办人办案查阅" } else { purpose };
+        // Who handles the case or has acted in it (a head who approved, a reviewer who
+        // reviewed, a head who recorded the collective discussion) reads it for that work;
+        // anyone else states why. Either way the opening is logged.
+        let purpose = match purpose {
+            "" if self.is_assigned(by, &case).await? => "承办人办案查阅",
+            "" if events.iter().any(|e| e.actor.account_id == Some(by.account_id)) => {
+                "参与办案查阅（曾在本案中审批、审核或制作记录）"
+            }
+            "" => return Err(Rejection::one("purpose", "请填写调阅事由").into()),
+            given => given,
+        };
         self.log_access(by, id, None, purpose).await?;
         self.case_view(case, events).await
     }
@@ -521,9 +528,13 @@ impl App {
         let (case, version) = self.load_for_write(by, case_id).await?;
         let (agency, _) = self.agency_state(case.opening.agency_id).await?;
         let profile = self.profile_of(&case).await?;
-        let review = ReviewPolicy { profile: &profile, catalogue: &agency.review_catalogue };
+        let policy = ReasonsPolicy {
+            review: ReviewPolicy { profile: &profile, catalogue: &agency.review_catalogue },
+            basis: &agency.basis,
+            benchmarks: &agency.benchmarks,
+        };
         let event =
-            decide::decide_complete_stage(&case, stage, &agency.av_requirements(), review, beijing_now().date())?;
+            decide::decide_complete_stage(&case, stage, &agency.av_requirements(), policy, beijing_now().date())?;
         self.append_case(by, case_id, version, event).await
     }
 

@@ -152,6 +152,30 @@ async fn each_form_number_is_used_once_even_under_concurrent_use() {
 }
 
 // rule: R-18
+#[tokio::test]
+async fn who_has_acted_in_a_case_reads_it_without_a_purpose_and_the_log_says_so() {
+    let d = demo().await;
+    let id = d.app.open_case(&d.zf, d.open(Procedure::Ordinary)).await.unwrap();
+    // The head has not acted in the case yet: a purpose is asked for.
+    let e = d.app.open_case_file(&d.head, id, "").await.unwrap_err();
+    assert!(e.to_string().contains("调阅事由"), "{e}");
+    // Once the head has acted in it (here: flagged the decision as major), the head reads it
+    // for that work — after each of their own writes too — and each opening is logged.
+    d.app.mark_major(&d.head, id, "涉及学校周边食品安全").await.unwrap();
+    d.app.open_case_file(&d.head, id, "").await.unwrap();
+    let log = d.app.access_log(&d.head, id).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.0.actor.name, d.head.display_name);
+    assert!(
+        matches!(&last.1, zhifa_core::case::AccessEvent::RecordOpened { purpose, .. } if purpose.starts_with("参与办案查阅")),
+        "{:?}",
+        last.1
+    );
+    // Another reader who has not acted still states a purpose.
+    assert!(d.app.open_case_file(&d.reviewer, id, "").await.is_err());
+}
+
+// rule: R-18
 // rule: X-05
 #[tokio::test]
 async fn every_opening_is_logged_and_copies_need_the_heads_approval() {

@@ -1236,12 +1236,13 @@ pub fn decide_approval(
 }
 
 /// Completes the current stage; refused with everything still missing, and
-/// the decision stage while legal review is required and not approved (L-02).
+/// the decision stage while legal review is required and not approved (L-02) or the
+/// decision's reasons and basis do not hold (G-01, G-03, G-04).
 pub fn decide_complete_stage(
     case: &Case,
     stage: Stage,
     av_list: &AvList,
-    review: ReviewPolicy<'_>,
+    policy: ReasonsPolicy<'_>,
     today: NaiveDate,
 ) -> Result<CaseEvent, Rejection> {
     let current = check_open(case)?;
@@ -1256,11 +1257,11 @@ pub fn decide_complete_stage(
         r.add("stage", g);
     }
     if stage == Stage::Decision {
-        for g in review::stage_gaps(case, review) {
+        for g in review::stage_gaps(case, policy.review) {
             r.add("stage", g);
         }
-        // G-01, G-04: the decision as corrected still states its reasons.
-        for g in reasons::stage_gaps(case, review) {
+        // G-01, G-03, G-04: the decision as corrected still states its reasons and basis.
+        for g in reasons::stage_gaps(case, policy) {
             r.add("stage", g);
         }
     }

@@ -314,7 +314,10 @@ pub fn check_reasons(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, S
     let detail = detailed(case, policy);
     let why = if detail {
         let req = review::requirement(case, policy);
-        format!("本案属于应当重点、详细说明理由的决定（{}；000 附件4第五条）", req.describe())
+        format!(
+            "本案属于应当重点、详细说明理由的决定（{}；《安乡县行政执法决定说明理由办法（试行）》第五条，G-01）",
+            req.describe()
+        )
     } else {
         String::new()
     };
@@ -360,7 +363,7 @@ pub fn check_reasons(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, S
             r.add(
                 "fields.evidence_reasons",
                 format!(
-                    "{why}：证据采信的理由未涉及本案的{}，请逐项说明采信或不予采信的理由（000 附件4第九条、第十条）",
+                    "{why}：证据采信的理由未涉及本案的{}，请逐项说明采信或不予采信的理由（《安乡县行政执法决定说明理由办法（试行）》第九条、第十条，G-01）",
                     unnamed.join("、")
                 ),
             );
@@ -373,7 +376,7 @@ pub fn check_reasons(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, S
         r.add(
             "fields.discretion_reasons",
             format!(
-                "{why}：行使裁量权的理由未写明适用的裁量阶次“{tier}”及其情形，请说明为何适用该阶次（000 附件4第十三条）"
+                "{why}：行使裁量权的理由未写明适用的裁量阶次“{tier}”及其情形，请说明为何适用该阶次（《安乡县行政执法决定说明理由办法（试行）》第十三条，G-01）"
             ),
         );
     }
@@ -396,7 +399,7 @@ fn check_exemption(r: &mut Rejection, case: &Case, fields: &BTreeMap<String, Str
                 ),
                 Some(true) => r.add(
                     "fields.third_party_objection",
-                    "第三人提出异议的，不能以决定有利于当事人为由不说明理由（000 附件4第十六条第一项）：请写明四项理由",
+                    "第三人提出异议的，不能以决定有利于当事人为由不说明理由（《安乡县行政执法决定说明理由办法（试行）》第十六条第一项，G-06）：请写明四项理由",
                 ),
                 Some(false) => {}
             }
@@ -646,12 +649,16 @@ pub fn check_issue(case: &Case, rec: &RecordState, policy: Option<ReasonsPolicy<
     })
 }
 
-/// What the decision stage still lacks for its reasons: the latest decision document's
-/// reasons as corrected (G-01, G-04, G-06). Empty when nothing is missing.
-pub fn stage_gaps(case: &Case, policy: ReviewPolicy<'_>) -> Vec<String> {
+/// What the decision stage still lacks for its reasons: the latest decision document as
+/// corrected still states its reasons (G-01, G-04, G-06) and cites a basis that resolves in
+/// the catalogue and agrees with the benchmark applied (G-03, G-04) — a correction may have
+/// changed either since it was made. Empty when nothing is missing.
+pub fn stage_gaps(case: &Case, policy: ReasonsPolicy<'_>) -> Vec<String> {
     let Some(doc) = case.records_of(RecordKind::DecisionDocument).last() else { return vec![] };
+    let fields = doc.current_fields();
     let mut r = Rejection::new();
-    check_reasons(&mut r, case, &doc.current_fields(), policy);
+    check_reasons(&mut r, case, &fields, policy.review);
+    check_basis(&mut r, case, &fields, policy.basis, policy.benchmarks);
     r.errors.into_iter().map(|e| format!("决定书说明理由不足：{}", e.message)).collect()
 }
 

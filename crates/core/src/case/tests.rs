@@ -36,6 +36,16 @@ fn review() -> ReviewPolicy<'static> {
     ReviewPolicy { profile: &ANXIANG, catalogue: &[] }
 }
 
+/// What completing a stage checks: the legal review, and the decision's basis against the
+/// fixtures' catalogue (no benchmarks).
+fn stage_policy() -> crate::case::reasons::ReasonsPolicy<'static> {
+    crate::case::reasons::ReasonsPolicy {
+        review: review(),
+        basis: crate::case::reasons::fixtures::catalogue(),
+        benchmarks: &[],
+    }
+}
+
 /// A decision document checked against the legal review.
 fn issued(mut r: NewRecord<'_>) -> NewRecord<'_> {
     r.review = Some(review());
@@ -286,7 +296,9 @@ fn a_case_and_an_on_site_act_need_two_certified_officers_and_auxiliaries_never_c
     let mut case =
         w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
     filing(&mut case, &w, "2025-03-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap(),
+    );
 
     let mut rec = site_inspection(&w);
     rec.credentials_shown = false;
@@ -364,11 +376,13 @@ fn limitation_is_flagged_and_a_penalty_needs_an_override_reason() {
 fn a_stage_cannot_complete_while_records_are_missing_and_the_refusal_lists_them_all() {
     let w = World::new();
     let mut case = w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::Complaint, "2025-03-01 09:00");
-    let err = decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap_err();
     let all = err.to_string();
     assert!(all.contains("缺少投诉举报登记") && all.contains("缺少立案审批表"), "{all}");
     // A stage ahead of the current one is refused.
-    let err = decide_complete_stage(&case, Stage::Decision, &AvList::new(), review(), d("2025-03-01")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Decision, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap_err();
     assert!(err.to_string().contains("当前阶段是“启动”"));
     // A record of a later stage is refused too.
     let err = decide_add_record(&case, site_inspection(&w), None, d("2025-03-01")).unwrap_err();
@@ -390,10 +404,12 @@ fn a_stage_cannot_complete_while_records_are_missing_and_the_refusal_lists_them_
         ),
         "2025-03-01",
     );
-    let err = decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap_err();
     assert!(err.to_string().contains("立案审批表的审批流程未完成（待承办人意见）"), "{err}");
     approve_chain(&mut case, &w, id, "2025-03-01 11:00");
-    let err = decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap_err();
     assert_eq!(err.errors.len(), 1, "{err}");
 }
 
@@ -461,7 +477,9 @@ fn a_stage_whose_act_requires_av_cannot_complete_without_it() {
     let mut case =
         w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
     filing(&mut case, &w, "2025-03-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap(),
+    );
     let site = add(&mut case, site_inspection(&w), "2025-03-03");
     let mut inquiry = NewRecord::new(
         RecordKind::Inquiry,
@@ -496,17 +514,19 @@ fn a_stage_whose_act_requires_av_cannot_complete_without_it() {
         ),
         "2025-03-05",
     );
-    let err =
-        decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-03-05")).unwrap_err();
+    let err = decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-03-05"))
+        .unwrap_err();
     assert_eq!(err.to_string(), "现场检查（勘验）笔录须有音像记录（照片、录音或录像），尚未上传");
     // The agency's list may add inquiries.
     let mut list = AvList::new();
     list.insert(RecordKind::Inquiry, AvRequirement::Any);
     let (f, m) = video(Some(site), "2025-03-03 09:30");
     case.apply(&decide_attach_av(&case, &profile("anxiang"), &calendar(), f, m, t("2025-03-03 18:00")).unwrap());
-    let err = decide_complete_stage(&case, Stage::Investigation, &list, review(), d("2025-03-05")).unwrap_err();
+    let err = decide_complete_stage(&case, Stage::Investigation, &list, stage_policy(), d("2025-03-05")).unwrap_err();
     assert!(err.to_string().starts_with("询问笔录须有音像记录"), "{err}");
-    assert!(decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-03-05")).is_ok());
+    assert!(
+        decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-03-05")).is_ok()
+    );
     let (f, m) = video(Some(inq), "2025-03-03 14:00");
     case.apply(&decide_attach_av(&case, &profile("anxiang"), &calendar(), f, m, t("2025-03-03 18:00")).unwrap());
     assert!(missing(&case, Stage::Investigation, &list).is_empty());
@@ -654,7 +674,7 @@ fn decided(w: &World) -> (Case, Uuid) {
         w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-09-01 09:00");
     let none = AvList::new();
     filing(&mut case, w, "2025-09-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &none, review(), d("2025-09-01")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &none, stage_policy(), d("2025-09-01")).unwrap());
     let mut inspection = site_inspection(w);
     inspection.fields.insert("started_at".into(), "2025-09-03 09:00".into());
     inspection.fields.insert("ended_at".into(), "2025-09-03 10:00".into());
@@ -674,7 +694,7 @@ fn decided(w: &World) -> (Case, Uuid) {
         ),
         "2025-09-05",
     );
-    case.apply(&decide_complete_stage(&case, Stage::Investigation, &none, review(), d("2025-09-05")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Investigation, &none, stage_policy(), d("2025-09-05")).unwrap());
     let draft = add(
         &mut case,
         NewRecord::new(
@@ -707,7 +727,8 @@ fn decided(w: &World) -> (Case, Uuid) {
         ),
         "2025-09-09",
     );
-    let err = decide_complete_stage(&case, Stage::Decision, &none, review(), d("2025-09-09")).unwrap_err().to_string();
+    let err =
+        decide_complete_stage(&case, Stage::Decision, &none, stage_policy(), d("2025-09-09")).unwrap_err().to_string();
     for gap in ["事先告知书尚无送达记录", "缺少当事人陈述申辩记录", "缺少负责人审批", "缺少决定书"]
     {
         assert!(err.contains(gap), "{gap} in {err}");
@@ -756,7 +777,7 @@ fn decided(w: &World) -> (Case, Uuid) {
         )),
         "2025-09-30",
     );
-    case.apply(&decide_complete_stage(&case, Stage::Decision, &none, review(), d("2025-09-30")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Decision, &none, stage_policy(), d("2025-09-30")).unwrap());
     (case, doc)
 }
 
@@ -778,7 +799,8 @@ fn the_decision_is_served_within_seven_working_days_counted_on_the_official_cale
     let n03 = dl.iter().find(|x| x.rule == "N-03").unwrap();
     assert_eq!(n03.due.date(), d("2025-10-16"));
     assert_eq!(n03.status, DeadlineStatus::Open);
-    let err = decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-09")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-09")).unwrap_err();
     assert!(err.to_string().contains("尚无送达记录"));
     // Lodged service needs continuous video.
     let mut lodged = NewRecord::new(
@@ -799,18 +821,19 @@ fn the_decision_is_served_within_seven_working_days_counted_on_the_official_cale
     assert!(err.message_for("serves").is_some());
     lodged.serves = Some(doc);
     let id = add(&mut case, lodged, "2025-10-17");
-    let err = decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-17")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-17")).unwrap_err();
     assert!(err.to_string().contains("留置送达记录须有音像记录（录像）"));
     let (mut f, m) = video(Some(id), "2025-10-17 10:00");
     f.media_type = "image/jpeg".into();
     case.apply(&decide_attach_av(&case, &p, &cal, f, m.clone(), t("2025-10-17 12:00")).unwrap());
     assert!(
-        decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-17")).is_err(),
+        decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-17")).is_err(),
         "a photo is not video"
     );
     let (f, _) = video(Some(id), "2025-10-17 10:00");
     case.apply(&decide_attach_av(&case, &p, &cal, f, m, t("2025-10-17 12:00")).unwrap());
-    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-17")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-17")).unwrap());
     let dl = deadlines(&case, &p, &cal, t("2025-10-17 13:00")).unwrap();
     assert_eq!(dl.iter().find(|x| x.rule == "N-03").unwrap().status, DeadlineStatus::MetLate);
 }
@@ -838,7 +861,7 @@ fn execution_closure_archive_and_corrections() {
     s.officers_signed = signers(&w);
     s.signature = Some(Signature::Signed { signer: "刘某".into() });
     add(&mut case, s, "2025-10-09");
-    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-09")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-09")).unwrap());
     let mut exec = NewRecord::new(
         RecordKind::CompulsoryExecution,
         &[("means", "加处罚款"), ("executed_at", "2025-11-01 09:00"), ("place", "超市"), ("result", "已缴纳")],
@@ -849,7 +872,8 @@ fn execution_closure_archive_and_corrections() {
     exec.signature = Some(Signature::Signed { signer: "刘某".into() });
     let err = decide_add_record(&case, exec, None, d("2025-11-01")).unwrap_err();
     assert!(err.to_string().contains("须先送达催告书"));
-    let err = decide_complete_stage(&case, Stage::Execution, &AvList::new(), review(), d("2025-11-01")).unwrap_err();
+    let err =
+        decide_complete_stage(&case, Stage::Execution, &AvList::new(), stage_policy(), d("2025-11-01")).unwrap_err();
     assert!(err.to_string().contains("缺少执行记录"));
     let paid = add(
         &mut case,
@@ -872,7 +896,9 @@ fn execution_closure_archive_and_corrections() {
     assert!(decide_correct(&case, paid, "改", bad, &[], d("2025-10-21")).is_err());
     assert!(decide_correct(&case, paid, "", BTreeMap::new(), &[], d("2025-10-21")).is_err());
 
-    case.apply(&decide_complete_stage(&case, Stage::Execution, &AvList::new(), review(), d("2025-10-21")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Execution, &AvList::new(), stage_policy(), d("2025-10-21")).unwrap(),
+    );
     let closing = add(
         &mut case,
         NewRecord::new(
@@ -883,7 +909,7 @@ fn execution_closure_archive_and_corrections() {
     );
     assert!(decide_archive(&case, &profile("anxiang"), d("2025-10-22")).is_err());
     approve_chain(&mut case, &w, closing, "2025-10-22 15:00");
-    case.apply(&decide_complete_stage(&case, Stage::Closure, &AvList::new(), review(), d("2025-10-22")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Closure, &AvList::new(), stage_policy(), d("2025-10-22")).unwrap());
     assert_eq!(case.current_stage(), None);
     // 安乡: 20 days to archive.
     let late = decide_archive(&case, &profile("anxiang"), d("2025-11-12")).unwrap();
@@ -1031,7 +1057,9 @@ fn inquiries_notify_rights_hearings_are_recorded_and_coercion_records_the_measur
     let err = decide_add_record(&case, inquiry, None, d("2025-03-03")).unwrap_err();
     assert!(err.message_for("fields.rights_notified").is_some());
     filing(&mut case, &w, "2025-03-03 12:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-03")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-03")).unwrap(),
+    );
     add(&mut case, site_inspection(&w), "2025-03-03");
     assert!(stage_gaps(&case, Stage::Investigation).contains("缺少行政强制措施现场笔录"));
     let decision = add(&mut case, coercive_decision("安市监强字〔2025〕1号"), "2025-03-03");
@@ -1095,7 +1123,9 @@ fn decided_until_notice(w: &World) -> (Case, Uuid) {
     let mut case =
         w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-09-01 09:00");
     filing(&mut case, w, "2025-09-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-09-01")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-09-01")).unwrap(),
+    );
     add(
         &mut case,
         NewRecord::new(
@@ -1112,7 +1142,9 @@ fn decided_until_notice(w: &World) -> (Case, Uuid) {
         ),
         "2025-09-05",
     );
-    case.apply(&decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-09-05")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-09-05")).unwrap(),
+    );
     let notice = add(
         &mut case,
         NewRecord::new(
@@ -1251,7 +1283,7 @@ fn a_return_time_cannot_hide_late_storage() {
 fn filed(w: &World, at: &str) -> Case {
     let mut case = w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, at);
     filing(&mut case, w, at);
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d(&at[..10])).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d(&at[..10])).unwrap());
     case
 }
 
@@ -1357,7 +1389,9 @@ fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stag
     let mut case =
         w.open(ActKind::Coercion, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-03-01 09:00");
     filing(&mut case, &w, "2025-03-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-03-01")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-03-01")).unwrap(),
+    );
     // The party heard is a required field of the measure, as are reason and basis.
     let mut fields = measure_fields();
     fields.retain(|(k, _)| !matches!(*k, "party_heard" | "reason" | "basis"));
@@ -1386,8 +1420,8 @@ fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stag
         "2025-03-05",
     );
     // Made, but not served: the stage still refuses, naming the decision.
-    let err =
-        decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-03-05")).unwrap_err();
+    let err = decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-03-05"))
+        .unwrap_err();
     assert_eq!(err.to_string(), "行政强制措施决定书（安市监强字〔2025〕1号）尚无送达记录，须当场交付或依法送达当事人");
     // Service of the decision is allowed during investigation, and completes the stage.
     let mut service = NewRecord::new(
@@ -1406,7 +1440,9 @@ fn a_coercive_measure_hears_the_party_and_its_decision_is_served_before_the_stag
     service.officers_signed = signers(&w);
     service.signature = Some(Signature::Signed { signer: "刘某".into() });
     add(&mut case, service, "2025-03-05");
-    assert!(decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-03-05")).is_ok());
+    assert!(
+        decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-03-05")).is_ok()
+    );
 }
 
 // rule: R-14
@@ -1467,7 +1503,7 @@ fn in_execution(w: &World) -> Case {
     s.officers_signed = signers(w);
     s.signature = Some(Signature::Signed { signer: "刘某".into() });
     add(&mut case, s, "2025-10-09");
-    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), review(), d("2025-10-09")).unwrap());
+    case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-09")).unwrap());
     case
 }
 

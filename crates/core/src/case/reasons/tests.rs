@@ -477,7 +477,7 @@ fn a_decision_without_reasons_is_neither_issued_nor_completes_its_stage() {
     let err = decide_issue(&case, id, "行政处罚决定书", None, pdf(), Uuid::new_v4(), t("2025-09-21 09:00"), None)
         .unwrap_err();
     assert!(err.to_string().contains("无法核对说明理由"), "{err}");
-    let gaps = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.review(), d("2025-09-21")).unwrap_err();
+    let gaps = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-21")).unwrap_err();
     assert!(gaps.to_string().contains("决定书说明理由不足：缺少证据采信的理由"), "{gaps}");
     // A correction cannot turn reasons into a placeholder, nor delete them.
     let fixed: BTreeMap<String, String> = REASONS_OK.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -500,6 +500,33 @@ fn a_decision_without_reasons_is_neither_issued_nor_completes_its_stage() {
         let err = decide_correct(&case, id, "改", f, &[], d("2025-09-21")).unwrap_err();
         assert!(err.to_string().contains(what), "{value}: {err}");
     }
+}
+
+// rule: G-03
+// rule: G-04
+#[test]
+fn a_basis_corrected_out_of_the_catalogue_or_against_the_benchmark_stops_the_decision_stage() {
+    let w = World::new("anxiang");
+    let mut case = w.case("8000");
+    let doc = add(&mut case, w.document(&w.fields("8000")));
+    let complete =
+        |case: &Case| decide_complete_stage(case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-21"));
+    let before = complete(&case).map_err(|e| e.to_string()).err().unwrap_or_default();
+    assert!(!before.contains("法律依据"), "{before}");
+    // A citation that reads but is not in the agency's catalogue: the correction itself
+    // only checks that it reads; the stage does not complete with it.
+    let outside = BTreeMap::from([(
+        "basis".to_string(),
+        format!("{FOOD_34}\n{FOOD_124}\n《中华人民共和国产品质量法》第四十九条"),
+    )]);
+    case.apply(&decide_correct(&case, doc, "补充依据", outside, &[], d("2025-09-21")).unwrap());
+    let err = complete(&case).unwrap_err().to_string();
+    assert!(err.contains("决定书说明理由不足") && err.contains("不在本机关法律依据目录中"), "{err}");
+    // A basis without the benchmark's penalty basis contradicts the benchmark applied.
+    let partial = BTreeMap::from([("basis".to_string(), FOOD_34.to_string())]);
+    case.apply(&decide_correct(&case, doc, "改依据", partial, &[], d("2025-09-21")).unwrap());
+    let err = complete(&case).unwrap_err().to_string();
+    assert!(err.contains("与适用的裁量基准矛盾") && err.contains("处罚依据"), "{err}");
 }
 
 // rule: G-05
@@ -607,7 +634,7 @@ fn an_exemption_is_recorded_with_its_ground_and_skips_the_reasons() {
     assert!(line.contains("依法不说明理由（出现紧急事由必须立即处理）：过期食品正在销售"), "{line}");
     assert_eq!(exemption_of(case.record(doc).unwrap()), Some(Exemption::Emergency));
     assert!(
-        decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.review(), d("2025-09-21"))
+        decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-21"))
             .map_err(|e| e.to_string())
             .err()
             .is_none_or(|e| !e.contains("说明理由"))

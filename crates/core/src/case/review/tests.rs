@@ -109,6 +109,15 @@ impl World {
         ReviewPolicy { profile: &self.profile, catalogue: &self.catalogue }
     }
 
+    /// What completing the decision stage checks: the review and the fixtures' basis.
+    fn stage(&self) -> crate::case::reasons::ReasonsPolicy<'_> {
+        crate::case::reasons::ReasonsPolicy {
+            review: self.policy(),
+            basis: crate::case::reasons::fixtures::catalogue(),
+            benchmarks: &[],
+        }
+    }
+
     /// A penalty case in its decision stage, with an investigation report and evidence.
     fn case(&self, party: PartyKind) -> Case {
         let party = Party {
@@ -437,7 +446,7 @@ fn a_major_decision_cannot_be_issued_or_its_stage_completed_until_review_approve
     let err = issue(&w, &case).unwrap_err();
     let msg = err.message_for("review").unwrap();
     assert!(msg.contains("L-02") && msg.contains("拟罚款20000元") && msg.contains("请承办机构提交"), "{msg}");
-    let stage = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-20")).unwrap_err();
+    let stage = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.stage(), d("2025-09-20")).unwrap_err();
     assert!(stage.to_string().contains("L-02"), "{stage}");
     // Without the policy the gate stays shut.
     let mut bare = decision_document(&w);
@@ -844,7 +853,7 @@ fn a_major_decision_stage_lists_the_review_and_the_heads_discussion_it_lacks() {
     let gaps = stage_gaps(&case, w.policy());
     assert_eq!(gaps.len(), 1, "{gaps:?}");
     assert!(gaps[0].contains("集体讨论记录"));
-    let err = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.policy(), d("2025-09-20")).unwrap_err();
+    let err = decide_complete_stage(&case, Stage::Decision, &AvList::new(), w.stage(), d("2025-09-20")).unwrap_err();
     assert!(err.to_string().contains("集体讨论") && !err.to_string().contains("L-02"), "{err}");
     // Not major: nothing from the review.
     let small = w.fined(PartyKind::Person, "100");

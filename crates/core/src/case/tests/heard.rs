@@ -13,7 +13,9 @@ fn with_draft(w: &World, types: &str, fine: &str) -> Case {
     let mut case =
         w.open(ActKind::Penalty, Procedure::Ordinary, Initiation::ExOfficio { urgent: false }, "2025-09-01 09:00");
     filing(&mut case, w, "2025-09-01 10:00");
-    case.apply(&decide_complete_stage(&case, Stage::Initiation, &AvList::new(), review(), d("2025-09-01")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Initiation, &AvList::new(), stage_policy(), d("2025-09-01")).unwrap(),
+    );
     add(
         &mut case,
         NewRecord::new(
@@ -30,7 +32,9 @@ fn with_draft(w: &World, types: &str, fine: &str) -> Case {
         ),
         "2025-09-05",
     );
-    case.apply(&decide_complete_stage(&case, Stage::Investigation, &AvList::new(), review(), d("2025-09-05")).unwrap());
+    case.apply(
+        &decide_complete_stage(&case, Stage::Investigation, &AvList::new(), stage_policy(), d("2025-09-05")).unwrap(),
+    );
     add(&mut case, draft(types, fine, ""), "2025-09-08");
     case
 }

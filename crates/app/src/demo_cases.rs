@@ -15,14 +15,15 @@ use zhifa_core::registry::{ActKind, FormBook, UnitKind};
 use crate::cases::{OpenCaseInput, RecordInput, beijing_now};
 use crate::{App, AppError, AppResult};
 
-struct Cast {
-    agency: Uuid,
-    unit: Uuid,
-    zf: Principal,
+/// The demo accounts and officers of 安乡县市场监督管理局 that the demo cases use.
+pub(crate) struct Cast {
+    pub(crate) agency: Uuid,
+    pub(crate) unit: Uuid,
+    pub(crate) zf: Principal,
     /// Reviews approval forms: a different account from the handler and the head.
-    reviewer: Principal,
-    head: Principal,
-    officers: Vec<Uuid>,
+    pub(crate) reviewer: Principal,
+    pub(crate) head: Principal,
+    pub(crate) officers: Vec<Uuid>,
 }
 
 fn org(name: &str, uscc: &str) -> Party {
@@ -38,11 +39,11 @@ fn org(name: &str, uscc: &str) -> Party {
 }
 
 impl App {
-    async fn principal(&self, username: &str) -> AppResult<Principal> {
+    pub(crate) async fn principal(&self, username: &str) -> AppResult<Principal> {
         Ok(self.db.account_for_login(username).await?.ok_or(AppError::NotFound("演示账号"))?.0.principal())
     }
 
-    async fn cast(&self) -> AppResult<Cast> {
+    pub(crate) async fn cast(&self) -> AppResult<Cast> {
         let zf = self.principal("scj-zf").await?;
         let reviewer = self.principal("scj-zfb").await?;
         let head = self.principal("scj-head").await?;
@@ -76,7 +77,7 @@ impl App {
         Ok(officers)
     }
 
-    fn demo_open(
+    pub(crate) fn demo_open(
         c: &Cast,
         kind: ActKind,
         procedure: Procedure,
@@ -101,7 +102,7 @@ impl App {
         }
     }
 
-    async fn demo_chain(&self, c: &Cast, case: Uuid, record: Uuid) -> AppResult<()> {
+    pub(crate) async fn demo_chain(&self, c: &Cast, case: Uuid, record: Uuid) -> AppResult<()> {
         self.give_approval(&c.zf, case, record, ApprovalStep::Handler, true, "建议同意").await?;
         self.give_approval(&c.reviewer, case, record, ApprovalStep::Reviewer, true, "经审核，同意").await?;
         self.give_approval(&c.head, case, record, ApprovalStep::Approver, true, "同意").await

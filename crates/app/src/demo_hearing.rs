@@ -6,11 +6,11 @@
 //! for. Every step goes through the services an officer uses.
 
 use zhifa_core::case::defence::{PointAnswer, PointKind, StatementPoint};
-use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Signature, Stage};
-use zhifa_core::registry::{ActKind, UnitKind};
+use zhifa_core::case::{RecordKind, Signature};
 
-use crate::cases::{OpenCaseInput, RecordInput, beijing_now};
-use crate::{App, AppError, AppResult};
+use crate::cases::{RecordInput, beijing_now};
+use crate::demo_penalty::{DEMO_FACTS, DemoPenalty};
+use crate::{App, AppResult};
 
 /// The demo hearing case's party, by which tests and the browser find it.
 pub const DEMO_HEARING_PARTY: &str = "赵某某";
@@ -18,118 +18,27 @@ pub const DEMO_HEARING_PARTY: &str = "赵某某";
 impl App {
     /// The heard case (called by `load_demo`).
     pub(crate) async fn load_demo_hearing(&self) -> AppResult<()> {
-        let account = |u: &'static str| async move {
-            Ok::<_, AppError>(self.db.account_for_login(u).await?.ok_or(AppError::NotFound("演示账号"))?.0.principal())
-        };
-        let (zf, zfb, head) = (account("scj-zf").await?, account("scj-zfb").await?, account("scj-head").await?);
-        let agency = zf.agency_id.ok_or(AppError::NotFound("执法机关"))?;
-        let unit = self
-            .db
-            .units(agency)
-            .await?
-            .into_iter()
-            .find(|u| u.kind == UnitKind::Handling)
-            .ok_or(AppError::NotFound("承办机构"))?
-            .id;
-        let officers = self.officers_in_post("scj-zf").await?;
-        let now = beijing_now();
-        let (today, at) = (now.format("%Y-%m-%d").to_string(), now.format("%Y-%m-%d %H:%M").to_string());
+        let zf = self.principal("scj-zf").await?;
+        let today = beijing_now().format("%Y-%m-%d").to_string();
         let id = self
-            .open_case(
-                &zf,
-                OpenCaseInput {
-                    agency_id: agency,
-                    act_kind: ActKind::Penalty,
-                    procedure: Procedure::Ordinary,
-                    initiation: Initiation::ExOfficio { urgent: false },
-                    party: Party {
-                        kind: PartyKind::Person,
-                        name: DEMO_HEARING_PARTY.into(),
-                        id_number: String::new(),
-                        address: "安乡县深柳镇文化路".into(),
-                        phone: String::new(),
-                        representative: String::new(),
-                        minor: false,
-                    },
-                    summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正（申请听证）".into(),
-                    item_code: None,
-                    handling_unit: unit,
-                    officers: officers[..2].to_vec(),
-                    auxiliaries: vec![],
-                    violation_ended_on: Some(now.date() - chrono::Days::new(12)),
-                    serious_harm: false,
-                    limitation_override: String::new(),
-                },
-            )
+            .demo_penalty_in_decision(&DemoPenalty {
+                party: DEMO_HEARING_PARTY,
+                address: "安乡县深柳镇文化路",
+                summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正（申请听证）",
+                ended_days_ago: 12,
+                considerations: "拒不改正，经营规模较大，属“较重”情形",
+                proposal: "罚款人民币一万五千元",
+                tier: "较重",
+                fine: "15000",
+            })
             .await?;
-        let chain = |record: uuid::Uuid| {
-            let (zf, zfb, head) = (zf.clone(), zfb.clone(), head.clone());
-            async move {
-                self.give_approval(&zf, id, record, ApprovalStep::Handler, true, "建议同意").await?;
-                self.give_approval(&zfb, id, record, ApprovalStep::Reviewer, true, "经审核，同意").await?;
-                self.give_approval(&head, id, record, ApprovalStep::Approver, true, "同意").await
-            }
-        };
-        let mut filing = RecordInput::new(
-            RecordKind::FilingApproval,
-            &[
-                ("reason", "经责令改正，当事人拒不将营业执照置于醒目位置"),
-                ("party", DEMO_HEARING_PARTY),
-                ("handler_opinion", "涉嫌违法，建议立案调查"),
-                ("unit_opinion", "同意立案"),
-                ("head_approval", "同意"),
-                ("approved_at", &at),
-            ],
-        );
-        filing.officers = vec![officers[0]];
-        let filing = self.add_record(&zf, id, filing).await?;
-        chain(filing).await?;
-        self.complete_stage(&zf, id, Stage::Initiation).await?;
-        let evidence = RecordInput::new(
-            RecordKind::DocumentaryEvidence,
-            &[
-                ("description", "责令改正通知书及送达回证、复查时的门店照片说明"),
-                ("source", "本局执法人员制作、收集"),
-                ("collected_on", &today),
-                ("proves", "当事人经责令改正后拒不改正"),
-            ],
-        );
-        self.add_record(&zf, id, evidence).await?;
-        let report = RecordInput::new(
-            RecordKind::InvestigationReport,
-            &[
-                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
-                ("evidence", "责令改正通知书、送达回证、现场照片"),
-                ("proposal", "罚款人民币一万五千元"),
-                ("reported_on", &today),
-            ],
-        );
-        self.add_record(&zf, id, report).await?;
-        self.complete_stage(&zf, id, Stage::Investigation).await?;
-        let draft = RecordInput::new(
-            RecordKind::DecisionDraft,
-            &[
-                ("drafter", "李建国"),
-                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
-                ("evidence", "责令改正通知书、送达回证、现场照片"),
-                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-                ("considerations", "拒不改正，经营规模较大，属“较重”情形"),
-                ("proposal", "罚款人民币一万五千元"),
-                ("violation_code", "AX-SC-DJ-001"),
-                ("tier", "较重"),
-                ("penalty_types", "罚款"),
-                ("fine", "15000"),
-            ],
-        );
-        let draft = self.add_record(&zf, id, draft).await?;
-        chain(draft).await?;
         // 罚款一万五千元 reaches 安乡's large fine for a citizen: the notice tells of the
         // right to a hearing (Art 63), and the period to ask for one (Art 64).
         let notice = RecordInput::new(
             RecordKind::PriorNotice,
             &[
                 ("document_number", "（出具时编号）"),
-                ("facts", "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置"),
+                ("facts", DEMO_FACTS),
                 ("reasons", "当事人经责令改正拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条"),
                 ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
                 ("intended_decision", "罚款人民币一万五千元"),

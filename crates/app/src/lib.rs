@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_benchmarks;
 mod demo_cases;
 pub mod demo_hearing;
+pub mod demo_penalty;
 pub mod demo_review;
 pub mod discretion;
 pub mod documents;

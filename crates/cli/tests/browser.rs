@@ -25,11 +25,18 @@
 //!    evidence page (progress bar, chunked resumable upload), completes the stage, and
 //!    finds every step on the case's timeline.
 //!
+//! 6. `major_penalty_review` (in `browser/major_penalty.rs`) — a major penalty through the
+//!    prior notice, the statement, the legal review with a missing material supplemented,
+//!    a refused early decision (L-02), the approval, the collective discussion, and the
+//!    decision issued as a PDF with its authenticity page.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
 //! `test-artifacts/<scenario>.png` at the workspace root.
 
+#[path = "browser/major_penalty.rs"]
+mod major_penalty;
 mod support;
 
 use std::any::Any;
@@ -60,7 +67,7 @@ const SERVER_START: Duration = Duration::from_secs(60);
 /// How long a page may take to load after a click.
 const PAGE_LOAD: Duration = Duration::from_secs(20);
 /// How long one scenario may take in all.
-const SCENARIO_LIMIT: Duration = Duration::from_secs(120);
+const SCENARIO_LIMIT: Duration = Duration::from_secs(240);
 
 // ---------------------------------------------------------------------------------------------
 // The test
@@ -114,6 +121,9 @@ async fn browser_scenarios() {
         None => failures.push("other_agency_refused: not run, it needs the pages created by create_officer".into()),
     }
     if let Err(e) = run(&ctx, "case_whole_process", case_whole_process(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "major_penalty_review", major_penalty::major_penalty_review(ctx.clone())).await {
         failures.push(e);
     }
 
@@ -402,6 +412,7 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
             ("registrar", "窗口工作人员"),
         ],
         false,
+        &[],
     )
     .await?;
     add_record(
@@ -410,6 +421,7 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
         "acceptance_decision",
         &[("accepted", "是"), ("reason", "材料齐全，符合法定形式"), ("decided_on", &today)],
         false,
+        &[],
     )
     .await?;
     add_record(
@@ -418,6 +430,7 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
         "application_receipt",
         &[("receipt_number", "SL-2026-001"), ("issued_on", &today)],
         false,
+        &[],
     )
     .await?;
     click_button(&ctx, "complete-stage").await?;
@@ -436,6 +449,7 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
             ("content", "问：经营场所面积？答：80平方米。"),
         ],
         true,
+        &[],
     )
     .await?;
     add_record(
@@ -450,6 +464,7 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
             ("content", "布局合理，设施齐全"),
         ],
         true,
+        &[],
     )
     .await?;
     click_button(&ctx, "complete-stage").await?;
@@ -519,8 +534,38 @@ async fn case_whole_process(ctx: Ctx) -> Result<()> {
     Ok(())
 }
 
-/// From the case page, makes a record of `kind` through its form.
-async fn add_record(ctx: &Ctx, case_url: &str, kind: &str, fields: &[(&str, &str)], on_site: bool) -> Result<()> {
+/// From the case page, makes a record of `kind` through its form and checks it is saved.
+async fn add_record(
+    ctx: &Ctx,
+    case_url: &str,
+    kind: &str,
+    fields: &[(&str, &str)],
+    on_site: bool,
+    other: &[(&str, &str)],
+) -> Result<()> {
+    let text = make_record(ctx, case_url, kind, fields, on_site, other).await?;
+    ensure!(
+        text.contains("已保存"),
+        "{kind} is saved{}; the page says: {}",
+        form_errors(ctx).await,
+        text.chars().take(800).collect::<String>()
+    );
+    Ok(())
+}
+
+/// From the case page, fills the form of a record of `kind` and submits it; returns the
+/// text of the page that answers. `fields` are the record's fields (`fields.<key>`), `other`
+/// the form's other controls by name (a select takes the option of that value, or else the
+/// first whose text contains it). An on-site act names two officers who showed their
+/// certificates and sign, and the party's signature.
+async fn make_record(
+    ctx: &Ctx,
+    case_url: &str,
+    kind: &str,
+    fields: &[(&str, &str)],
+    on_site: bool,
+    other: &[(&str, &str)],
+) -> Result<String> {
     ctx.goto(case_url).await?;
     ctx.c
         .find(Locator::Id("kind"))
@@ -530,14 +575,23 @@ async fn add_record(ctx: &Ctx, case_url: &str, kind: &str, fields: &[(&str, &str
         .with_context(|| format!("the menu offers {kind}"))?;
     let new = ctx.c.find(Locator::XPath("//form[select[@id='kind']]//button")).await?;
     click_and_wait(&ctx.c, &new).await?;
-    for (key, value) in fields {
+    let named = fields.iter().map(|(k, v)| (format!("fields.{k}"), *v));
+    for (name, value) in named.chain(other.iter().map(|(k, v)| (k.to_string(), *v))) {
         let input = ctx
             .c
-            .find(Locator::Css(&format!("[name='fields.{key}']")))
+            .find(Locator::Css(&format!("[name='{name}']")))
             .await
-            .with_context(|| format!("{kind} has {key}"))?;
+            .with_context(|| format!("{kind} has {name}"))?;
         match (input.tag_name().await?.as_str(), input.attr("type").await?.as_deref()) {
-            ("select", _) => input.select_by_value(value).await?,
+            ("select", _) => {
+                if input.select_by_value(value).await.is_err() {
+                    let option = input
+                        .find(Locator::XPath(&format!(".//option[contains(., '{value}')]")))
+                        .await
+                        .with_context(|| format!("{name} offers {value}"))?;
+                    option.click().await?;
+                }
+            }
             (_, Some("date" | "datetime-local")) => {
                 ctx.c
                     .execute("arguments[0].value = arguments[1];", vec![serde_json::to_value(&input)?, json!(value)])
@@ -555,12 +609,12 @@ async fn add_record(ctx: &Ctx, case_url: &str, kind: &str, fields: &[(&str, &str
         for b in ctx.c.find_all(Locator::Css("#f-officers_signed input[type=checkbox]")).await?.iter().take(2) {
             b.click().await?;
         }
-        type_into(&ctx.c.find(Locator::Id("f-signature.signer")).await?, "店主").await?;
+        if !other.iter().any(|(k, _)| *k == "signature.signer") {
+            type_into(&ctx.c.find(Locator::Id("f-signature.signer")).await?, "店主").await?;
+        }
     }
     submit_form(ctx).await?;
-    let text = body_text(ctx).await?;
-    ensure!(text.contains("已保存"), "{kind} is saved{}", form_errors(ctx).await);
-    Ok(())
+    body_text(ctx).await
 }
 
 async fn click_button(ctx: &Ctx, id: &str) -> Result<()> {
@@ -713,7 +767,8 @@ async fn value_of(el: &Element) -> Result<String> {
 
 /// Submits the page's form with its submit button and waits for the answer to load.
 async fn submit_form(ctx: &Ctx) -> Result<()> {
-    let button = ctx.c.find(Locator::Css("main form button[type=submit]")).await.context("the form's submit button")?;
+    let button =
+        ctx.c.find(Locator::Css("main form button.primary[type=submit]")).await.context("the form's submit button")?;
     click_and_wait(&ctx.c, &button).await
 }
 

@@ -8,9 +8,6 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use uuid::Uuid;
 use zhifa_app::App;
-use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
-use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Stage};
-use zhifa_core::registry::{ActKind, UnitKind};
 use zhifa_store::testing::TestDb;
 use zhifa_web::{AppState, WebConfig, router};
 
@@ -127,89 +124,15 @@ pub struct DraftTerms<'a> {
 /// A penalty case of 安乡县市场监督管理局 (demo data) opened by scj-zf, through initiation
 /// and investigation, in its decision stage with an approved draft of `d`'s proposal.
 pub async fn penalty_case_in_decision(t: &TestApp, d: &DraftTerms<'_>) -> Uuid {
-    let app = &t.app;
-    let login = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
-    let (zf, zfb, head) = (login("scj-zf").await, login("scj-zfb").await, login("scj-head").await);
-    let agency = zf.agency_id.unwrap();
-    let unit = app.db.units(agency).await.unwrap().into_iter().find(|u| u.kind == UnitKind::Handling).unwrap().id;
-    let officers = app.officers_in_post("scj-zf").await.unwrap();
-    let party = Party {
-        kind: PartyKind::Person,
-        name: d.party.into(),
-        id_number: String::new(),
-        address: "安乡县".into(),
-        phone: String::new(),
-        representative: String::new(),
-        minor: false,
+    let case = zhifa_app::demo_penalty::DemoPenalty {
+        party: d.party,
+        address: "安乡县",
+        summary: "拒不将营业执照置于醒目位置",
+        ended_days_ago: 5,
+        considerations: d.considerations,
+        proposal: d.proposal,
+        tier: d.tier,
+        fine: d.fine,
     };
-    let input = OpenCaseInput {
-        agency_id: agency,
-        act_kind: ActKind::Penalty,
-        procedure: Procedure::Ordinary,
-        initiation: Initiation::ExOfficio { urgent: false },
-        party,
-        summary: "拒不将营业执照置于醒目位置".into(),
-        item_code: None,
-        handling_unit: unit,
-        officers: officers[..2].to_vec(),
-        auxiliaries: vec![],
-        violation_ended_on: Some(beijing_now().date() - chrono::Days::new(5)),
-        serious_harm: false,
-        limitation_override: String::new(),
-    };
-    let id = app.open_case(&zf, input).await.unwrap();
-    let chain = |record: Uuid| {
-        let (zf, zfb, head) = (zf.clone(), zfb.clone(), head.clone());
-        async move {
-            app.give_approval(&zf, id, record, ApprovalStep::Handler, true, "同意").await.unwrap();
-            app.give_approval(&zfb, id, record, ApprovalStep::Reviewer, true, "同意").await.unwrap();
-            app.give_approval(&head, id, record, ApprovalStep::Approver, true, "同意").await.unwrap();
-        }
-    };
-    let now = beijing_now().format("%Y-%m-%d %H:%M").to_string();
-    let mut filing = RecordInput::new(
-        RecordKind::FilingApproval,
-        &[
-            ("reason", "拒不改正"),
-            ("party", d.party),
-            ("handler_opinion", "建议立案"),
-            ("unit_opinion", "同意"),
-            ("head_approval", "同意"),
-            ("approved_at", &now),
-        ],
-    );
-    filing.officers = vec![officers[0]];
-    let filing = app.add_record(&zf, id, filing).await.unwrap();
-    chain(filing).await;
-    app.complete_stage(&zf, id, Stage::Initiation).await.unwrap();
-    let day = beijing_now().format("%Y-%m-%d").to_string();
-    let evidence = RecordInput::new(
-        RecordKind::DocumentaryEvidence,
-        &[("description", "责令改正通知书"), ("source", "本局"), ("collected_on", &day)],
-    );
-    app.add_record(&zf, id, evidence).await.unwrap();
-    let report = RecordInput::new(
-        RecordKind::InvestigationReport,
-        &[("facts", "拒不改正"), ("evidence", "通知书"), ("proposal", "罚款"), ("reported_on", &day)],
-    );
-    app.add_record(&zf, id, report).await.unwrap();
-    app.complete_stage(&zf, id, Stage::Investigation).await.unwrap();
-    let draft = RecordInput::new(
-        RecordKind::DecisionDraft,
-        &[
-            ("drafter", "李建国"),
-            ("facts", "拒不改正"),
-            ("evidence", "通知书"),
-            ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-            ("considerations", d.considerations),
-            ("proposal", d.proposal),
-            ("violation_code", "AX-SC-DJ-001"),
-            ("tier", d.tier),
-            ("penalty_types", "罚款"),
-            ("fine", d.fine),
-        ],
-    );
-    let draft = app.add_record(&zf, id, draft).await.unwrap();
-    chain(draft).await;
-    id
+    t.app.demo_penalty_in_decision(&case).await.unwrap()
 }

@@ -74,6 +74,12 @@ impl Documents {
         format!("{}/d/{id}", self.public_url)
     }
 
+    /// The public address of a path of this server (`path` starts with `/`), as printed
+    /// in QR codes.
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
     fn lock(&self, key: SequenceKey) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         Arc::clone(map.entry(key).or_default())

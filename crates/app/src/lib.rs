@@ -23,6 +23,7 @@ pub mod export;
 pub mod import;
 pub mod import_service;
 pub mod ledger;
+pub mod portal;
 pub mod reference;
 pub mod registry;
 pub mod review;

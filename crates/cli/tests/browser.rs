@@ -30,6 +30,10 @@
 //!    a refused early decision (L-02), the approval, the collective discussion, and the
 //!    decision issued as a PDF with its authenticity page.
 //!
+//! 7. `portal_certificate` (in `browser/portal.rs`) — the public portal without a login: an
+//!    agency's page, an officer's certificate page with its QR code, the QR address opened,
+//!    a malformed number refused.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
@@ -37,6 +41,8 @@
 
 #[path = "browser/major_penalty.rs"]
 mod major_penalty;
+#[path = "browser/portal.rs"]
+mod portal;
 mod support;
 
 use std::any::Any;
@@ -124,6 +130,9 @@ async fn browser_scenarios() {
         failures.push(e);
     }
     if let Err(e) = run(&ctx, "major_penalty_review", major_penalty::major_penalty_review(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "portal_certificate", portal::portal_certificate(ctx.clone())).await {
         failures.push(e);
     }
 

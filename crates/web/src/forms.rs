@@ -22,6 +22,21 @@ impl Nav {
         Self { user: None, links: vec![], csrf: csrf.to_string() }
     }
 
+    /// The public portal's navigation, for anyone (no login).
+    pub fn portal() -> Self {
+        let links = [
+            ("/gs", "执法公示"),
+            ("/gs/certificates", "执法证查询"),
+            ("/ledger", "账本验证"),
+            ("/login", "工作人员登录"),
+        ];
+        Self {
+            user: None,
+            links: links.iter().map(|(h, t)| (h.to_string(), t.to_string())).collect(),
+            csrf: String::new(),
+        }
+    }
+
     pub fn for_user(u: &CurrentUser) -> Self {
         let p = &u.principal;
         let mut links = vec![("/".to_string(), "首页".to_string())];

@@ -6,7 +6,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, records, review,
+    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, portal, records, review,
     review_forms as rf, settings,
 };
 use crate::{AppState, api, api_review, api_uploads, session};
@@ -59,6 +59,12 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/records/{rid}/pdf", get(documents::pdf))
         .route("/cases/{id}/records/{rid}/issue", post(documents::issue))
         .route("/d/{id}", get(documents::verify))
+        .route("/gs", get(portal::home))
+        .route("/gs/agencies/{id}", get(portal::agency))
+        .route("/gs/agencies/{id}/benchmarks", get(portal::benchmarks))
+        .route("/gs/certificates", get(portal::certificate_search))
+        .route("/gs/certificates/{number}", get(portal::certificate))
+        .route("/gs/certificates/{number}/card", get(portal::card))
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))

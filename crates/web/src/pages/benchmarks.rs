@@ -9,7 +9,9 @@ use axum::response::Response;
 use uuid::Uuid;
 use zhifa_app::AppError;
 use zhifa_core::Rejection;
-use zhifa_core::discretion::{BenchmarkText, DEFAULT_TIERS, PenaltyType, TierText, describe_citations, labels};
+use zhifa_core::discretion::{
+    Benchmark, BenchmarkText, DEFAULT_TIERS, PenaltyType, TierText, describe_citations, labels,
+};
 
 use crate::AppState;
 use crate::forms::{Field, FormPage, Nav, Section, TablePage, pairs, render_table, value, values};
@@ -26,9 +28,31 @@ pub async fn list(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => return page_error(&user, e),
         };
+    let mut sections = benchmark_sections(&benchmarks);
+    let overview = &mut sections[0];
+    if user.principal.can_administer_agency(id).is_ok() {
+        overview.actions.push((format!("/agencies/{id}/benchmarks/new"), "添加裁量基准".into()));
+        overview.actions.push((format!("/agencies/{id}/import?kind=benchmarks"), "从Excel导入裁量基准".into()));
+    }
+    let page = TablePage {
+        title: format!("{}：行政处罚裁量基准", agency.info.name),
+        notice: Some(
+            "拟处罚须写明违法行为编码和裁量阶次；超出该阶次处罚种类或罚款幅度的，须写明偏离裁量基准的理由，法制审核时予以审查。"
+                .into(),
+        ),
+        actions: vec![(format!("/agencies/{id}"), "返回执法主体".into())],
+        sections,
+        ..Default::default()
+    };
+    render_table(&Nav::for_user(&user), &page)
+}
+
+/// The benchmarks as tables: an overview of the violation types, then each type's tiers
+/// (the staff's page and the public portal's, B-01).
+pub fn benchmark_sections(benchmarks: &[Benchmark]) -> Vec<Section> {
     let mut overview = Section::new("违法行为", &["编码", "违法行为", "违法依据", "处罚依据", "裁量阶次"]);
     let mut sections = Vec::new();
-    for b in &benchmarks {
+    for b in benchmarks {
         overview.rows.push(vec![
             b.code.clone().into(),
             b.name.clone().into(),
@@ -48,22 +72,8 @@ pub async fn list(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
         }
         sections.push(tiers);
     }
-    if user.principal.can_administer_agency(id).is_ok() {
-        overview.actions.push((format!("/agencies/{id}/benchmarks/new"), "添加裁量基准".into()));
-        overview.actions.push((format!("/agencies/{id}/import?kind=benchmarks"), "从Excel导入裁量基准".into()));
-    }
     sections.insert(0, overview);
-    let page = TablePage {
-        title: format!("{}：行政处罚裁量基准", agency.info.name),
-        notice: Some(
-            "拟处罚须写明违法行为编码和裁量阶次；超出该阶次处罚种类或罚款幅度的，须写明偏离裁量基准的理由，法制审核时予以审查。"
-                .into(),
-        ),
-        actions: vec![(format!("/agencies/{id}"), "返回执法主体".into())],
-        sections,
-        ..Default::default()
-    };
-    render_table(&Nav::for_user(&user), &page)
+    sections
 }
 
 fn penalty_options() -> Vec<(String, String)> {

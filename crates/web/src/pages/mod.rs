@@ -9,6 +9,7 @@ pub mod files;
 pub mod home;
 pub mod lists;
 pub mod officers;
+pub mod portal;
 pub mod records;
 pub mod review;
 pub mod review_forms;

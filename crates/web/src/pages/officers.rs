@@ -153,7 +153,8 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
             };
         }
         cs.rows.push(vec![
-            c.number.clone().into(),
+            // The certificate's public page (D-04), whose card prints its QR code.
+            Cell::link(&c.number, format!("/gs/certificates/{}", c.number)),
             c.category.clone().into(),
             c.scope.clone().into(),
             c.issued_on.to_string().into(),

@@ -1,4 +1,5 @@
-//! What the public disclosure portal may publish, and in which form (rules D-06, D-07, D-13).
+//! What the public disclosure portal may publish, and in which form (rules D-06, D-07, D-13);
+//! how and until when decisions are published ([`publication`]: D-05, D-08, D-09).
 //!
 //! Two questions are asked before anything leaves for the portal. First, may this case be
 //! published at all ([`withheld`]): a minor party and secret content are never published,
@@ -14,6 +15,7 @@
 use crate::access::Sensitivity;
 use crate::case::Party;
 
+pub mod publication;
 pub mod redact;
 
 pub use redact::{Finding, FindingKind, Redacted, RedactionContext, redact};

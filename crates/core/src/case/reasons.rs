@@ -49,7 +49,7 @@ use crate::registry::ActKind;
 use crate::validation::Rejection;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// What other tests of the crate need to make a decision document that states its reasons.
 #[cfg(test)]

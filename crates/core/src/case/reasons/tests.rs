@@ -61,16 +61,18 @@ const REASONS_OK: [(&str, &str); 4] = [
     ),
 ];
 
-struct World {
-    agency: Agency,
+/// An agency of 安乡 with two certified officers, a basis catalogue and a benchmark; the
+/// disclosure tests build their decisions on it too.
+pub(crate) struct World {
+    pub(crate) agency: Agency,
     officers: Vec<Officer>,
-    profile: PolicyProfile,
+    pub(crate) profile: PolicyProfile,
     basis: Vec<BasisEntry>,
     benchmarks: Vec<Benchmark>,
 }
 
 impl World {
-    fn new(profile_id: &str) -> World {
+    pub(crate) fn new(profile_id: &str) -> World {
         let mut agency = Agency { id: Uuid::new_v4(), ..Default::default() };
         agency.info =
             AgencyInfo {
@@ -130,11 +132,11 @@ impl World {
         World { agency, officers, profile: profile(profile_id), basis, benchmarks }
     }
 
-    fn review(&self) -> ReviewPolicy<'_> {
+    pub(crate) fn review(&self) -> ReviewPolicy<'_> {
         ReviewPolicy { profile: &self.profile, catalogue: &[] }
     }
 
-    fn policy(&self) -> ReasonsPolicy<'_> {
+    pub(crate) fn policy(&self) -> ReasonsPolicy<'_> {
         ReasonsPolicy { review: self.review(), basis: &self.basis, benchmarks: &self.benchmarks }
     }
 
@@ -150,6 +152,11 @@ impl World {
             representative: String::new(),
             minor: false,
         };
+        self.case_against(party, yuan)
+    }
+
+    /// The same case against another party.
+    pub(crate) fn case_against(&self, party: Party, yuan: &str) -> Case {
         let cmd = OpenCase {
             act_kind: ActKind::Penalty,
             procedure: Procedure::Ordinary,
@@ -198,7 +205,7 @@ impl World {
 
     /// The fields of a decision document of a `yuan` fine in the 一般 tier, with the four
     /// reasons of [`REASONS_OK`].
-    fn fields(&self, yuan: &str) -> BTreeMap<String, String> {
+    pub(crate) fn fields(&self, yuan: &str) -> BTreeMap<String, String> {
         let mut f: BTreeMap<String, String> = [
             ("document_number", "安市监罚决〔2025〕9号"),
             ("party", "安乡县某某超市"),
@@ -225,7 +232,7 @@ impl World {
         f
     }
 
-    fn document<'a>(&'a self, fields: &BTreeMap<String, String>) -> NewRecord<'a> {
+    pub(crate) fn document<'a>(&'a self, fields: &BTreeMap<String, String>) -> NewRecord<'a> {
         let mut doc = NewRecord::new(RecordKind::DecisionDocument, &[]);
         doc.fields = fields.clone();
         doc.review = Some(self.review());
@@ -235,7 +242,7 @@ impl World {
     }
 }
 
-fn add(case: &mut Case, rec: NewRecord<'_>) -> Uuid {
+pub(crate) fn add(case: &mut Case, rec: NewRecord<'_>) -> Uuid {
     let e = decide_add_record(case, rec, None, d("2025-09-20")).unwrap();
     let CaseEvent::RecordAdded { record } = &e else { panic!() };
     let id = record.id;
@@ -257,7 +264,7 @@ fn with(mut f: BTreeMap<String, String>, pairs: &[(&str, &str)]) -> BTreeMap<Str
     f
 }
 
-fn pdf() -> IssuedPdf {
+pub(crate) fn pdf() -> IssuedPdf {
     IssuedPdf { sha256: "a".repeat(64), size: 1, pages: 1 }
 }
 

@@ -1,0 +1,577 @@
+//! Post-disclosure of decisions (事后公开, rules D-05, D-06, D-08, D-09, D-13).
+//!
+//! A decision goes to the portal in four steps, each a pure function of what came before:
+//!
+//! 1. [`prepare_decision`] reads an issued decision out of its case and makes the
+//!    [`DecisionNotice`] — exactly the fields D-06 lists, every text passed through
+//!    [`redact`] with the party's context (D-07) — or refuses when the record is no issued
+//!    decision or when [`withheld`] says the case is never published (a minor, a secret).
+//!    The [`Prepared`] result also carries the redaction findings for the reviewer's
+//!    preview; they are never stored in an event nor published.
+//! 2. [`publish_due`] gives the deadline of D-05 on the official calendar.
+//! 3. A publication is an event stream folded into [`Publication`]:
+//!    [`PublicationEvent::Prepared`], [`Published`](PublicationEvent::Published),
+//!    [`TakenDown`](PublicationEvent::TakenDown) once the retention period of D-08 is over
+//!    ([`takedown_on`]), [`Withdrawn`](PublicationEvent::Withdrawn) at once when the
+//!    decision is revoked, declared unlawful or must be remade, and
+//!    [`Republished`](PublicationEvent::Republished) with the new decision, whose retention
+//!    counts from the new decision's date (D-09). The `decide_*` functions check a command
+//!    against the state and return the events or a [`Rejection`] in Chinese.
+//!
+//! Process information (D-13) cannot leak through here: the notice is built field by field
+//! from the decision document, never from drafts, approval steps, opinions, legal review or
+//! collective discussion, and the event carries nothing but the notice and identifiers.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Finding, RedactionContext, redact, withheld};
+use crate::calendar::{WorkCalendar, WorkingDays};
+use crate::case::{Case, PartyKind, RecordKind, RecordState, kinds};
+use crate::profile::{PolicyProfile, ProfileRef};
+use crate::registry::ActKind;
+use crate::validation::Rejection;
+
+#[cfg(test)]
+mod tests;
+
+/// The published content of a decision (D-06), as the portal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionNotice {
+    /// The agency that made the decision (执法机关).
+    pub agency: String,
+    /// The party (执法对象): a natural person's name masked, an organisation's kept (D-07).
+    pub party: String,
+    /// The category (执法类别): the act kind's label, 行政处罚, 行政许可….
+    pub category: String,
+    /// The document number (文号) printed on the issued decision.
+    pub document_number: String,
+    /// The facts found (违法事实), redacted.
+    pub facts: String,
+    /// The legal basis (执法依据), redacted.
+    pub basis: String,
+    /// What was decided (执法结论), redacted.
+    pub conclusion: String,
+    /// The decision date.
+    pub decided_on: NaiveDate,
+}
+
+/// A field of the notice that redaction touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeField {
+    Party,
+    Facts,
+    Basis,
+    Conclusion,
+}
+
+impl NoticeField {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeField::Party => "当事人",
+            NoticeField::Facts => "违法事实",
+            NoticeField::Basis => "执法依据",
+            NoticeField::Conclusion => "执法结论",
+        }
+    }
+}
+
+/// What redaction took out of one field; the finding's offset is within that field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFinding {
+    pub field: NoticeField,
+    pub finding: Finding,
+}
+
+/// A decision ready for publication: the notice, what it is (for its deadline and
+/// retention), and what redaction removed (for the reviewer's preview only — the removed
+/// originals are never stored with the publication).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub case_id: Uuid,
+    /// The decision record published.
+    pub record_id: Uuid,
+    pub act_kind: ActKind,
+    pub party_kind: PartyKind,
+    pub notice: DecisionNotice,
+    pub findings: Vec<FieldFinding>,
+}
+
+/// Builds the notice of an issued decision (D-06) — a decision document or an on-the-spot
+/// decision — redacted with the party's context (D-07). Refused, with every reason, when
+/// the record is no decision, is not issued as it now stands, has no number or date, or
+/// when the case is never published (a minor party, a secret-marked decision).
+pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Result<Prepared, Rejection> {
+    let Some(rec) = case.record(record_id) else {
+        return Err(Rejection::one("record", "所公开的决定不存在"));
+    };
+    let kind = rec.record.kind;
+    if !matches!(kind, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision) {
+        return Err(Rejection::one(
+            "record",
+            format!("{}不是行政执法决定，不在事后公开之列（D-06）：请选择决定书或当场行政处罚决定书", kind.label()),
+        ));
+    }
+    let party = &case.opening.party;
+    let mut r = Rejection::new();
+    if let Some(reason) = withheld(party, rec.record.sensitivity) {
+        r.add("record", format!("{reason}（D-07）"));
+    }
+    match case.document_of(record_id) {
+        None => r.add("record", format!("{}尚未出具，出具后方可公开（D-05）", kind.label())),
+        Some(_) if rec.issued_at_correction != Some(rec.corrections.len()) => {
+            r.add("record", format!("{}出具后又作了更正，请先重新出具，再按出具的内容公开（D-06）", kind.label()))
+        }
+        Some(_) => {}
+    }
+    let number = case.document_number(record_id);
+    if number.is_empty() {
+        r.add("record", format!("{}没有文号，不能公开（D-06）", kind.label()));
+    }
+    let fields = rec.current_fields();
+    let field = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or("");
+    let (act_kind, decided_on, conclusion) = match kind {
+        RecordKind::DecisionDocument => {
+            (case.opening.act_kind, kinds::parse_date(field("decided_on")), field("conclusion").to_string())
+        }
+        _ => (
+            // Only penalties are decided on the spot.
+            ActKind::Penalty,
+            kinds::parse_datetime(field("decided_at")).map(|t| t.date()),
+            spot_conclusion(rec),
+        ),
+    };
+    let Some(decided_on) = decided_on else {
+        r.add("record", format!("{}的决定日期缺失或格式不对，不能计算公开期限", kind.label()));
+        return Err(r);
+    };
+    for (label, text) in [("违法事实", field("facts")), ("执法依据", field("basis")), ("执法结论", conclusion.trim())]
+    {
+        if text.is_empty() {
+            r.add("record", format!("{}没有{label}，不能公开（D-06）", kind.label()));
+        }
+    }
+    r.into_result()?;
+
+    let ctx = RedactionContext::for_party(party);
+    let mut findings = Vec::new();
+    let mut clean = |f: NoticeField, text: &str| {
+        let out = redact(text.trim(), &ctx);
+        findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field: f, finding }));
+        out.text
+    };
+    let notice = DecisionNotice {
+        agency: agency_name.trim().to_string(),
+        party: clean(NoticeField::Party, &party.name),
+        category: act_kind.label().to_string(),
+        document_number: number,
+        facts: clean(NoticeField::Facts, field("facts")),
+        basis: clean(NoticeField::Basis, field("basis")),
+        conclusion: clean(NoticeField::Conclusion, &conclusion),
+        decided_on,
+    };
+    Ok(Prepared { case_id: case.id(), record_id, act_kind, party_kind: party.kind, notice, findings })
+}
+
+/// The conclusion of an on-the-spot decision, from the penalty it imposed.
+fn spot_conclusion(rec: &RecordState) -> String {
+    let Some(p) = &rec.record.penalty else { return String::new() };
+    let mut parts = Vec::new();
+    if p.warning {
+        parts.push("警告".to_string());
+    }
+    if let Some(fine) = p.fine {
+        parts.push(format!("罚款{fine}"));
+    }
+    parts.join("，")
+}
+
+/// The working days within which a decision of this kind is published (D-05): permits and
+/// penalties `decision_publish_wd`, other enforcement decisions `other_publish_wd`.
+pub fn publish_period(kind: ActKind, profile: &PolicyProfile) -> WorkingDays {
+    match kind {
+        ActKind::Permit | ActKind::Penalty => profile.params.decision_publish_wd,
+        _ => profile.params.other_publish_wd,
+    }
+}
+
+/// The last day to publish a decision made on `decided_on` (D-05), on the official calendar.
+pub fn publish_due(
+    decided_on: NaiveDate,
+    kind: ActKind,
+    profile: &PolicyProfile,
+    calendar: &WorkCalendar,
+) -> Result<NaiveDate, crate::calendar::CalendarError> {
+    calendar.add_working_days(decided_on, publish_period(kind, profile))
+}
+
+/// Whether publishing on `on` — or being still unpublished on `on` — is past the due date.
+pub fn is_late(due: NaiveDate, on: NaiveDate) -> bool {
+    on > due
+}
+
+/// The natural days a decision stays on the portal (D-08).
+pub fn retention_days(party: PartyKind, profile: &PolicyProfile) -> u32 {
+    match party {
+        PartyKind::Person => profile.params.retention_days_person,
+        PartyKind::Organisation => profile.params.retention_days_org,
+    }
+}
+
+/// The day a publication whose retention starts on `start` is taken down (D-08): its
+/// publication day, or for a republication the new decision's date (D-09).
+pub fn takedown_on(start: NaiveDate, party: PartyKind, profile: &PolicyProfile) -> NaiveDate {
+    start + Days::new(u64::from(retention_days(party, profile)))
+}
+
+/// Why a published decision is withdrawn (D-09).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationGround {
+    /// 被依法撤销
+    Revoked,
+    /// 被确认违法
+    DeclaredUnlawful,
+    /// 被要求重新作出
+    Remade,
+}
+
+impl RevocationGround {
+    pub fn label(self) -> &'static str {
+        match self {
+            RevocationGround::Revoked => "被依法撤销",
+            RevocationGround::DeclaredUnlawful => "被确认违法",
+            RevocationGround::Remade => "被要求重新作出",
+        }
+    }
+}
+
+/// The events of a publication stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PublicationEvent {
+    /// The notice was made from the issued decision, with its deadline (D-05, D-06).
+    Prepared {
+        case_id: Uuid,
+        record_id: Uuid,
+        act_kind: ActKind,
+        party_kind: PartyKind,
+        notice: DecisionNotice,
+        due: NaiveDate,
+        profile: ProfileRef,
+    },
+    /// Put on the portal until `takedown_on` (D-08); `late` says by how much the deadline
+    /// was missed, for supervisors (D-05).
+    Published { on: NaiveDate, takedown_on: NaiveDate, late: Option<String>, profile: ProfileRef },
+    /// Taken off the portal at the end of the retention period; the record stays (D-08).
+    TakenDown { on: NaiveDate, reason: String },
+    /// Taken off at once because the decision was revoked, declared unlawful or must be
+    /// remade; the explanation is published in its place (D-09).
+    Withdrawn { on: NaiveDate, ground: RevocationGround, explanation: String },
+    /// The new decision published with the explanation; its retention counts from the new
+    /// decision's date (D-09).
+    Republished {
+        on: NaiveDate,
+        case_id: Uuid,
+        record_id: Uuid,
+        notice: DecisionNotice,
+        explanation: String,
+        takedown_on: NaiveDate,
+        profile: ProfileRef,
+    },
+}
+
+/// Where a publication stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Prepared, not yet on the portal.
+    Prepared,
+    /// On the portal from `since` until `until`.
+    Public { since: NaiveDate, until: NaiveDate },
+    /// Taken down at the end of its retention period.
+    TakenDown { on: NaiveDate, reason: String },
+    /// Withdrawn after a revocation; the explanation is what the portal shows.
+    Withdrawn { on: NaiveDate, ground: RevocationGround, explanation: String },
+}
+
+/// A withdrawn notice, kept with the reason it was withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub record_id: Uuid,
+    pub notice: DecisionNotice,
+    pub on: NaiveDate,
+    pub ground: RevocationGround,
+    pub explanation: String,
+}
+
+/// The fold of a publication stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub case_id: Uuid,
+    /// The decision now published (after a republication, the new one).
+    pub record_id: Uuid,
+    pub act_kind: ActKind,
+    pub party_kind: PartyKind,
+    pub notice: DecisionNotice,
+    /// The deadline of the first publication (D-05).
+    pub due: NaiveDate,
+    pub status: Status,
+    /// The lateness flag of the first publication (D-05).
+    pub late: Option<String>,
+    /// The explanation published with a republication (D-09).
+    pub explanation: Option<String>,
+    /// Earlier notices withdrawn, in order.
+    pub withdrawn: Vec<Withdrawal>,
+}
+
+impl Publication {
+    /// Folds a stream; `None` before its `Prepared` event.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a PublicationEvent>) -> Option<Publication> {
+        let mut state: Option<Publication> = None;
+        for e in events {
+            match (e, state.as_mut()) {
+                (PublicationEvent::Prepared { case_id, record_id, act_kind, party_kind, notice, due, .. }, None) => {
+                    state = Some(Publication {
+                        case_id: *case_id,
+                        record_id: *record_id,
+                        act_kind: *act_kind,
+                        party_kind: *party_kind,
+                        notice: notice.clone(),
+                        due: *due,
+                        status: Status::Prepared,
+                        late: None,
+                        explanation: None,
+                        withdrawn: vec![],
+                    })
+                }
+                (_, Some(p)) => p.apply(e),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    pub fn apply(&mut self, e: &PublicationEvent) {
+        match e {
+            PublicationEvent::Prepared { .. } => {}
+            PublicationEvent::Published { on, takedown_on, late, .. } => {
+                self.status = Status::Public { since: *on, until: *takedown_on };
+                self.late = late.clone();
+            }
+            PublicationEvent::TakenDown { on, reason } => {
+                self.status = Status::TakenDown { on: *on, reason: reason.clone() }
+            }
+            PublicationEvent::Withdrawn { on, ground, explanation } => {
+                self.withdrawn.push(Withdrawal {
+                    record_id: self.record_id,
+                    notice: self.notice.clone(),
+                    on: *on,
+                    ground: *ground,
+                    explanation: explanation.clone(),
+                });
+                self.status = Status::Withdrawn { on: *on, ground: *ground, explanation: explanation.clone() };
+            }
+            PublicationEvent::Republished { on, case_id, record_id, notice, explanation, takedown_on, .. } => {
+                self.case_id = *case_id;
+                self.record_id = *record_id;
+                self.notice = notice.clone();
+                self.explanation = Some(explanation.clone());
+                self.status = Status::Public { since: *on, until: *takedown_on };
+            }
+        }
+    }
+
+    /// The lateness flag shown to supervisors on `today` (D-05): a notice still unpublished
+    /// after its due date, or one that was published late.
+    pub fn lateness(&self, today: NaiveDate) -> Option<String> {
+        match self.status {
+            Status::Prepared if is_late(self.due, today) => {
+                Some(format!("{}应于{}前公开，至{today}仍未公开，已逾期（D-05）", self.notice.category, self.due))
+            }
+            _ => self.late.clone(),
+        }
+    }
+
+    /// Whether the notice is on the portal on `day`.
+    pub fn is_public_on(&self, day: NaiveDate) -> bool {
+        matches!(self.status, Status::Public { since, until } if since <= day && day < until)
+    }
+}
+
+/// Starts a publication: the prepared notice with its deadline (D-05).
+pub fn decide_prepare(
+    prepared: &Prepared,
+    profile: &PolicyProfile,
+    calendar: &WorkCalendar,
+) -> Result<PublicationEvent, Rejection> {
+    let due = publish_due(prepared.notice.decided_on, prepared.act_kind, profile, calendar)
+        .map_err(|e| Rejection::one("calendar", e.to_string()))?;
+    Ok(PublicationEvent::Prepared {
+        case_id: prepared.case_id,
+        record_id: prepared.record_id,
+        act_kind: prepared.act_kind,
+        party_kind: prepared.party_kind,
+        notice: prepared.notice.clone(),
+        due,
+        profile: profile.reference(),
+    })
+}
+
+/// Publishes a prepared notice on `on`, until the end of its retention period (D-08); a
+/// publication after the deadline is published, and flagged (D-05).
+pub fn decide_publish(p: &Publication, on: NaiveDate, profile: &PolicyProfile) -> Result<PublicationEvent, Rejection> {
+    match &p.status {
+        Status::Prepared => {}
+        Status::Public { since, .. } => {
+            return Err(Rejection::one("publication", format!("该决定已于{since}公开，不能重复公开")));
+        }
+        Status::TakenDown { on, .. } => {
+            return Err(Rejection::one("publication", format!("该决定已于{on}公示期满撤下，不再公开（D-08）")));
+        }
+        Status::Withdrawn { on, .. } => {
+            return Err(Rejection::one(
+                "publication",
+                format!("该决定已于{on}撤回（D-09），不能再公开；重新作出的决定请作为变更后的信息公开"),
+            ));
+        }
+    }
+    if on < p.notice.decided_on {
+        return Err(Rejection::one("on", format!("公开日期{on}早于决定日期{}", p.notice.decided_on)));
+    }
+    let late = is_late(p.due, on).then(|| {
+        format!(
+            "{}应于{}前公开（决定之日起{}），{on}才公开，已逾期（D-05）",
+            p.notice.category,
+            p.due,
+            publish_period(p.act_kind, profile)
+        )
+    });
+    Ok(PublicationEvent::Published {
+        on,
+        takedown_on: takedown_on(on, p.party_kind, profile),
+        late,
+        profile: profile.reference(),
+    })
+}
+
+/// Takes a publication down at the end of its retention period (D-08). Before it, a
+/// decision leaves the portal only by withdrawal after a revocation (D-09).
+pub fn decide_take_down(p: &Publication, on: NaiveDate) -> Result<PublicationEvent, Rejection> {
+    let Status::Public { since, until } = p.status else {
+        return Err(Rejection::one("publication", "该决定不在公示中，无需撤下"));
+    };
+    if on < until {
+        return Err(Rejection::one(
+            "on",
+            format!(
+                "该决定自{since}起公示至{until}，期满前不能撤下（D-08）；决定被撤销、确认违法或者要求重新作出的，请撤回并说明（D-09）"
+            ),
+        ));
+    }
+    let who = match p.party_kind {
+        PartyKind::Person => "当事人为自然人",
+        PartyKind::Organisation => "当事人为法人或其他组织",
+    };
+    let days = (until - since).num_days();
+    Ok(PublicationEvent::TakenDown {
+        on, reason: format!("公示期满（{who}，公示{days}日，{since}至{until}）")
+    })
+}
+
+/// A placeholder is no explanation: fewer than four characters of substance, or 无, 略….
+fn no_explanation(s: &str) -> bool {
+    let bare: String = s.chars().filter(|c| c.is_alphanumeric()).collect();
+    bare.chars().count() < 4
+}
+
+/// Withdraws a prepared or published notice at once (D-09), with the explanation the
+/// portal shows in its place.
+pub fn decide_withdraw(
+    p: &Publication,
+    on: NaiveDate,
+    ground: RevocationGround,
+    explanation: &str,
+) -> Result<PublicationEvent, Rejection> {
+    let mut r = Rejection::new();
+    match &p.status {
+        Status::Prepared => {}
+        Status::Public { since, .. } if on < *since => {
+            r.add("on", format!("撤回日期{on}早于公开日期{since}"));
+        }
+        Status::Public { .. } => {}
+        Status::TakenDown { on, .. } => {
+            r.add("publication", format!("该决定已于{on}公示期满撤下，无需撤回"));
+        }
+        Status::Withdrawn { on, .. } => r.add("publication", format!("该决定已于{on}撤回，不能重复撤回")),
+    }
+    if no_explanation(explanation) {
+        r.add(
+            "explanation",
+            format!("请说明撤回的原因（决定{}的情况及依据）：撤回后须公示必要的说明（D-09）", ground.label()),
+        );
+    }
+    r.into_result()?;
+    Ok(PublicationEvent::Withdrawn { on, ground, explanation: explanation.trim().to_string() })
+}
+
+/// Publishes the new decision after a withdrawal, with the explanation; its retention
+/// counts from the new decision's date (D-09).
+pub fn decide_republish(
+    p: &Publication,
+    replacement: &Prepared,
+    on: NaiveDate,
+    explanation: &str,
+    profile: &PolicyProfile,
+) -> Result<PublicationEvent, Rejection> {
+    let mut r = Rejection::new();
+    if !matches!(p.status, Status::Withdrawn { .. }) {
+        r.add("publication", "原决定尚未撤回：请先撤回原决定，再公示重新作出的决定（D-09）");
+    }
+    if replacement.record_id == p.record_id || p.withdrawn.iter().any(|w| w.record_id == replacement.record_id) {
+        r.add("record", "重新公示的须是重新作出的决定，不能是已撤回的原决定");
+    }
+    if on < replacement.notice.decided_on {
+        r.add("on", format!("公开日期{on}早于重新作出决定的日期{}", replacement.notice.decided_on));
+    }
+    if no_explanation(explanation) {
+        r.add("explanation", "请说明变更的情况：公示变更后的信息须作出必要说明（D-09）");
+    }
+    r.into_result()?;
+    Ok(PublicationEvent::Republished {
+        on,
+        case_id: replacement.case_id,
+        record_id: replacement.record_id,
+        notice: replacement.notice.clone(),
+        explanation: explanation.trim().to_string(),
+        takedown_on: takedown_on(replacement.notice.decided_on, replacement.party_kind, profile),
+        profile: profile.reference(),
+    })
+}
+
+/// A revocation of a published decision, as the agency records it (D-09).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation<'a> {
+    pub on: NaiveDate,
+    pub ground: RevocationGround,
+    pub explanation: &'a str,
+    /// The new decision, when it was already made.
+    pub replacement: Option<&'a Prepared>,
+}
+
+/// A revocation: the withdrawal on the day it is recorded and, when the new decision is
+/// already made, its publication the same day (D-09). Without one, the new decision is
+/// published later with [`decide_republish`].
+pub fn decide_revoke(
+    p: &Publication,
+    revocation: &Revocation<'_>,
+    profile: &PolicyProfile,
+) -> Result<Vec<PublicationEvent>, Rejection> {
+    let withdrawn = decide_withdraw(p, revocation.on, revocation.ground, revocation.explanation)?;
+    let Some(replacement) = revocation.replacement else { return Ok(vec![withdrawn]) };
+    let mut after = p.clone();
+    after.apply(&withdrawn);
+    let republished = decide_republish(&after, replacement, revocation.on, revocation.explanation, profile)?;
+    Ok(vec![withdrawn, republished])
+}

@@ -9,7 +9,7 @@ use zhifa_core::case::defence::{PointAnswer, PointKind, StatementPoint};
 use zhifa_core::case::{RecordKind, Signature};
 
 use crate::cases::{RecordInput, beijing_now};
-use crate::demo_penalty::{DEMO_FACTS, DemoPenalty};
+use crate::demo_penalty::{DemoPenalty, prior_notice_fields};
 use crate::{App, AppResult};
 
 /// The demo hearing case's party, by which tests and the browser find it.
@@ -34,21 +34,8 @@ impl App {
             .await?;
         // 罚款一万五千元 reaches 安乡's large fine for a citizen: the notice tells of the
         // right to a hearing (Art 63), and the period to ask for one (Art 64).
-        let notice = RecordInput::new(
-            RecordKind::PriorNotice,
-            &[
-                ("document_number", "（出具时编号）"),
-                ("facts", DEMO_FACTS),
-                ("reasons", "当事人经责令改正拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条"),
-                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-                ("intended_decision", "罚款人民币一万五千元"),
-                (
-                    "rights",
-                    "你享有陈述、申辩的权利；拟作出的罚款属较大数额，你有权要求听证，可在收到本告知书之日起五个工作日内提出，逾期视为放弃",
-                ),
-                ("issued_on", &today),
-            ],
-        );
+        let mut notice = RecordInput::new(RecordKind::PriorNotice, &[("document_number", "（出具时编号）")]);
+        notice.fields.extend(prior_notice_fields(&today).map(|(k, v)| (k.to_string(), v)));
         let notice = self.add_record(&zf, id, notice).await?;
         let mut mail = RecordInput::new(
             RecordKind::ServiceMail,

@@ -31,6 +31,24 @@ pub struct DemoPenalty<'a> {
 /// The facts found by the demo penalty cases' investigation.
 pub const DEMO_FACTS: &str = "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置";
 
+/// The prior notice of the demo's 罚款一万五千元 to a citizen, issued on `issued_on`
+/// (N-04, G-02): facts, reasons, basis, the intended decision, and the party's rights —
+/// a large fine, so the hearing too (Art 63) and the period to ask for it (Art 64).
+pub fn prior_notice_fields(issued_on: &str) -> [(&'static str, String); 6] {
+    [
+        ("facts", DEMO_FACTS.into()),
+        ("reasons", "当事人经责令改正拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条".into()),
+        ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款".into()),
+        ("intended_decision", "罚款人民币一万五千元".into()),
+        (
+            "rights",
+            "你享有陈述、申辩的权利；拟作出的罚款属较大数额，你有权要求听证，可在收到本告知书之日起五个工作日内提出，逾期视为放弃"
+                .into(),
+        ),
+        ("issued_on", issued_on.into()),
+    ]
+}
+
 impl App {
     /// Opens the case of `d` and brings it to its decision stage with the draft approved;
     /// returns its id. Needs the demo data (`load_demo`).

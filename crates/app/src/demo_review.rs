@@ -96,3 +96,30 @@ pub const DECISION_REASONS: [(&str, &str); 4] = [
         "当事人拒不改正且经营规模较大，属于本局裁量基准“较重”阶次的情形，该阶次罚款幅度为一万元至二万元，未见从轻情节，确定罚款一万五千元",
     ),
 ];
+
+/// The fields an officer types to decide one of the demo's major cases for `party`, dated
+/// `decided_on`: the decision document's elements, the discretion benchmark applied
+/// (B-02) and the four reasons (G-01). Its 文号 is allocated when it is issued.
+pub fn decision_fields(party: &str, decided_on: &str) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = [
+        ("party", party),
+        ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"),
+        ("basis", DECISION_BASIS),
+        ("discretion", "拒不改正且经营规模较大，属较重情形"),
+        ("conclusion", "罚款人民币一万五千元"),
+        ("performance", "自收到本决定书之日起十五日内缴纳"),
+        ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
+        ("agency", "安乡县市场监督管理局"),
+        ("sealed", "是"),
+        ("decided_on", decided_on),
+        ("violation_code", "AX-SC-DJ-001"),
+        ("tier", "较重"),
+        ("penalty_types", "罚款"),
+        ("fine", "15000"),
+    ]
+    .iter()
+    .map(|(k, v)| (*k, v.to_string()))
+    .collect();
+    out.extend(DECISION_REASONS.iter().map(|(k, v)| (*k, v.to_string())));
+    out
+}

@@ -5,19 +5,17 @@
 
 use uuid::Uuid;
 use zhifa_app::App;
-use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
+use zhifa_app::cases::{RecordInput, beijing_now};
 use zhifa_core::access::Principal;
 use zhifa_core::case::review::decide::{Conclude, Submission};
 use zhifa_core::case::review::{ChecklistAnswer, ChecklistItem, CollectiveDecision, Level, Opinion, Standing};
-use zhifa_core::case::{ApprovalStep, Initiation, Party, PartyKind, Procedure, RecordKind, Stage};
-use zhifa_core::registry::{ActKind, UnitKind};
+use zhifa_core::case::{RecordKind, Stage};
 use zhifa_store::testing::TestDb;
 
 struct Demo {
     _t: TestDb,
     app: App,
     zf: Principal,
-    zfb: Principal,
     head: Principal,
     head2: Principal,
     reviewer: Principal,
@@ -33,7 +31,6 @@ async fn demo() -> Demo {
     app.load_demo().await.unwrap();
     Demo {
         zf: login(&app, "scj-zf").await,
-        zfb: login(&app, "scj-zfb").await,
         head: login(&app, "scj-head").await,
         head2: login(&app, "scj-head2").await,
         reviewer: login(&app, "scj-fzsh").await,
@@ -54,29 +51,10 @@ fn sound() -> Vec<ChecklistAnswer> {
 }
 
 fn decision_document() -> RecordInput {
-    let mut doc = RecordInput::new(
-        RecordKind::DecisionDocument,
-        &[
-            ("document_number", "安市监罚决〔2026〕7号"),
-            ("party", "刘某某"),
-            ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书为证"),
-            ("basis", zhifa_app::demo_review::DECISION_BASIS),
-            ("discretion", "拒不改正且经营规模较大，属较重情形"),
-            ("conclusion", "罚款人民币一万五千元"),
-            ("performance", "自收到本决定书之日起十五日内缴纳"),
-            ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
-            ("agency", "安乡县市场监督管理局"),
-            ("sealed", "是"),
-            ("decided_on", &today()),
-            ("violation_code", "AX-SC-DJ-001"),
-            ("tier", "较重"),
-            ("penalty_types", "罚款"),
-            ("fine", "15000"),
-        ],
-    );
-    // G-01: the four reasons, detailed as a major decision needs them.
-    for (k, v) in zhifa_app::demo_review::DECISION_REASONS {
-        doc.fields.insert(k.into(), v.into());
+    let mut doc = RecordInput::new(RecordKind::DecisionDocument, &[("document_number", "安市监罚决〔2026〕7号")]);
+    // R-13, B-02 and the four reasons of G-01, detailed as a major decision needs them.
+    for (k, v) in zhifa_app::demo_review::decision_fields("刘某某", &today()) {
+        doc.fields.insert(k.into(), v);
     }
     doc
 }
@@ -85,86 +63,17 @@ impl Demo {
     /// A penalty case in its decision stage whose draft proposes 罚款15000元 for a citizen:
     /// major under 安乡's profile (L-01).
     async fn major_case(&self) -> Uuid {
-        let agency = self.zf.agency_id.unwrap();
-        let unit = self.app.db.units(agency).await.unwrap().into_iter().find(|u| u.kind == UnitKind::Handling).unwrap();
-        let officers = self.app.officers_in_post("scj-zf").await.unwrap();
-        let input = OpenCaseInput {
-            agency_id: agency,
-            act_kind: ActKind::Penalty,
-            procedure: Procedure::Ordinary,
-            initiation: Initiation::ExOfficio { urgent: false },
-            party: Party {
-                kind: PartyKind::Person,
-                name: "刘某某".into(),
-                id_number: String::new(),
-                address: "安乡县".into(),
-                phone: String::new(),
-                representative: String::new(),
-                minor: false,
-            },
-            summary: "拒不将营业执照置于醒目位置".into(),
-            item_code: None,
-            handling_unit: unit.id,
-            officers: officers[..2].to_vec(),
-            auxiliaries: vec![],
-            violation_ended_on: Some(beijing_now().date() - chrono::Days::new(5)),
-            serious_harm: false,
-            limitation_override: String::new(),
+        let case = zhifa_app::demo_penalty::DemoPenalty {
+            party: "刘某某",
+            address: "安乡县",
+            summary: "拒不将营业执照置于醒目位置",
+            ended_days_ago: 5,
+            considerations: "经营规模较大",
+            proposal: "罚款一万五千元",
+            tier: "较重",
+            fine: "15000",
         };
-        let app = &self.app;
-        let id = app.open_case(&self.zf, input).await.unwrap();
-        let now = beijing_now().format("%Y-%m-%d %H:%M").to_string();
-        let mut filing = RecordInput::new(
-            RecordKind::FilingApproval,
-            &[
-                ("reason", "拒不改正"),
-                ("party", "刘某某"),
-                ("handler_opinion", "建议立案"),
-                ("unit_opinion", "同意"),
-                ("head_approval", "同意"),
-                ("approved_at", &now),
-            ],
-        );
-        filing.officers = vec![officers[0]];
-        let filing = app.add_record(&self.zf, id, filing).await.unwrap();
-        self.chain(id, filing).await;
-        app.complete_stage(&self.zf, id, Stage::Initiation).await.unwrap();
-        let evidence = RecordInput::new(
-            RecordKind::DocumentaryEvidence,
-            &[("description", "责令改正通知书"), ("source", "本局"), ("collected_on", &today())],
-        );
-        app.add_record(&self.zf, id, evidence).await.unwrap();
-        let report = RecordInput::new(
-            RecordKind::InvestigationReport,
-            &[("facts", "拒不改正"), ("evidence", "通知书"), ("proposal", "罚款"), ("reported_on", &today())],
-        );
-        app.add_record(&self.zf, id, report).await.unwrap();
-        app.complete_stage(&self.zf, id, Stage::Investigation).await.unwrap();
-        let draft = RecordInput::new(
-            RecordKind::DecisionDraft,
-            &[
-                ("drafter", "李建国"),
-                ("facts", "拒不改正"),
-                ("evidence", "通知书"),
-                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-                ("considerations", "经营规模较大"),
-                ("proposal", "罚款一万五千元"),
-                ("violation_code", "AX-SC-DJ-001"),
-                ("tier", "较重"),
-                ("penalty_types", "罚款"),
-                ("fine", "15000"),
-            ],
-        );
-        let draft = app.add_record(&self.zf, id, draft).await.unwrap();
-        self.chain(id, draft).await;
-        id
-    }
-
-    async fn chain(&self, case: Uuid, record: Uuid) {
-        let app = &self.app;
-        app.give_approval(&self.zf, case, record, ApprovalStep::Handler, true, "建议同意").await.unwrap();
-        app.give_approval(&self.zfb, case, record, ApprovalStep::Reviewer, true, "同意").await.unwrap();
-        app.give_approval(&self.head, case, record, ApprovalStep::Approver, true, "同意").await.unwrap();
+        self.app.demo_penalty_in_decision(&case).await.unwrap()
     }
 
     async fn round(&self, case: Uuid) -> Uuid {

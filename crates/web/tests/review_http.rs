@@ -16,29 +16,12 @@ fn today() -> String {
     beijing_now().format("%Y-%m-%d").to_string()
 }
 
-/// The decision document's fields (R-13, with the discretion benchmark's, B-02).
+/// The decision document's fields (R-13, B-02, G-01), with a typed 文号 as records made
+/// before numbering at issue carried.
 fn decision_fields() -> Vec<(String, String)> {
-    [
-        ("document_number", "安市监罚决〔2026〕8号"),
-        ("party", "王某某"),
-        ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书为证"),
-        ("basis", zhifa_app::demo_review::DECISION_BASIS),
-        ("discretion", "拒不改正且经营规模较大，属较重情形"),
-        ("conclusion", "罚款人民币一万五千元"),
-        ("performance", "自收到本决定书之日起十五日内缴纳"),
-        ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
-        ("agency", "安乡县市场监督管理局"),
-        ("sealed", "是"),
-        ("violation_code", "AX-SC-DJ-001"),
-        ("tier", "较重"),
-        ("penalty_types", "罚款"),
-        ("fine", "15000"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .chain([("decided_on".to_string(), today())])
-    .chain(zhifa_app::demo_review::DECISION_REASONS.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-    .collect()
+    let typed = ("document_number".to_string(), "安市监罚决〔2026〕8号".to_string());
+    let fields = zhifa_app::demo_review::decision_fields("王某某", &today());
+    std::iter::once(typed).chain(fields.into_iter().map(|(k, v)| (k.to_string(), v))).collect()
 }
 
 /// The demo case waiting in the legal unit's queue.

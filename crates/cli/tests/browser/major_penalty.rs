@@ -10,8 +10,8 @@
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use serde_json::json;
-use zhifa_app::demo_penalty::DEMO_FACTS;
-use zhifa_app::demo_review::{DECISION_BASIS, DECISION_REASONS, DEMO_MAJOR_PARTY};
+use zhifa_app::demo_penalty::prior_notice_fields;
+use zhifa_app::demo_review::{DEMO_MAJOR_PARTY, decision_fields};
 
 use super::{
     Ctx, add_record, body_text, click_and_wait, form_errors, log_in_as, make_record, path_of, submit_form, type_into,
@@ -35,25 +35,9 @@ pub(super) async fn major_penalty_review(ctx: Ctx) -> Result<()> {
     ensure!(body_text(&ctx).await?.contains("当前阶段：审查决定"), "the case is in its decision stage");
 
     // The prior notice (N-04, G-02), served in person.
-    add_record(
-        &ctx,
-        &case_path,
-        "prior_notice",
-        &[
-            ("facts", DEMO_FACTS),
-            ("reasons", "当事人经责令改正拒不改正，违反《中华人民共和国市场主体登记管理条例》第三十六条"),
-            ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-            ("intended_decision", "罚款人民币一万五千元"),
-            (
-                "rights",
-                "你享有陈述、申辩的权利；拟作出的罚款属较大数额，你有权要求听证，可在收到本告知书之日起五个工作日内提出，逾期视为放弃",
-            ),
-            ("issued_on", &today),
-        ],
-        false,
-        &[],
-    )
-    .await?;
+    let notice = prior_notice_fields(&today);
+    let notice: Vec<(&str, &str)> = notice.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    add_record(&ctx, &case_path, "prior_notice", &notice, false, &[]).await?;
     add_record(
         &ctx,
         &case_path,
@@ -121,7 +105,7 @@ pub(super) async fn major_penalty_review(ctx: Ctx) -> Result<()> {
     submit_form(&ctx).await?;
     ensure!(path_of(&ctx).await? == review_path, "the supplement is accepted{}", form_errors(&ctx).await);
 
-    let decision = decision_fields(&today);
+    let decision = decision_fields(DEMO_MAJOR_PARTY, &today);
     let fields: Vec<(&str, &str)> = decision.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let refused = make_record(&ctx, &case_path, "decision_document", &fields, false, &[]).await?;
     ensure!(
@@ -209,30 +193,4 @@ pub(super) async fn major_penalty_review(ctx: Ctx) -> Result<()> {
 async fn click_link(ctx: &Ctx, text: &str) -> Result<()> {
     let link = ctx.c.find(Locator::LinkText(text)).await.with_context(|| format!("the page offers {text}"))?;
     click_and_wait(&ctx.c, &link).await
-}
-
-/// The decision document's fields, its discretion benchmark (B-02) and its four
-/// reasons (G-01).
-fn decision_fields(today: &str) -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, String)> = [
-        ("party", DEMO_MAJOR_PARTY),
-        ("facts", "经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"),
-        ("basis", DECISION_BASIS),
-        ("discretion", "拒不改正且经营规模较大，属较重情形"),
-        ("conclusion", "罚款人民币一万五千元"),
-        ("performance", "自收到本决定书之日起十五日内缴纳"),
-        ("remedies", "六十日内申请行政复议或六个月内提起行政诉讼"),
-        ("agency", "安乡县市场监督管理局"),
-        ("sealed", "是"),
-        ("violation_code", "AX-SC-DJ-001"),
-        ("tier", "较重"),
-        ("penalty_types", "罚款"),
-        ("fine", "15000"),
-    ]
-    .iter()
-    .map(|(k, v)| (*k, v.to_string()))
-    .collect();
-    out.push(("decided_on", today.to_string()));
-    out.extend(DECISION_REASONS.iter().map(|(k, v)| (*k, v.to_string())));
-    out
 }

@@ -349,7 +349,7 @@ impl App {
     }
 
     /// Loads a case for a write by an officer assigned to it, or the agency's head.
-    async fn load_for_write(&self, by: &Principal, id: Uuid) -> AppResult<(Case, ExpectedVersion)> {
+    pub(crate) async fn load_for_write(&self, by: &Principal, id: Uuid) -> AppResult<(Case, ExpectedVersion)> {
         let (case, version, _) = self.load(id).await?;
         can_handle(by, case.opening.agency_id)?;
         if by.role == Role::Officer && !self.is_assigned(by, &case).await? {

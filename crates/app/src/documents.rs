@@ -262,7 +262,15 @@ impl App {
             let zhifa_core::case::CaseEvent::DocumentIssued { document } = &event else { unreachable!("issues") };
             let document = document.clone();
             match self.db.append_to(&Actor::from(by), &stream::case(case_id), version, vec![event.into()]).await {
-                Ok(_) => return Ok(document),
+                Ok(_) => {
+                    // D-14: an issued decision goes to the portal by itself — prepared here,
+                    // published after the preview. The decision stands whatever happens to
+                    // its publication, so a failure is logged, not returned.
+                    if let Err(e) = self.prepare_publication(by, case_id, record_id).await {
+                        tracing::warn!(case = %case_id, record = %record_id, "publication not prepared: {e}");
+                    }
+                    return Ok(document);
+                }
                 // Another node took the number, or the case changed: again, from the top.
                 Err(e) if is_number_refusal(&e) || matches!(e, StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),

@@ -5,12 +5,31 @@
 //! unit, post and certificate — never the citizen ID or telephone.
 
 use uuid::Uuid;
+use zhifa_core::access::Principal;
+use zhifa_core::case::{Case, RecordKind};
+use zhifa_core::disclosure::publication::{Prepared, Publication, decide_prepare, decide_publish, prepare_decision};
+use zhifa_core::events::{Actor, stream};
 use zhifa_core::personnel::{CertificateStatus, StaffKind};
 use zhifa_core::registry::Agency;
+use zhifa_store::ExpectedVersion;
+use zhifa_store::publications::PublicationRow;
 use zhifa_store::queries::{AgencyRow, CertificateRow};
 
 use crate::cases::beijing_now;
 use crate::{App, AppError, AppResult};
+
+/// Most decisions the portal's list shows.
+pub const DECISIONS_SHOWN: i64 = 200;
+
+/// A decision's publication as its agency sees it before and after publishing: the
+/// publication if one was prepared, and the notice as the decision stands now with what
+/// redaction removed — or why it cannot be published (D-06, D-07).
+#[derive(Debug, Clone)]
+pub struct PublicationPreview {
+    pub case: Case,
+    pub publication: Option<Publication>,
+    pub prepared: Result<Prepared, zhifa_core::Rejection>,
+}
 
 /// Longest certificate number the portal looks up; anything longer is refused with a
 /// message instead of reaching the database.
@@ -84,6 +103,91 @@ impl App {
     pub async fn portal_certificate(&self, number: &str) -> AppResult<Option<PublicCertificate>> {
         let number = check_certificate_number(number)?;
         Ok(self.db.certificate(&number).await?.map(PublicCertificate::new))
+    }
+}
+
+impl App {
+    async fn agency_name(&self, case: &Case) -> AppResult<String> {
+        Ok(self.db.agency(case.opening.agency_id).await?.ok_or(AppError::NotFound("执法机关"))?.info.name)
+    }
+
+    /// D-14: prepares the publication of an issued decision (its redacted notice and its
+    /// deadline, D-05, D-06). Nothing for other records, for a decision that may not be
+    /// published (a minor party, a secret: D-07), or when one is already prepared.
+    pub(crate) async fn prepare_publication(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {
+        let (case, _, _) = self.db.load_case(case_id).await?.ok_or(AppError::NotFound("案件"))?;
+        let kind = case.record(record_id).map(|r| r.record.kind);
+        if !matches!(kind, Some(RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision))
+            || self.db.load_publication(record_id).await?.is_some()
+        {
+            return Ok(());
+        }
+        let prepared = match prepare_decision(&case, record_id, &self.agency_name(&case).await?) {
+            Ok(p) => p,
+            Err(why) => {
+                tracing::info!(case = %case_id, "decision not for publication: {why}");
+                return Ok(());
+            }
+        };
+        let profile = self.profile_of(&case).await?;
+        let calendar = self.db.work_calendar().await?;
+        let event = decide_prepare(&prepared, &profile, &calendar)?;
+        let stream = stream::publication(record_id);
+        self.db.append_to(&Actor::from(by), &stream, ExpectedVersion::NoStream, vec![event.into()]).await?;
+        Ok(())
+    }
+
+    /// The preview of a decision's publication for those who handle the case.
+    pub async fn publication_preview(
+        &self,
+        by: &Principal,
+        case_id: Uuid,
+        record_id: Uuid,
+    ) -> AppResult<PublicationPreview> {
+        let (case, _) = self.load_for_write(by, case_id).await?;
+        if case.record(record_id).is_none() {
+            return Err(AppError::NotFound("记录"));
+        }
+        let publication = self.db.load_publication(record_id).await?.map(|(p, _)| p);
+        let prepared = prepare_decision(&case, record_id, &self.agency_name(&case).await?);
+        Ok(PublicationPreview { case, publication, prepared })
+    }
+
+    /// Publishes a prepared decision on the portal today, with its takedown date (D-08)
+    /// and, past its deadline, the lateness supervisors see (D-05).
+    pub async fn publish_decision(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {
+        let (case, _) = self.load_for_write(by, case_id).await?;
+        let (publication, version) = self
+            .db
+            .load_publication(record_id)
+            .await?
+            .filter(|(p, _)| p.case_id == case_id)
+            .ok_or(AppError::NotFound("待公示的决定"))?;
+        let profile = self.profile_of(&case).await?;
+        let event = decide_publish(&publication, beijing_now().date(), &profile)?;
+        let stream = stream::publication(record_id);
+        self.db.append_to(&Actor::from(by), &stream, version, vec![event.into()]).await?;
+        Ok(())
+    }
+
+    /// The decisions public today, newest first (D-05, D-08).
+    pub async fn portal_decisions(&self) -> AppResult<Vec<PublicationRow>> {
+        Ok(self.db.public_decisions(beijing_now().date(), DECISIONS_SHOWN).await?)
+    }
+
+    /// One decision on the portal: public today, or withdrawn with its explanation (D-09);
+    /// one prepared but not published, or past its takedown, is not found.
+    pub async fn portal_decision(&self, record_id: Uuid) -> AppResult<PublicationRow> {
+        let today = beijing_now().date();
+        self.db
+            .publication_row(record_id)
+            .await?
+            .filter(|p| match p.status.as_str() {
+                "public" => p.takedown_on.is_some_and(|t| t > today),
+                "withdrawn" => true,
+                _ => false,
+            })
+            .ok_or(AppError::NotFound("该公示信息"))
     }
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::access::{Principal, Role};
 use crate::calendar::CalendarYear;
 use crate::case::{AccessEvent, CaseEvent};
+use crate::disclosure::publication::PublicationEvent;
 use crate::personnel::OfficerEvent;
 use crate::profile::PolicyProfile;
 use crate::registry::AgencyEvent;
@@ -85,6 +86,7 @@ pub enum DomainEvent {
     Calendar(CalendarEvent),
     Case(CaseEvent),
     Access(AccessEvent),
+    Publication(PublicationEvent),
 }
 
 macro_rules! from_event {
@@ -101,7 +103,8 @@ from_event!(
     Profile(ProfileEvent),
     Calendar(CalendarEvent),
     Case(CaseEvent),
-    Access(AccessEvent)
+    Access(AccessEvent),
+    Publication(PublicationEvent)
 );
 
 impl DomainEvent {
@@ -115,6 +118,7 @@ impl DomainEvent {
             DomainEvent::Calendar(_) => "calendar",
             DomainEvent::Case(_) => "case",
             DomainEvent::Access(_) => "access",
+            DomainEvent::Publication(_) => "publication",
         }
     }
 
@@ -134,6 +138,7 @@ impl DomainEvent {
             "calendar" => DomainEvent::Calendar(serde_json::from_str(payload)?),
             "case" => DomainEvent::Case(serde_json::from_str(payload)?),
             "access" => DomainEvent::Access(serde_json::from_str(payload)?),
+            "publication" => DomainEvent::Publication(serde_json::from_str(payload)?),
             other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
         })
     }
@@ -179,6 +184,10 @@ pub mod stream {
     /// conflicts with writing.
     pub fn access(case: Uuid) -> String {
         format!("access:{case}")
+    }
+    /// A decision's publication on the portal (D-05…D-09), by the decision's record id.
+    pub fn publication(record: Uuid) -> String {
+        format!("publication:{record}")
     }
     /// The kind prefix of a stream id.
     pub fn kind(stream_id: &str) -> &str {

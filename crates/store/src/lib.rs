@@ -15,6 +15,7 @@ pub mod documents;
 mod events;
 pub mod ledger;
 mod projection;
+pub mod publications;
 pub mod queries;
 mod script;
 pub mod testing;

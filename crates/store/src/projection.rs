@@ -178,6 +178,7 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         DomainEvent::Case(e) => crate::cases::apply(w, ev, e)?,
         // The access log is read from its stream.
         DomainEvent::Access(_) => {}
+        DomainEvent::Publication(e) => crate::publications::apply(w, ev, e)?,
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(
@@ -195,7 +196,7 @@ impl Db {
     /// transaction. Returns the number of events replayed.
     pub async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.write.begin().await?;
-        for t in TABLES.iter().chain(crate::cases::TABLES) {
+        for t in TABLES.iter().chain(crate::cases::TABLES).chain(crate::publications::TABLES) {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
         }
         let mut after = 0i64;

@@ -26,6 +26,7 @@ impl Nav {
     pub fn portal() -> Self {
         let links = [
             ("/gs", "执法公示"),
+            ("/gs/decisions", "执法决定"),
             ("/gs/certificates", "执法证查询"),
             ("/ledger", "账本验证"),
             ("/login", "工作人员登录"),

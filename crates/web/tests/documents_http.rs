@@ -12,19 +12,14 @@ use http_body_util::BodyExt;
 use support::*;
 use tower::ServiceExt;
 use uuid::Uuid;
-use zhifa_app::App;
 use zhifa_app::cases::{OpenCaseInput, RecordInput, beijing_now};
-use zhifa_blob::{BlobConfig, Uploads};
 use zhifa_core::case::documents::DocType;
 use zhifa_core::case::{Initiation, Party, PartyKind, Procedure, RecordKind};
 use zhifa_core::events::stream;
 use zhifa_core::registry::{ActKind, UnitKind};
-use zhifa_store::testing::TestDb;
-use zhifa_web::{AppState, WebConfig, router};
 
 struct Env {
     t: TestApp,
-    _dir: tempfile::TempDir,
     agency: Uuid,
 }
 
@@ -37,14 +32,9 @@ struct Raw {
 impl Env {
     /// The demo over a fresh database, with an evidence store for the issued PDFs.
     async fn new() -> Env {
-        let db = TestDb::new().await;
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::new(db.db.clone()).with_files(Uploads::open(&BlobConfig::new(dir.path())).unwrap());
-        app.load_demo().await.unwrap();
-        let router = router(AppState::new(app.clone(), WebConfig::default()));
-        let t = TestApp { _db: db, app, router };
+        let t = TestApp::with_demo_and_files().await;
         let agency = t.agency_id("安乡县市场监督管理局").await;
-        Env { t, _dir: dir, agency }
+        Env { t, agency }
     }
 
     async fn raw(&self, b: Option<&Browser>, path: &str) -> Raw {

@@ -36,7 +36,7 @@ impl Env {
         let app = App::new(db.db.clone()).with_files(uploads(&dir));
         app.load_demo().await.unwrap();
         let router = router(AppState::new(app.clone(), WebConfig::default()));
-        Env { t: TestApp { _db: db, app, router }, dir }
+        Env { t: TestApp { _db: db, app, router, _files: None }, dir }
     }
 
     /// The server after a restart: a new upload manager over the same directories.

@@ -36,7 +36,7 @@ async fn with_events(n: usize) -> TestApp {
     }
     let app = App::new(t.db.clone());
     let router = router(AppState::new(app.clone(), WebConfig::default()));
-    TestApp { _db: t, app, router }
+    TestApp { _db: t, app, router, _files: None }
 }
 
 /// What an outside verifier trusts: the key served at /ledger/key.

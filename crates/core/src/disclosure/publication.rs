@@ -248,9 +248,10 @@ impl RevocationGround {
     }
 }
 
-/// The events of a publication stream.
+/// The events of a publication stream (`publication:<decision record id>`), tagged by
+/// `type` like every domain event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type")]
 pub enum PublicationEvent {
     /// The notice was made from the issued decision, with its deadline (D-05, D-06).
     Prepared {

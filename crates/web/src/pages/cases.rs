@@ -265,6 +265,8 @@ struct RecordLine {
     issued: Option<(String, String)>,
     /// Whether the viewer may issue it now (never issued, or corrected since).
     issuable: bool,
+    /// An issued decision, whose publication (D-14) the case page links to.
+    publication: bool,
 }
 
 struct AvLine {
@@ -580,6 +582,9 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
                         if d.printed_number.is_empty() { "已出具".to_string() } else { d.printed_number.clone() };
                     (d.id.to_string(), n)
                 }),
+                publication: can_write
+                    && c.document_of(r.record.id).is_some()
+                    && matches!(k, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision),
                 issuable: zhifa_core::case::documents::may_issue(c, r.record.id).is_ok()
                     && (can_write
                         || (k == RecordKind::LegalReviewOpinion

@@ -4,7 +4,8 @@
 //! subject information, supervision channels, the personnel-qualification list of P-06,
 //! the enforcement items) and `/gs/agencies/{id}/benchmarks` its discretion benchmarks
 //! (B-01); `/gs/certificates/{number}` verifies a certificate (D-04) and `…/card` prints it
-//! as a card whose QR code leads back to that page.
+//! as a card whose QR code leads back to that page; `/gs/decisions` lists the decisions
+//! public today and `/gs/decisions/{id}` shows one, redacted (D-05…D-09).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -243,4 +244,54 @@ pub async fn certificate(State(s): State<AppState>, Parsed(number): Parsed<Strin
 /// GET /gs/certificates/{number}/card: the printable card.
 pub async fn card(State(s): State<AppState>, Parsed(number): Parsed<String>) -> Response {
     certificate_page(&s, &number, true).await
+}
+
+/// GET /gs/decisions
+pub async fn decisions(State(s): State<AppState>) -> Response {
+    let rows = match s.app.portal_decisions().await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
+    let mut list = Section::new("行政执法决定", &["决定文书号", "当事人", "类别", "执法机关", "决定日期"]);
+    for p in &rows {
+        let n = &p.notice;
+        list.rows.push(vec![
+            Cell::link(&n.document_number, format!("/gs/decisions/{}", p.record_id)),
+            n.party.clone().into(),
+            n.category.clone().into(),
+            n.agency.clone().into(),
+            n.decided_on.to_string().into(),
+        ]);
+    }
+    let page = TablePage {
+        title: "行政执法决定公示".into(),
+        notice: Some("依法公开的行政执法决定；自然人姓名已作遮蔽，身份证号码、联系方式、住址等个人信息已删除。".into()),
+        actions: vec![("/gs".into(), "返回公示首页".into())],
+        sections: vec![list],
+        ..Default::default()
+    };
+    render_table(&Nav::portal(), &page)
+}
+
+/// GET /gs/decisions/{id}
+pub async fn decision(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Response {
+    let p = match s.app.portal_decision(id).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    let withdrawn = p.status == "withdrawn";
+    let mut page = TablePage {
+        title: if withdrawn { "行政执法决定（已撤回）".into() } else { "行政执法决定".into() },
+        info: crate::pages::publications::notice_rows(&p.notice),
+        actions: vec![("/gs/decisions".into(), "返回决定公示".into())],
+        ..Default::default()
+    };
+    if let Some(ex) = &p.explanation {
+        page.notice =
+            Some(if withdrawn { format!("该决定已撤回公示：{ex}") } else { format!("说明：{ex}") });
+    }
+    if let Some(until) = p.takedown_on.filter(|_| !withdrawn) {
+        page.info.push(("公示期至".into(), until.to_string()));
+    }
+    render_table(&Nav::portal(), &page)
 }

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub _db: TestDb,
     pub app: App,
     pub router: axum::Router,
+    /// The evidence store's directory, when the app has one (issued PDFs live there).
+    pub _files: Option<tempfile::TempDir>,
 }
 
 pub struct Resp {
@@ -35,7 +37,19 @@ impl TestApp {
         let app = App::new(t.db.clone());
         app.load_demo().await.unwrap();
         let router = router(AppState::new(app.clone(), WebConfig::default()));
-        TestApp { _db: t, app, router }
+        TestApp { _db: t, app, router, _files: None }
+    }
+
+    /// The demo with an evidence store in a temporary directory, so documents can be
+    /// issued (their PDFs are stored there).
+    pub async fn with_demo_and_files() -> TestApp {
+        let t = TestDb::new().await;
+        let dir = tempfile::tempdir().unwrap();
+        let files = zhifa_blob::Uploads::open(&zhifa_blob::BlobConfig::new(dir.path())).unwrap();
+        let app = App::new(t.db.clone()).with_files(files);
+        app.load_demo().await.unwrap();
+        let router = router(AppState::new(app.clone(), WebConfig::default()));
+        TestApp { _db: t, app, router, _files: Some(dir) }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {

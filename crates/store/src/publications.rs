@@ -1,0 +1,139 @@
+//! Decisions on the public portal (D-05…D-09): the projection of the publication streams
+//! into `publications`, which the portal lists, and loading one publication by folding
+//! its stream.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+use zhifa_core::disclosure::publication::{DecisionNotice, Publication, PublicationEvent};
+use zhifa_core::events::{DomainEvent, RecordedEvent, stream};
+
+use crate::script::{Writes, args};
+use crate::{Db, ExpectedVersion, Result, StoreError};
+
+/// The projection tables of this module, cleared before a rebuild.
+pub(crate) const TABLES: &[&str] = &["publications"];
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialises")
+}
+
+pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &PublicationEvent) -> Result<()> {
+    let key = ev.stream_id.split_once(':').map(|(_, k)| k).unwrap_or_default();
+    let id = key.parse::<Uuid>().map_err(|e| StoreError::Corrupt(format!("{}: {e}", ev.stream_id)))?.to_string();
+    match e {
+        PublicationEvent::Prepared { case_id, act_kind, notice, due, .. } => w.push(
+            "INSERT INTO publications (record_id, case_id, agency_id, act_kind, status, due, decided_on, notice) \
+             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6 FROM cases WHERE id = $2",
+            args![
+                id,
+                case_id.to_string(),
+                act_kind.as_str(),
+                due.to_string(),
+                notice.decided_on.to_string(),
+                json(notice)
+            ],
+        ),
+        PublicationEvent::Published { on, takedown_on, .. } => w.push(
+            "UPDATE publications SET status = 'public', published_on = $2, takedown_on = $3 WHERE record_id = $1",
+            args![id, on.to_string(), takedown_on.to_string()],
+        ),
+        PublicationEvent::TakenDown { .. } => {
+            w.push("UPDATE publications SET status = 'taken_down' WHERE record_id = $1", args![id]);
+        }
+        PublicationEvent::Withdrawn { explanation, .. } => w.push(
+            "UPDATE publications SET status = 'withdrawn', explanation = $2 WHERE record_id = $1",
+            args![id, explanation],
+        ),
+        PublicationEvent::Republished { on, notice, explanation, takedown_on, .. } => w.push(
+            "UPDATE publications SET status = 'public', published_on = $2, takedown_on = $3, decided_on = $4, \
+             notice = $5, explanation = $6 WHERE record_id = $1",
+            args![
+                id,
+                on.to_string(),
+                takedown_on.to_string(),
+                notice.decided_on.to_string(),
+                json(notice),
+                explanation
+            ],
+        ),
+    }
+    Ok(())
+}
+
+/// A decision on the portal, as the lists read it.
+#[derive(Debug, Clone)]
+pub struct PublicationRow {
+    pub record_id: Uuid,
+    pub case_id: Uuid,
+    pub agency_id: Uuid,
+    pub status: String,
+    pub due: NaiveDate,
+    pub published_on: Option<NaiveDate>,
+    pub takedown_on: Option<NaiveDate>,
+    pub notice: DecisionNotice,
+    pub explanation: Option<String>,
+}
+
+const COLUMNS: &str = "record_id, case_id, agency_id, status, due, published_on, takedown_on, notice, explanation";
+
+fn row(r: &AnyRow) -> Result<PublicationRow> {
+    let uuid = |c: &str| -> Result<Uuid> {
+        let s: String = r.try_get(c)?;
+        s.parse().map_err(|e| StoreError::Corrupt(format!("publications.{c}: {e}")))
+    };
+    let date = |c: &str| -> Result<Option<NaiveDate>> {
+        let s: Option<String> = r.try_get(c)?;
+        s.map(|s| s.parse().map_err(|e| StoreError::Corrupt(format!("publications.{c}: {e}")))).transpose()
+    };
+    let notice: String = r.try_get("notice")?;
+    Ok(PublicationRow {
+        record_id: uuid("record_id")?,
+        case_id: uuid("case_id")?,
+        agency_id: uuid("agency_id")?,
+        status: r.try_get("status")?,
+        due: date("due")?.ok_or_else(|| StoreError::Corrupt("publications.due".into()))?,
+        published_on: date("published_on")?,
+        takedown_on: date("takedown_on")?,
+        notice: serde_json::from_str(&notice).map_err(|e| StoreError::Corrupt(format!("publications.notice: {e}")))?,
+        explanation: r.try_get("explanation")?,
+    })
+}
+
+impl Db {
+    /// The decisions public on `today` (published, not yet at their takedown date), newest
+    /// first, at most `limit`.
+    pub async fn public_decisions(&self, today: NaiveDate, limit: i64) -> Result<Vec<PublicationRow>> {
+        let rows = crate::q(format!(
+            "SELECT {COLUMNS} FROM publications WHERE status = 'public' AND takedown_on > $1 \
+             ORDER BY published_on DESC, decided_on DESC LIMIT $2"
+        ))
+        .bind(today.to_string())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// One decision's row on the portal, whatever its status.
+    pub async fn publication_row(&self, record: Uuid) -> Result<Option<PublicationRow>> {
+        let r = crate::q(format!("SELECT {COLUMNS} FROM publications WHERE record_id = $1"))
+            .bind(record.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        r.as_ref().map(row).transpose()
+    }
+
+    /// A decision's publication, folded from its stream, with the version to append at.
+    pub async fn load_publication(&self, record: Uuid) -> Result<Option<(Publication, ExpectedVersion)>> {
+        let events = self.load_stream(&stream::publication(record)).await?;
+        let Some(last) = events.last() else { return Ok(None) };
+        let version = ExpectedVersion::Exact(last.version);
+        let folded = Publication::fold(events.iter().filter_map(|e| match &e.event {
+            DomainEvent::Publication(p) => Some(p),
+            _ => None,
+        }));
+        Ok(folded.map(|p| (p, version)))
+    }
+}

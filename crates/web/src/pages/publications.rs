@@ -1,0 +1,113 @@
+//! A decision's publication as its agency handles it (D-05…D-07, D-14):
+//! `/cases/{id}/publications/{rid}` previews the notice exactly as the portal will show
+//! it — redacted — with what redaction took out and why, the deadline and any lateness;
+//! `…/publish` confirms and publishes it.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use uuid::Uuid;
+use zhifa_app::portal::PublicationPreview;
+use zhifa_core::disclosure::publication::{DecisionNotice, Status};
+
+use crate::AppState;
+use crate::forms::{FormPage, Nav, Section, TablePage, pairs, render_form, render_table};
+use crate::pages::{Parsed, after_submit, page_error};
+use crate::session::CurrentUser;
+
+/// The D-06 fields of a notice, labelled as the portal shows them.
+pub fn notice_rows(n: &DecisionNotice) -> Vec<(String, String)> {
+    [
+        ("执法机关", n.agency.clone()),
+        ("当事人", n.party.clone()),
+        ("类别", n.category.clone()),
+        ("决定文书号", n.document_number.clone()),
+        ("违法事实", n.facts.clone()),
+        ("执法依据", n.basis.clone()),
+        ("处理结果", n.conclusion.clone()),
+        ("决定日期", n.decided_on.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn status_label(s: &Status) -> String {
+    match s {
+        Status::Prepared => "待公示".into(),
+        Status::Public { since, until } => format!("公示中：{since}起，{until}撤下"),
+        Status::TakenDown { on, reason } => format!("已于{on}撤下（{reason}）"),
+        Status::Withdrawn { on, ground, explanation } => format!("已于{on}撤回：{}。{explanation}", ground.label()),
+    }
+}
+
+fn preview_page(id: Uuid, rid: Uuid, v: &PublicationPreview) -> TablePage {
+    let today = zhifa_app::cases::beijing_now().date();
+    let mut page = TablePage { title: format!("{}：决定公示", v.case.opening.number), ..Default::default() };
+    match (&v.publication, &v.prepared) {
+        (Some(p), _) => {
+            page.info.push(("公示状态".into(), status_label(&p.status)));
+            page.info.push(("公示期限".into(), format!("{}前（D-05）", p.due)));
+            if let Some(late) = p.lateness(today).or_else(|| p.late.clone()) {
+                page.notice = Some(late);
+            }
+            page.info.extend(notice_rows(&p.notice));
+            if p.status == Status::Prepared {
+                page.actions.push((format!("/cases/{id}/publications/{rid}/publish"), "发布公示".into()));
+            }
+        }
+        (None, Ok(_)) => page.notice = Some("决定书出具后自动生成公示信息；本决定尚未生成，请先出具决定书。".into()),
+        (None, Err(why)) => {
+            let reasons: Vec<String> = why.errors.iter().map(|e| e.message.clone()).collect();
+            page.notice = Some(format!("本决定不予公示或暂不能公示：{}", reasons.join("；")));
+        }
+    }
+    if let Ok(prepared) = &v.prepared {
+        let mut removed =
+            Section::new("脱敏处理（仅本机关可见，不予公开）", &["栏目", "类别", "原文", "公开为", "依据"]);
+        for f in &prepared.findings {
+            removed.rows.push(vec![
+                f.field.label().into(),
+                f.finding.label().into(),
+                f.finding.original.clone().into(),
+                f.finding.replacement.clone().into(),
+                f.finding.kind.reason().into(),
+            ]);
+        }
+        page.sections.push(removed);
+    }
+    page.actions.push((format!("/cases/{id}"), "返回案件".into()));
+    page
+}
+
+/// GET /cases/{id}/publications/{rid}
+pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed((id, rid)): Parsed<(Uuid, Uuid)>) -> Response {
+    match s.app.publication_preview(&user.principal, id, rid).await {
+        Ok(v) => render_table(&Nav::for_user(&user), &preview_page(id, rid, &v)),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+fn publish_form(id: Uuid, rid: Uuid) -> FormPage {
+    let mut page = FormPage::new("发布决定公示", &format!("/cases/{id}/publications/{rid}/publish"), vec![]);
+    page.intro = "发布后，公示信息即在门户网站公开，至公示期满自动撤下。请确认已核对脱敏后的内容。".into();
+    page.submit = "确认发布".into();
+    page
+}
+
+/// GET /cases/{id}/publications/{rid}/publish: the confirmation.
+pub async fn publish_new(user: CurrentUser, Parsed((id, rid)): Parsed<(Uuid, Uuid)>) -> Response {
+    render_form(&Nav::for_user(&user), &publish_form(id, rid))
+}
+
+/// POST /cases/{id}/publications/{rid}/publish
+pub async fn publish(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let r = s.app.publish_decision(&user.principal, id, rid).await;
+    after_submit(&user, r, publish_form(id, rid), &v, |_| format!("/cases/{id}/publications/{rid}"))
+}

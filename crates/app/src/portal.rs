@@ -7,7 +7,9 @@
 use uuid::Uuid;
 use zhifa_core::access::Principal;
 use zhifa_core::case::{Case, RecordKind};
-use zhifa_core::disclosure::publication::{Prepared, Publication, decide_prepare, decide_publish, prepare_decision};
+use zhifa_core::disclosure::publication::{
+    Prepared, Publication, decide_prepare, decide_publish, decide_reprepare, decide_take_down, prepare_decision,
+};
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::personnel::{CertificateStatus, StaffKind};
 use zhifa_core::registry::Agency;
@@ -112,14 +114,13 @@ impl App {
     }
 
     /// D-14: prepares the publication of an issued decision (its redacted notice and its
-    /// deadline, D-05, D-06). Nothing for other records, for a decision that may not be
-    /// published (a minor party, a secret: D-07), or when one is already prepared.
+    /// deadline, D-05, D-06) — again when the decision was corrected and re-issued before
+    /// publication. Nothing for other records, or for a decision that may not be published
+    /// (a minor party, a secret: D-07).
     pub(crate) async fn prepare_publication(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {
         let (case, _, _) = self.db.load_case(case_id).await?.ok_or(AppError::NotFound("案件"))?;
         let kind = case.record(record_id).map(|r| r.record.kind);
-        if !matches!(kind, Some(RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision))
-            || self.db.load_publication(record_id).await?.is_some()
-        {
+        if !matches!(kind, Some(RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision)) {
             return Ok(());
         }
         let prepared = match prepare_decision(&case, record_id, &self.agency_name(&case).await?) {
@@ -131,9 +132,15 @@ impl App {
         };
         let profile = self.profile_of(&case).await?;
         let calendar = self.db.work_calendar().await?;
-        let event = decide_prepare(&prepared, &profile, &calendar)?;
+        let (event, version) = match self.db.load_publication(record_id).await? {
+            None => (decide_prepare(&prepared, &profile, &calendar)?, ExpectedVersion::NoStream),
+            Some((p, version)) => match decide_reprepare(&p, &prepared, &profile, &calendar)? {
+                Some(event) => (event, version),
+                None => return Ok(()),
+            },
+        };
         let stream = stream::publication(record_id);
-        self.db.append_to(&Actor::from(by), &stream, ExpectedVersion::NoStream, vec![event.into()]).await?;
+        self.db.append_to(&Actor::from(by), &stream, version, vec![event.into()]).await?;
         Ok(())
     }
 
@@ -148,6 +155,9 @@ impl App {
         if case.record(record_id).is_none() {
             return Err(AppError::NotFound("记录"));
         }
+        // The preview shows what redaction removed, the decision's personal data: a reading
+        // of the record, logged.
+        self.log_access(by, case_id, Some(record_id), "核对决定公示内容").await?;
         let publication = self.db.load_publication(record_id).await?.map(|(p, _)| p);
         let prepared = prepare_decision(&case, record_id, &self.agency_name(&case).await?);
         Ok(PublicationPreview { case, publication, prepared })
@@ -157,16 +167,55 @@ impl App {
     /// and, past its deadline, the lateness supervisors see (D-05).
     pub async fn publish_decision(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {
         let (case, _) = self.load_for_write(by, case_id).await?;
+        if case.record(record_id).is_none() {
+            return Err(AppError::NotFound("记录"));
+        }
+        // Not prepared when it was issued (the calendar of the year missing, say): now.
+        if self.db.load_publication(record_id).await?.is_none() {
+            self.prepare_publication(by, case_id, record_id).await?;
+        }
         let (publication, version) = self
             .db
             .load_publication(record_id)
             .await?
             .filter(|(p, _)| p.case_id == case_id)
             .ok_or(AppError::NotFound("待公示的决定"))?;
+        // What is published is the decision as it stands: one withheld since (marked
+        // secret) or corrected without being re-issued is not published (D-06, D-07).
+        let now = prepare_decision(&case, record_id, &self.agency_name(&case).await?)?;
+        if now.notice != publication.notice {
+            return Err(zhifa_core::Rejection::one(
+                "publication",
+                "决定书在生成公示信息后已更正：请重新出具决定书，公示信息随之更新后再发布（D-06）",
+            )
+            .into());
+        }
         let profile = self.profile_of(&case).await?;
         let event = decide_publish(&publication, beijing_now().date(), &profile)?;
         let stream = stream::publication(record_id);
         self.db.append_to(&Actor::from(by), &stream, version, vec![event.into()]).await?;
+        Ok(())
+    }
+
+    /// Takes down every decision whose retention ended by `today` (D-08): a `TakenDown`
+    /// event each, by the system; the notice stays in its stream. Returns how many.
+    pub async fn take_down_expired(&self, today: chrono::NaiveDate) -> AppResult<usize> {
+        let mut done = 0;
+        for record in self.db.publications_due_down(today).await? {
+            // One that fails (another node took it down meanwhile) does not stop the rest.
+            match self.take_down(record, today).await {
+                Ok(()) => done += 1,
+                Err(e) => tracing::warn!(record = %record, "publication not taken down: {e}"),
+            }
+        }
+        Ok(done)
+    }
+
+    async fn take_down(&self, record: Uuid, today: chrono::NaiveDate) -> AppResult<()> {
+        let (publication, version) = self.db.load_publication(record).await?.ok_or(AppError::NotFound("公示信息"))?;
+        let event = decide_take_down(&publication, today)?;
+        let actor = Actor::system("公示期满撤下");
+        self.db.append_to(&actor, &stream::publication(record), version, vec![event.into()]).await?;
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The evidence file store of the server: opened from the configuration (`blob_store`,
-//! `max_evidence_mb`), and the periodic sweep of uploads abandoned in staging.
+//! `max_evidence_mb`), and the server's hourly housekeeping: the sweep of uploads
+//! abandoned in staging, and the takedown of publications past their period (D-08).
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use zhifa_blob::Uploads;
 
 use crate::config::Config;
 
-/// How often the staging directory is swept.
+/// How often the staging directory is swept and expired publications taken down.
 const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
 /// Opens the configured store (a local directory is created if missing; S3 is not
@@ -33,6 +34,23 @@ pub fn spawn_sweep(files: Uploads, expiry: Duration) -> tokio::task::JoinHandle<
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "sweeping evidence uploads failed"),
+            }
+        }
+    })
+}
+
+/// Takes down, at start and then hourly, the decisions whose time on the portal is over
+/// (D-08): each takedown is an event; the notice stays in the record.
+pub fn spawn_takedown(app: zhifa_app::App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match app.take_down_expired(zhifa_app::cases::beijing_now().date()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "took down decisions whose publication period ended"),
+                Err(e) => tracing::warn!(error = %e, "taking down expired publications failed"),
             }
         }
     })

@@ -164,6 +164,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(files) = app.files.clone() {
                 evidence::spawn_sweep(files, config.upload_expiry);
             }
+            evidence::spawn_takedown(app.clone());
             let state = zhifa_web::AppState::new(
                 app,
                 zhifa_web::WebConfig {

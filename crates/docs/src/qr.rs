@@ -62,7 +62,7 @@ pub fn svg(url: &str, title: &str) -> Option<String> {
             path.push_str(&format!("M{} {}h{}v1h-{}z", start + QUIET, y + QUIET, x - start, x - start));
         }
     }
-    let title = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let title = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     Some(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" \
          role=\"img\" aria-label=\"{title}\"><title>{title}</title><rect width=\"{side}\" height=\"{side}\" \
@@ -88,10 +88,10 @@ mod tests {
         let url = "https://zhifa.example.cn/gs/certificates/43070001";
         let rows = matrix(url).unwrap();
         let dark: usize = rows.iter().map(|r| r.iter().filter(|d| **d).count()).sum();
-        let svg = svg(url, "执法证 <43070001>").unwrap();
+        let svg = svg(url, "执法证 <43070001> \"").unwrap();
         let side = rows.len() + 2 * QUIET;
         assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")), "{svg}");
-        assert!(svg.contains("执法证 &lt;43070001&gt;") && !svg.contains("<43070001>"));
+        assert!(svg.contains("执法证 &lt;43070001&gt; &quot;") && !svg.contains("<43070001>"));
         // Each subpath is `M x y h w v1 h-w z`: the widths add up to the dark modules.
         let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
         let mut drawn = 0;

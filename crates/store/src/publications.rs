@@ -25,7 +25,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &PublicationEvent) ->
     match e {
         PublicationEvent::Prepared { case_id, act_kind, notice, due, .. } => w.push(
             "INSERT INTO publications (record_id, case_id, agency_id, act_kind, status, due, decided_on, notice) \
-             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6 FROM cases WHERE id = $2",
+             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6 FROM cases WHERE id = $2 \
+             ON CONFLICT (record_id) DO UPDATE SET due = excluded.due, decided_on = excluded.decided_on, \
+             notice = excluded.notice",
             args![
                 id,
                 case_id.to_string(),
@@ -114,6 +116,21 @@ impl Db {
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(row).collect()
+    }
+
+    /// The decisions still public whose retention ended by `today` (D-08): the takedown
+    /// sweep's work.
+    pub async fn publications_due_down(&self, today: NaiveDate) -> Result<Vec<Uuid>> {
+        let rows = crate::q("SELECT record_id FROM publications WHERE status = 'public' AND takedown_on <= $1".into())
+            .bind(today.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = r.try_get(0)?;
+                s.parse().map_err(|e| StoreError::Corrupt(format!("publications.record_id: {e}")))
+            })
+            .collect()
     }
 
     /// One decision's row on the portal, whatever its status.

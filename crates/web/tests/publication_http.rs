@@ -50,7 +50,9 @@ async fn issued_decision(t: &TestApp) -> (Uuid, Uuid) {
     }
     doc.fields.insert(
         "facts".into(),
-        format!("当事人王小明（身份证号码{ID_NUMBER}，手机{MOBILE}）经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"),
+        format!(
+            "当事人王小明（身份证号码{ID_NUMBER}，手机{MOBILE}，住址安乡县深柳镇书院洲路8号）经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"
+        ),
     );
     let rid = app.add_record(&zf, id, doc).await.unwrap();
     app.issue_document(&zf, id, rid).await.unwrap();
@@ -106,4 +108,58 @@ async fn an_issued_decision_is_previewed_redacted_then_published_on_the_portal()
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
     let events = t.app.db.load_stream(&zhifa_core::events::stream::publication(rid)).await.unwrap();
     assert_eq!(events.len(), 2, "prepared, published");
+}
+
+// rule: D-08
+#[tokio::test]
+async fn at_the_end_of_its_period_a_publication_is_taken_down_by_an_event_and_the_notice_stays() {
+    let t = TestApp::with_demo_and_files().await;
+    let (id, rid) = issued_decision(&t).await;
+    let zf = t.login("scj-zf").await;
+    let r = t.post_form(&zf, &format!("/cases/{id}/publications/{rid}/publish"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let until = t.app.db.publication_row(rid).await.unwrap().unwrap().takedown_on.unwrap();
+    // A citizen party: 安乡's retention_days_person (183) from today.
+    assert_eq!(until, beijing_now().date() + chrono::Days::new(183));
+    // The day before: nothing to take down.
+    assert_eq!(t.app.take_down_expired(until - chrono::Days::new(1)).await.unwrap(), 0);
+    assert!(t.get(None, "/gs/decisions").await.body.contains(&rid.to_string()));
+    // On the day: taken down by a system event; the portal no longer shows it; the notice
+    // is still in the record.
+    assert_eq!(t.app.take_down_expired(until).await.unwrap(), 1);
+    assert_eq!(t.app.take_down_expired(until).await.unwrap(), 0, "once");
+    let events = t.app.db.load_stream(&zhifa_core::events::stream::publication(rid)).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].event_type, "TakenDown");
+    assert!(events[2].actor.name.contains("公示期满撤下"));
+    assert_eq!(t.app.db.publication_row(rid).await.unwrap().unwrap().status, "taken_down");
+    let (p, _) = t.app.db.load_publication(rid).await.unwrap().unwrap();
+    assert!(p.notice.facts.contains("［已删除：身份证号码］"));
+    let preview = t.get(Some(&zf), &format!("/cases/{id}/publications/{rid}")).await;
+    assert!(preview.body.contains("已于") && preview.body.contains("撤下"), "{}", preview.body);
+}
+
+// rule: D-06
+#[tokio::test]
+async fn a_decision_corrected_after_issue_is_published_only_as_reissued() {
+    let t = TestApp::with_demo_and_files().await;
+    let (id, rid) = issued_decision(&t).await;
+    let zf_p = t.app.db.account_for_login("scj-zf").await.unwrap().unwrap().0.principal();
+    let corrected = "当事人经责令改正后逾期仍未将营业执照置于经营场所醒目位置，有责令改正通知书及送达回证为证";
+    let fields = std::collections::BTreeMap::from([("facts".to_string(), corrected.to_string())]);
+    t.app.correct_record(&zf_p, id, rid, "事实表述更正", fields).await.unwrap();
+    // Not published as it was prepared from the first issue.
+    let zf = t.login("scj-zf").await;
+    let action = format!("/cases/{id}/publications/{rid}/publish");
+    let r = t.post_form(&zf, &action, &[], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("请先重新出具"), "{}", r.body);
+    // Re-issued: the publication is prepared again from the corrected decision.
+    t.app.issue_document(&zf_p, id, rid).await.unwrap();
+    let (p, _) = t.app.db.load_publication(rid).await.unwrap().unwrap();
+    assert_eq!(p.notice.facts, corrected);
+    let r = t.post_form(&zf, &action, &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(None, &format!("/gs/decisions/{rid}")).await;
+    assert!(page.body.contains("逾期仍未将营业执照") && !page.body.contains(ID_NUMBER), "{}", page.body);
 }

@@ -356,6 +356,12 @@ impl Publication {
 
     pub fn apply(&mut self, e: &PublicationEvent) {
         match e {
+            // Prepared again: the decision was corrected and re-issued before it was
+            // published; the notice and its deadline are the re-issued decision's.
+            PublicationEvent::Prepared { notice, due, .. } if self.status == Status::Prepared => {
+                self.notice = notice.clone();
+                self.due = *due;
+            }
             PublicationEvent::Prepared { .. } => {}
             PublicationEvent::Published { on, takedown_on, late, .. } => {
                 self.status = Status::Public { since: *on, until: *takedown_on };
@@ -459,6 +465,27 @@ pub fn decide_publish(p: &Publication, on: NaiveDate, profile: &PolicyProfile) -
 
 /// Takes a publication down at the end of its retention period (D-08). Before it, a
 /// decision leaves the portal only by withdrawal after a revocation (D-09).
+/// A decision corrected and re-issued after its publication was prepared (D-06): before
+/// publication the notice is prepared again (`None` when it did not change); once public,
+/// the published notice changes only by withdrawal and republication (D-09).
+pub fn decide_reprepare(
+    p: &Publication,
+    prepared: &Prepared,
+    profile: &PolicyProfile,
+    cal: &WorkCalendar,
+) -> Result<Option<PublicationEvent>, Rejection> {
+    if p.notice == prepared.notice {
+        return Ok(None);
+    }
+    if p.status != Status::Prepared {
+        return Err(Rejection::one(
+            "publication",
+            "该决定已公示后又更正：已公示的内容须撤回并说明后重新公示（D-09），不能直接替换",
+        ));
+    }
+    decide_prepare(prepared, profile, cal).map(Some)
+}
+
 pub fn decide_take_down(p: &Publication, on: NaiveDate) -> Result<PublicationEvent, Rejection> {
     let Status::Public { since, until } = p.status else {
         return Err(Rejection::one("publication", "该决定不在公示中，无需撤下"));

@@ -56,7 +56,12 @@ fn preview_page(id: Uuid, rid: Uuid, v: &PublicationPreview) -> TablePage {
                 page.actions.push((format!("/cases/{id}/publications/{rid}/publish"), "发布公示".into()));
             }
         }
-        (None, Ok(_)) => page.notice = Some("决定书出具后自动生成公示信息；本决定尚未生成，请先出具决定书。".into()),
+        (None, Ok(prepared)) => {
+            // Issued, but its publication was not prepared then: it is prepared on publishing.
+            page.info.push(("公示状态".into(), "尚未生成公示信息（发布时生成）".into()));
+            page.info.extend(notice_rows(&prepared.notice));
+            page.actions.push((format!("/cases/{id}/publications/{rid}/publish"), "发布公示".into()));
+        }
         (None, Err(why)) => {
             let reasons: Vec<String> = why.errors.iter().map(|e| e.message.clone()).collect();
             page.notice = Some(format!("本决定不予公示或暂不能公示：{}", reasons.join("；")));

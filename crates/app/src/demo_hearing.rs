@@ -22,14 +22,10 @@ impl App {
         let today = beijing_now().format("%Y-%m-%d").to_string();
         let id = self
             .demo_penalty_in_decision(&DemoPenalty {
-                party: DEMO_HEARING_PARTY,
                 address: "安乡县深柳镇文化路",
                 summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正（申请听证）",
                 ended_days_ago: 12,
-                considerations: "拒不改正，经营规模较大，属“较重”情形",
-                proposal: "罚款人民币一万五千元",
-                tier: "较重",
-                fine: "15000",
+                ..DemoPenalty::major(DEMO_HEARING_PARTY)
             })
             .await?;
         // 罚款一万五千元 reaches 安乡's large fine for a citizen: the notice tells of the

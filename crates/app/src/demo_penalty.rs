@@ -28,6 +28,23 @@ pub struct DemoPenalty<'a> {
     pub fine: &'a str,
 }
 
+impl<'a> DemoPenalty<'a> {
+    /// 罚款人民币一万五千元 to the citizen `party` in the 较重 tier — a large fine, so the
+    /// decision is major under 安乡's profile (L-01) and the party may ask for a hearing.
+    pub fn major(party: &'a str) -> Self {
+        DemoPenalty {
+            party,
+            address: "安乡县",
+            summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正",
+            ended_days_ago: 5,
+            considerations: "拒不改正，经营规模较大，属“较重”情形",
+            proposal: "罚款人民币一万五千元",
+            tier: "较重",
+            fine: "15000",
+        }
+    }
+}
+
 /// The facts found by the demo penalty cases' investigation.
 pub const DEMO_FACTS: &str = "当事人经营规模较大，经责令改正后仍未将营业执照置于醒目位置";
 

@@ -31,14 +31,9 @@ impl App {
         }
         let id = self
             .demo_penalty_in_decision(&DemoPenalty {
-                party: "王某某",
                 address: "安乡县深柳镇书院洲路",
-                summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正",
                 ended_days_ago: 10,
-                considerations: "拒不改正，经营规模较大，属“较重”情形",
-                proposal: "罚款人民币一万五千元",
-                tier: "较重",
-                fine: "15000",
+                ..DemoPenalty::major("王某某")
             })
             .await?;
         // 罚款一万五千元 for a citizen reaches 安乡's threshold (L-01): to the legal unit.
@@ -52,14 +47,10 @@ impl App {
         // take through the prior notice, the statement, the review and the collective
         // discussion to its decision.
         self.demo_penalty_in_decision(&DemoPenalty {
-            party: DEMO_MAJOR_PARTY,
             address: "安乡县深柳镇应星路",
             summary: "未将营业执照置于经营场所醒目位置，经责令改正拒不改正（待事先告知）",
             ended_days_ago: 8,
-            considerations: "拒不改正，经营规模较大，属“较重”情形",
-            proposal: "罚款人民币一万五千元",
-            tier: "较重",
-            fine: "15000",
+            ..DemoPenalty::major(DEMO_MAJOR_PARTY)
         })
         .await?;
         Ok(())

@@ -163,6 +163,11 @@ impl App {
         Ok(PublicationPreview { case, publication, prepared })
     }
 
+    /// Whether `by` may publish the case's decisions: who may write to the case.
+    pub async fn may_publish(&self, by: &Principal, case_id: Uuid) -> AppResult<()> {
+        self.load_for_write(by, case_id).await.map(drop)
+    }
+
     /// Publishes a prepared decision on the portal today, with its takedown date (D-08)
     /// and, past its deadline, the lateness supervisors see (D-05).
     pub async fn publish_decision(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {

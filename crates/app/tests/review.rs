@@ -63,16 +63,7 @@ impl Demo {
     /// A penalty case in its decision stage whose draft proposes 罚款15000元 for a citizen:
     /// major under 安乡's profile (L-01).
     async fn major_case(&self) -> Uuid {
-        let case = zhifa_app::demo_penalty::DemoPenalty {
-            party: "刘某某",
-            address: "安乡县",
-            summary: "拒不将营业执照置于醒目位置",
-            ended_days_ago: 5,
-            considerations: "经营规模较大",
-            proposal: "罚款一万五千元",
-            tier: "较重",
-            fine: "15000",
-        };
+        let case = zhifa_app::demo_penalty::DemoPenalty::major("刘某某");
         self.app.demo_penalty_in_decision(&case).await.unwrap()
     }
 

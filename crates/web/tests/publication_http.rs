@@ -23,16 +23,7 @@ async fn issued_decision(t: &TestApp) -> (Uuid, Uuid) {
     let app = &t.app;
     let who = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
     let (zf, fzsh) = (who("scj-zf").await, who("scj-fzsh").await);
-    let case = DemoPenalty {
-        party: "王小明",
-        address: "安乡县深柳镇书院洲路8号",
-        summary: "拒不将营业执照置于醒目位置",
-        ended_days_ago: 5,
-        considerations: "经营规模较大",
-        proposal: "罚款一万五千元",
-        tier: "较重",
-        fine: "15000",
-    };
+    let case = DemoPenalty { address: "安乡县深柳镇书院洲路8号", ..DemoPenalty::major("王小明") };
     let id = app.demo_penalty_in_decision(&case).await.unwrap();
     app.submit_review(&zf, id, Submission::default()).await.unwrap();
     let round = app.db.load_case(id).await.unwrap().unwrap().0.review.rounds[0].id;
@@ -87,6 +78,8 @@ async fn an_issued_decision_is_previewed_redacted_then_published_on_the_portal()
     let refused = t.get(Some(&other), &format!("/cases/{id}/publications/{rid}")).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!refused.body.contains(ID_NUMBER));
+    let confirm = t.get(Some(&other), &format!("/cases/{id}/publications/{rid}/publish")).await;
+    assert_eq!(confirm.status, StatusCode::FORBIDDEN, "nor the confirmation");
 
     // Published: on the portal, redacted.
     let action = format!("/cases/{id}/publications/{rid}/publish");

@@ -101,8 +101,15 @@ fn publish_form(id: Uuid, rid: Uuid) -> FormPage {
 }
 
 /// GET /cases/{id}/publications/{rid}/publish: the confirmation.
-pub async fn publish_new(user: CurrentUser, Parsed((id, rid)): Parsed<(Uuid, Uuid)>) -> Response {
-    render_form(&Nav::for_user(&user), &publish_form(id, rid))
+pub async fn publish_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+) -> Response {
+    match s.app.may_publish(&user.principal, id).await {
+        Ok(()) => render_form(&Nav::for_user(&user), &publish_form(id, rid)),
+        Err(e) => page_error(&user, e),
+    }
 }
 
 /// POST /cases/{id}/publications/{rid}/publish

@@ -77,7 +77,7 @@ impl App {
     /// An agency's public page (D-01, P-06): its officers and legal reviewers in post with
     /// their certificates; auxiliary staff enforce nothing and are not listed (P-03).
     pub async fn portal_agency(&self, id: Uuid) -> AppResult<PublicAgency> {
-        let (agency, _) = self.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))?;
+        let agency = self.portal_agency_state(id).await?;
         let mut certificates = self.db.certificates_of_agency(id).await?;
         let mut officers: Vec<PublicOfficer> = self
             .db
@@ -98,6 +98,12 @@ impl App {
             .collect();
         officers.sort_by_key(|o| o.certificates.is_empty());
         Ok(PublicAgency { agency, officers })
+    }
+
+    /// An agency's state alone (subject information, items, benchmarks), for the pages
+    /// that need no staff list.
+    pub async fn portal_agency_state(&self, id: Uuid) -> AppResult<Agency> {
+        Ok(self.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))?.0)
     }
 
     /// A certificate by its number (D-04); `None` when no certificate has that number.

@@ -157,15 +157,15 @@ pub async fn agency(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Resp
 
 /// GET /gs/agencies/{id}/benchmarks
 pub async fn benchmarks(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Response {
-    let public = match s.app.portal_agency(id).await {
-        Ok(p) => p,
+    let agency = match s.app.portal_agency_state(id).await {
+        Ok(a) => a,
         Err(e) => return failed(e),
     };
     let page = TablePage {
-        title: format!("{}：行政处罚裁量基准", public.agency.info.name),
+        title: format!("{}：行政处罚裁量基准", agency.info.name),
         notice: Some("行政处罚在本基准确定的阶次和幅度内作出；偏离基准的，须说明理由并经法制审核。".into()),
         actions: vec![(format!("/gs/agencies/{id}"), "返回执法主体".into())],
-        sections: benchmark_sections(&public.agency.benchmarks),
+        sections: benchmark_sections(&agency.benchmarks),
         ..Default::default()
     };
     render_table(&Nav::portal(), &page)

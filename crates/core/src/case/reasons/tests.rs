@@ -21,15 +21,15 @@ use crate::personnel::{Certificate, Officer, OfficerEvent, OfficerProfile, Staff
 use crate::profile::{PolicyProfile, bundled_profiles};
 use crate::registry::{ActKind, Agency, AgencyEvent, AgencyInfo, Unit, UnitKind};
 
-fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-fn t(s: &str) -> NaiveDateTime {
+pub(crate) fn t(s: &str) -> NaiveDateTime {
     kinds::parse_datetime(s).unwrap()
 }
 
-fn profile(id: &str) -> PolicyProfile {
+pub(crate) fn profile(id: &str) -> PolicyProfile {
     bundled_profiles().into_iter().find(|p| p.id == id).unwrap()
 }
 

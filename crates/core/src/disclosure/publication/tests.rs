@@ -1,7 +1,6 @@
 //! Post-disclosure of decisions (D-05, D-06, D-08, D-09), on decisions made and issued
 //! through the case's decide functions (the fixture of the reason-giving tests).
 
-use chrono::{NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
 use super::*;
@@ -11,22 +10,9 @@ use crate::case::Party;
 use crate::case::decide::decide_correct;
 use crate::case::documents::{DocType, DocumentNumber, decide_issue};
 use crate::case::reasons::fixtures::BASIS;
-use crate::case::reasons::tests::{World, add, pdf};
+use crate::case::reasons::tests::{World, add, d, pdf, profile, t};
 use crate::disclosure::FindingKind;
 use crate::ids::CitizenId;
-use crate::profile::bundled_profiles;
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn t(s: &str) -> NaiveDateTime {
-    kinds::parse_datetime(s).unwrap()
-}
-
-fn profile(id: &str) -> PolicyProfile {
-    bundled_profiles().into_iter().find(|p| p.id == id).unwrap()
-}
 
 fn calendar() -> WorkCalendar {
     WorkCalendar::new(bundled_years())

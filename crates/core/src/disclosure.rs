@@ -1,5 +1,7 @@
 //! What the public disclosure portal may publish, and in which form (rules D-06, D-07, D-13);
-//! how and until when decisions are published ([`publication`]: D-05, D-08, D-09).
+//! how and until when decisions are published ([`publication`]: D-05, D-08, D-09); the
+//! public's correction requests and complaints about what is published ([`feedback`]: D-10,
+//! D-12).
 //!
 //! Two questions are asked before anything leaves for the portal. First, may this case be
 //! published at all ([`withheld`]): a minor party and secret content are never published,
@@ -15,6 +17,7 @@
 use crate::access::Sensitivity;
 use crate::case::Party;
 
+pub mod feedback;
 pub mod publication;
 pub mod redact;
 

@@ -40,6 +40,8 @@ mod contact;
 pub mod spam;
 mod tracking;
 
+#[cfg(test)]
+mod tests;
 
 pub use contact::{Email, Telephone};
 pub use tracking::TrackingNumber;

@@ -202,7 +202,9 @@ pub struct FeedbackInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
-    /// 已更正 — a correction request: `what` was corrected, before and after.
+    /// 已更正 — a correction request: `what` was corrected, before and after. This records
+    /// the answer; the publication itself changes on its own stream (prepared again before
+    /// it is public, withdrawn and republished with an explanation after, D-09).
     Corrected { what: String },
     /// 不予更正 — a correction request refused, with the reasons.
     NotCorrected { reasons: String },
@@ -473,7 +475,13 @@ pub fn decide_file(
             r.add(field, e);
         }
     }
-    let due = answer_due(today, kind, profile, calendar).map_err(|e| r.add("calendar", e.to_string())).ok();
+    let due = match answer_due(today, kind, profile, calendar) {
+        Ok(due) => due,
+        Err(e) => {
+            r.add("calendar", e.to_string());
+            return Err(r);
+        }
+    };
     r.into_result()?;
     Ok(FeedbackEvent::Filed {
         tracking: TrackingNumber::new(kind, today, random),
@@ -483,7 +491,7 @@ pub fn decide_file(
         content: content.to_string(),
         evidence: evidence.to_string(),
         filed_at,
-        due: due.expect("no calendar error"),
+        due,
         profile: profile.reference(),
     })
 }

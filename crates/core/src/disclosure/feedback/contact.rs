@@ -6,6 +6,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// A character typed with a Chinese input method in full width (０-９, Ａ-Ｚ, －, ＠…) as
+/// its ASCII form; anything else unchanged.
+pub(super) fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
 /// A mobile number (`13812345678`) or a landline with its area code (`0736-3212345`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -16,7 +26,7 @@ impl Telephone {
     /// a leading +86 — and keeps it as `13812345678` or `0736-3212345`. The error says in
     /// Chinese what to fix.
     pub fn parse(text: &str) -> Result<Telephone, String> {
-        let kept: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '－' | '(' | ')' | '（' | '）')).collect();
+        let kept: String = text.chars().map(half_width).filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
         let digits = kept.strip_prefix("+86").or_else(|| kept.strip_prefix("0086")).unwrap_or(&kept);
         if digits.is_empty() {
             return Err("请填写电话号码".into());
@@ -81,7 +91,8 @@ impl Email {
     /// what the filer typed, so the check only catches what cannot be an address.
     pub fn parse(text: &str) -> Result<Email, String> {
         const BAD: &str = "电子邮箱格式不对，应形如 zhangsan@example.com";
-        let text = text.trim();
+        let text: String = text.trim().chars().map(half_width).collect();
+        let text = text.as_str();
         if text.is_empty() {
             return Err("请填写电子邮箱".into());
         }
@@ -134,6 +145,8 @@ mod tests {
             ("（0736）32123456", "0736-32123456"),
             ("010-62345678", "010-62345678"),
             ("020 8123 4567", "020-81234567"),
+            ("１３８　１２３４　５６７８", "13812345678"),
+            ("０７３６－３２１２３４５", "0736-3212345"),
         ] {
             assert_eq!(Telephone::parse(typed).map(|t| t.to_string()), Ok(kept.to_string()), "{typed}");
         }
@@ -155,6 +168,7 @@ mod tests {
     fn e_mail_addresses_are_checked_plainly() {
         assert_eq!(Email::parse(" Li.Ming@QQ.com ").unwrap().as_str(), "Li.Ming@qq.com");
         assert!(Email::parse("zhangsan@163.com").is_ok());
+        assert_eq!(Email::parse("zhangsan＠163．com").unwrap().as_str(), "zhangsan@163.com");
         for bad in ["zhangsan", "zhangsan@", "@163.com", "zhang san@163.com", "a@b", "a@b..com", "张三@163.com"] {
             assert!(Email::parse(bad).unwrap_err().contains("格式不对"), "{bad}");
         }

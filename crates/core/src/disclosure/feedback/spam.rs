@@ -212,7 +212,6 @@ mod tests {
         r.unwrap_err().message_for(TOKEN_FIELD).unwrap().to_string()
     }
 
-    // rule: D-12
     #[test]
     fn a_token_is_accepted_after_a_few_seconds_and_within_two_hours() {
         let t = FormToken::issue(&key(), at(10, 0, 0), FeedbackKind::Complaint).to_string();
@@ -224,7 +223,6 @@ mod tests {
         assert_eq!(FormToken::parse(&t).unwrap().issued_at(), Some(at(10, 0, 0)));
     }
 
-    // rule: D-12
     #[test]
     fn forged_altered_or_foreign_tokens_are_refused() {
         let now = at(10, 5, 0);
@@ -253,7 +251,6 @@ mod tests {
         assert_eq!(format!("{:?}", key()), "FormKey(***)");
     }
 
-    // rule: D-12
     #[test]
     fn the_honeypot_must_stay_empty() {
         assert!(check_honeypot("").is_ok());
@@ -262,7 +259,6 @@ mod tests {
         assert!(r.message_for(HONEYPOT_FIELD).unwrap().contains("保持空白"));
     }
 
-    // rule: D-12
     #[test]
     fn more_than_two_links_is_advertising() {
         assert_eq!(count_links("处罚决定书文号见 https://www.example.gov.cn/gs/decisions/1"), 1);
@@ -272,7 +268,6 @@ mod tests {
         assert_eq!(check_links(spam).unwrap_err(), "内容中的网址过多（3个）：请删去网址，用文字说明，网址最多2个");
     }
 
-    // rule: D-12
     #[test]
     fn the_rate_limit_says_when_to_retry() {
         let limit = RateLimit { max: 3, window: TimeDelta::hours(1) };

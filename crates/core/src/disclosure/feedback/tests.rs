@@ -206,7 +206,6 @@ fn contacts_given_are_checked_even_on_an_anonymous_complaint() {
     assert!(r.message_for("filer.email").unwrap().contains("格式不对"));
 }
 
-// rule: D-12
 #[test]
 fn content_full_of_links_is_refused() {
     let mut input = no_certificate_shown();

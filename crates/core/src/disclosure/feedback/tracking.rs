@@ -5,7 +5,8 @@
 //! `GZ-20261129-7K3M9Q2X`: the kind (GZ 更正申请, TS 投诉举报), the filing date, seven
 //! random characters and one check character, in Crockford's base-32 alphabet — digits and
 //! capitals without I, L, O and U, so 1/I/L and 0/O cannot be confused; when typed, I and L
-//! are read as 1 and O as 0. The check character covers the whole number (kind and date
+//! are read as 1 and O as 0, and full-width characters (a Chinese input method's ＧＺ２０…)
+//! as their ASCII forms. The check character covers the whole number (kind and date
 //! included) with the Luhn mod 32 algorithm, which catches every single wrong character
 //! and most swaps of two neighbours.
 
@@ -16,6 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FeedbackKind;
+use super::contact::half_width;
 use crate::validation::Rejection;
 
 /// Crockford's base-32 alphabet: the value of a character is its index.
@@ -62,7 +64,8 @@ impl TrackingNumber {
         let compact: Vec<char> = text
             .trim()
             .chars()
-            .filter(|c| !matches!(c, '-' | ' ' | '－' | '—'))
+            .map(half_width)
+            .filter(|c| !matches!(c, '-' | ' ' | '—'))
             .map(|c| c.to_ascii_uppercase())
             .collect();
         let bad = |why: &str| {
@@ -211,6 +214,8 @@ mod tests {
             text.replace('-', ""),
             text.replace('-', " "),
             text.replace('1', "I").replace('0', "o"),
+            // Typed with a Chinese input method in full width.
+            text.chars().map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap()).collect(),
         ] {
             assert_eq!(TrackingNumber::parse(&typed), Ok(n), "{typed}");
         }

@@ -15,6 +15,8 @@
 //! Each request is a stream of [`FeedbackEvent`]s folded into a [`Feedback`]: filed with a
 //! [`TrackingNumber`] the filer keeps, then answered once with an [`Outcome`]. The
 //! `decide_*` functions check a command and return the event or a [`Rejection`] in Chinese.
+//! The stream's key is the app's to choose; the tracking number can serve (35 random bits
+//! per kind and day), the app drawing again in the rare case it is taken.
 //! [`public_status`] is all the public status page may show — never the filer's identity
 //! or contact details, and the answer redacted (D-07).
 //!

@@ -248,7 +248,8 @@ pub fn flowchart(flow: &Flow, title: &str) -> String {
     let x = PAD;
     let mut y = top;
     for (i, ((lines, branches), row)) in stages.iter().zip(&rows).enumerate() {
-        let box_h = lines_height(lines);
+        // The stage's box runs the height of its row, so that every branch's arrow leaves it.
+        let box_h = *row;
         let _ = writeln!(
             svg,
             r##"<rect x="{x}" y="{y}" width="{main_w}" height="{box_h}" rx="6" fill="#eef4fb" stroke="#2b5d8c"/>"##
@@ -283,8 +284,7 @@ pub fn flowchart(flow: &Flow, title: &str) -> String {
             let cx = x + main_w / 2;
             let _ = writeln!(
                 svg,
-                r##"<line x1="{cx}" y1="{}" x2="{cx}" y2="{}" stroke="#333" marker-end="url(#arrow)"/>"##,
-                y - row + box_h,
+                r##"<line x1="{cx}" y1="{y}" x2="{cx}" y2="{}" stroke="#333" marker-end="url(#arrow)"/>"##,
                 y + GAP
             );
             y += GAP;

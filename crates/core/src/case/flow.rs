@@ -314,12 +314,7 @@ fn describe(c: Condition, procedure: Procedure, av_list: &AvList) -> (Option<&'s
     match c {
         Condition::ComplaintAnswered => (
             ending(Initiation::Complaint),
-            vec![condition_step(
-                c,
-                format!("实名投诉举报的，答复投诉举报人（{}）", RecordKind::ComplaintReply.label()),
-                vec![RecordKind::ComplaintReply],
-                vec![],
-            )],
+            vec![condition_step(c, "实名投诉举报人须获答复".into(), vec![RecordKind::ComplaintReply], vec![])],
         ),
         Condition::Evidence => (
             None,

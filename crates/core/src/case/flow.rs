@@ -161,68 +161,77 @@ fn flow_stage(
     }
     // The routes only some cases take: a major decision, a matter ending at initiation.
     for i in initiations {
-        let alternates = [
-            (Route { major: true, ..base(*i) }, MAJOR, false),
-            (Route { ends_at_initiation: true, ..base(*i) }, ending(*i).unwrap_or(""), true),
-        ];
-        for (route, condition, to_closure) in alternates {
-            if condition.is_empty() {
-                continue;
-            }
-            let normal = records_of(*i);
+        let normal = records_of(*i);
+        for (route, condition, to_closure) in alternates(base(*i)) {
             let extra: Vec<RecordKind> =
                 stage_records(route, stage).into_iter().filter(|k| !normal.contains(k)).collect();
-            if extra.is_empty() && !(to_closure && stage == Stage::Initiation) {
+            let to_closure = to_closure && stage == Stage::Initiation;
+            if extra.is_empty() && !to_closure {
                 continue;
             }
             let b = branch(&mut out.branches, condition);
-            b.to_closure |= to_closure && stage == Stage::Initiation;
+            b.to_closure |= to_closure;
             for k in extra {
                 push_step(&mut b.steps, record_step(k, stage, av_list));
             }
         }
     }
-    // The conditions besides records, on every route.
-    let mut routes: Vec<Route> = Vec::new();
-    for i in initiations {
-        routes.push(base(*i));
-        routes.push(Route { major: true, ..base(*i) });
-        if ending(*i).is_some() {
-            routes.push(Route { ends_at_initiation: true, ..base(*i) });
-        }
-    }
+    // The conditions besides records: a case's on the main line, unless they apply only in
+    // a circumstance of their own; an alternate route's own in its branch.
     let mut seen: Vec<Condition> = Vec::new();
-    for c in routes.iter().flat_map(|r| stage_conditions(*r, stage)) {
-        if c.is_general() || seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
-        let (when, steps) = describe(c, procedure, av_list);
-        let a = anchor(c);
-        match when {
-            None => {
-                let at = match a {
-                    Anchor::Start => 0,
-                    Anchor::End => out.steps.len(),
-                    Anchor::After(kind) => out
-                        .steps
-                        .iter()
-                        .rposition(|s| s.record == Some(kind) || s.condition.is_some_and(|sc| anchor(sc) == a))
-                        .map_or(out.steps.len(), |p| p + 1),
-                };
-                for (n, s) in steps.into_iter().enumerate() {
-                    out.steps.insert(at + n, s);
-                }
+    for i in initiations {
+        let normal = stage_conditions(base(*i), stage);
+        let mut placed: Vec<(Condition, Option<&str>)> = normal.iter().map(|c| (*c, None)).collect();
+        for (route, condition, _) in alternates(base(*i)) {
+            for c in stage_conditions(route, stage).into_iter().filter(|c| !normal.contains(c)) {
+                placed.push((c, Some(condition)));
             }
-            Some(when) => {
-                let b = branch(&mut out.branches, when);
-                for s in steps {
-                    push_step(&mut b.steps, s);
+        }
+        for (c, route_branch) in placed {
+            if c.is_general() || seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            let (when, steps) = describe(c, procedure, av_list);
+            match when.or(route_branch) {
+                None => insert_at_anchor(&mut out.steps, anchor(c), steps),
+                Some(when) => {
+                    let b = branch(&mut out.branches, when);
+                    for s in steps {
+                        push_step(&mut b.steps, s);
+                    }
                 }
             }
         }
     }
     out
+}
+
+/// The routes a case started in the way of `base` may take besides it, each with the
+/// circumstance of its branch and whether the case then goes straight to closure: a major
+/// decision (legal review, collective discussion), a matter that ends at initiation.
+fn alternates(base: Route) -> Vec<(Route, &'static str, bool)> {
+    let mut out = vec![(Route { major: true, ..base }, MAJOR, false)];
+    if let Some(condition) = ending(base.initiation) {
+        out.push((Route { ends_at_initiation: true, ..base }, condition, true));
+    }
+    out
+}
+
+/// Inserts a condition's `steps` among the stage's where its anchor says.
+fn insert_at_anchor(steps: &mut Vec<Step>, a: Anchor, new: Vec<Step>) {
+    let at = match a {
+        Anchor::Start => 0,
+        Anchor::End => steps.len(),
+        // After the record, and after the conditions anchored there before.
+        Anchor::After(kind) => steps
+            .iter()
+            .rposition(|s| s.record == Some(kind) || s.condition.is_some_and(|c| anchor(c) == a))
+            .map_or(steps.len(), |p| p + 1),
+    };
+    for (n, s) in new.into_iter().enumerate() {
+        steps.insert(at + n, s);
+    }
 }
 
 /// The branch of `condition`, made if there is none yet.
@@ -331,7 +340,7 @@ fn describe(c: Condition, procedure: Procedure, av_list: &AvList) -> (Option<&'s
                 c,
                 format!("送达{}", RecordKind::PriorNotice.label()),
                 services.clone(),
-                av_notes(&services, av_list),
+                [vec![labels(&services)], av_notes(&services, av_list)].concat(),
             )],
         ),
         Condition::Statement => (

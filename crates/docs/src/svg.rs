@@ -168,15 +168,29 @@ fn write_lines(svg: &mut String, lines: &[Line], x: u32, y: u32) {
     }
 }
 
-fn open_svg(svg: &mut String, w: u32, h: u32, title: &str, desc: &str) {
+/// The prefix of a chart's element ids: several charts inlined in one page must not share
+/// ids, and the same chart must keep its own (FNV-1a of its title and description).
+fn id_prefix(title: &str, desc: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in title.bytes().chain([0]).chain(desc.bytes()) {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    format!("chart-{h:08x}")
+}
+
+/// Opens a chart: the root element and its accessible name and description. Returns the
+/// chart's id prefix.
+fn open_svg(svg: &mut String, w: u32, h: u32, title: &str, desc: &str) -> String {
+    let id = id_prefix(title, desc);
     let _ = writeln!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title chart-desc" font-family="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="{}">"#,
         escape(FONT_FAMILY)
     );
-    let _ = writeln!(svg, r#"<title id="chart-title">{}</title>"#, escape(title));
-    let _ = writeln!(svg, r#"<desc id="chart-desc">{}</desc>"#, escape(desc));
+    let _ = writeln!(svg, r#"<title id="{id}-title">{}</title>"#, escape(title));
+    let _ = writeln!(svg, r#"<desc id="{id}-desc">{}</desc>"#, escape(desc));
     let _ = writeln!(svg, r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>"##);
+    id
 }
 
 fn title_text(svg: &mut String, title: &str, w: u32) {
@@ -213,7 +227,12 @@ fn describe(flow: &Flow) -> String {
     format!("{}{}，依次为：{}。", flow.act_kind.label(), flow.procedure.label(), stages.join("。"))
 }
 
-const ARROW_DEFS: &str = r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>"##;
+/// The arrowhead of the chart whose ids start with `id`.
+fn arrow_defs(id: &str) -> String {
+    format!(
+        r##"<defs><marker id="{id}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>"##
+    )
+}
 
 /// A vertical flowchart of `flow` under `title`: the stages as boxes from top to bottom
 /// joined by arrows, each listing its steps with their notes; each branch a box to the
@@ -241,8 +260,8 @@ pub fn flowchart(flow: &Flow, title: &str) -> String {
     let w = (PAD + main_w + arrow_w + branch_w + PAD).max(width(title, TITLE) + 2 * PAD);
     let h = top + rows.iter().sum::<u32>() + GAP * (rows.len().saturating_sub(1) as u32) + PAD;
     let mut svg = String::new();
-    open_svg(&mut svg, w, h, title, &describe(flow));
-    svg.push_str(ARROW_DEFS);
+    let id = open_svg(&mut svg, w, h, title, &describe(flow));
+    svg.push_str(&arrow_defs(&id));
     svg.push('\n');
     title_text(&mut svg, title, w);
     let x = PAD;
@@ -262,7 +281,7 @@ pub fn flowchart(flow: &Flow, title: &str) -> String {
             let ay = by + PAD + line_height(SIZE) / 2;
             let _ = writeln!(
                 svg,
-                r##"<line x1="{}" y1="{ay}" x2="{bx}" y2="{ay}" stroke="#333" marker-end="url(#arrow)"/>"##,
+                r##"<line x1="{}" y1="{ay}" x2="{bx}" y2="{ay}" stroke="#333" marker-end="url(#{id}-arrow)"/>"##,
                 x + main_w
             );
             let _ = writeln!(
@@ -284,7 +303,7 @@ pub fn flowchart(flow: &Flow, title: &str) -> String {
             let cx = x + main_w / 2;
             let _ = writeln!(
                 svg,
-                r##"<line x1="{cx}" y1="{y}" x2="{cx}" y2="{}" stroke="#333" marker-end="url(#arrow)"/>"##,
+                r##"<line x1="{cx}" y1="{y}" x2="{cx}" y2="{}" stroke="#333" marker-end="url(#{id}-arrow)"/>"##,
                 y + GAP
             );
             y += GAP;
@@ -308,7 +327,7 @@ pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> String {
         let w = (width(title, TITLE) + 2 * PAD).max(BAR_WIDTH / 2);
         let h = top + BAR_ROW + PAD;
         let mut svg = String::new();
-        open_svg(&mut svg, w, h, title, &format!("{title}：无数据。"));
+        let _ = open_svg(&mut svg, w, h, title, &format!("{title}：无数据。"));
         title_text(&mut svg, title, w);
         let _ = writeln!(
             svg,
@@ -326,7 +345,7 @@ pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> String {
     let h = top + BAR_ROW * bars.len() as u32 + PAD;
     let desc: Vec<String> = bars.iter().map(|(l, v)| format!("{l}：{v}")).collect();
     let mut svg = String::new();
-    open_svg(&mut svg, w, h, title, &format!("{title}。{}。", desc.join("；")));
+    let _ = open_svg(&mut svg, w, h, title, &format!("{title}。{}。", desc.join("；")));
     title_text(&mut svg, title, w);
     let bar_x = PAD + label_w + PAD;
     for (i, (label, value)) in bars.iter().enumerate() {
@@ -417,12 +436,19 @@ mod tests {
     // rule: D-01
     #[test]
     fn every_chart_is_well_formed_accessible_and_lists_every_step() {
+        let mut ids = std::collections::BTreeSet::new();
         for flow in zhifa_core::case::flow::all_flows(&AvList::new()) {
             let title = format!("某局<{}>", flow.title());
             let svg = flowchart(&flow, &title);
             let names = check_xml(&svg);
             assert_eq!(names[..3], ["svg", "title", "desc"]);
             assert!(svg.contains(r#"role="img""#) && svg.contains("Noto Sans CJK SC, sans-serif"));
+            // The accessible name and description are the chart's own title and desc.
+            let labelled = svg.split("aria-labelledby=\"").nth(1).unwrap().split('"').next().unwrap();
+            for id in labelled.split(' ') {
+                assert!(svg.contains(&format!("id=\"{id}\"")), "{id}");
+            }
+            assert!(ids.insert(labelled.to_string()), "two charts share the ids {labelled}");
             assert!(svg.contains(&escape(&title)));
             for stage in &flow.stages {
                 assert!(svg.contains(stage.label));
@@ -477,9 +503,7 @@ mod tests {
         // The background, then the three bars.
         assert_eq!(w[1..], [BAR_WIDTH, BAR_WIDTH / 4, 0]);
         assert!(svg.contains("警告 &amp; 罚款") && svg.contains(">40<") && svg.contains(r#"role="img""#));
-        assert!(svg.contains(
-            "<desc id=\"chart-desc\">2025年执法统计。行政处罚：40；行政许可：10；警告 &amp; 罚款：0。</desc>"
-        ));
+        assert!(svg.contains("-desc\">2025年执法统计。行政处罚：40；行政许可：10；警告 &amp; 罚款：0。</desc>"));
         assert_eq!(bar_chart("2025年执法统计", &bars), svg);
     }
 

@@ -156,7 +156,7 @@ fn required_records(case: &Case, stage: Stage) -> Vec<RecordKind> {
 }
 
 /// A requirement of a stage besides "a record of this kind" (R-04…R-19). Some apply only
-/// when something happened (a hearing requested, an on-the-spot fine); [`Condition::gaps`]
+/// when something happened (a hearing requested, an on-the-spot fine); [`missing`]
 /// checks each against a case. The chart draws every one ([`crate::case::flow`]): a new
 /// condition cannot be added without saying how it is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

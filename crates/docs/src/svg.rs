@@ -509,6 +509,18 @@ mod tests {
 
     // rule: D-11
     #[test]
+    fn the_annual_statistics_chart_shows_every_row_of_the_table() {
+        let s = zhifa_core::disclosure::statistics::AnnualStatistics::compute(uuid::Uuid::nil(), 2025, []);
+        let svg = bar_chart(&s.title(), &s.rows());
+        check_xml(&svg);
+        assert!(svg.contains("2025年度行政执法数据统计"));
+        for (label, value) in s.rows() {
+            assert!(svg.contains(&format!("<title>{}：{value}</title>", escape(&label))), "{label}");
+        }
+    }
+
+    // rule: D-11
+    #[test]
     fn a_chart_without_bars_says_there_is_no_data() {
         let svg = bar_chart("2025年<统计>", &[]);
         check_xml(&svg);

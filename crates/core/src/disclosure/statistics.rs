@@ -29,11 +29,14 @@ use crate::registry::ActKind;
 pub struct AnnualStatistics {
     pub agency_id: Uuid,
     pub year: i32,
-    /// Cases opened in the year, by kind of act, in [`ActKind::ALL`]'s order.
+    /// Cases opened in the year — by the day of the opening event, which is the filing
+    /// (立案) itself — by kind of act, in [`ActKind::ALL`]'s order. A matter that ended at
+    /// initiation (an application refused, a complaint answered) was opened too.
     pub opened: Vec<(ActKind, u64)>,
     /// Cases opened in the year, by procedure, in [`Procedure::ALL`]'s order.
     pub opened_by_procedure: Vec<(Procedure, u64)>,
-    /// Penalty decisions made in the year (decision documents and on-the-spot decisions).
+    /// Penalty decisions made in the year: of each penalty case, its decision as it stands
+    /// (the last decision document, else the last on-the-spot decision), by its date.
     pub penalty_decisions: u64,
     /// Those decisions by penalty type, in [`PenaltyType::ALL`]'s order; a decision of
     /// several types counts under each.

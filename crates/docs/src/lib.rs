@@ -10,7 +10,9 @@
 //! - [`qr`]: the QR code of the public authenticity page, as vector rectangles;
 //! - [`cases`]: the documents of a case built from its records (立案审批表, 询问笔录,
 //!   事先告知书, 听证通知书, 法制审核意见书, 集体讨论记录, 行政处罚决定书, 当场行政处罚决定书,
-//!   送达回证, 催告书, 卷内目录).
+//!   送达回证, 催告书, 卷内目录);
+//! - [`svg`]: the portal's charts as SVG — the procedure flowcharts drawn from the core's
+//!   `case::flow` (D-01) and the bar charts of the annual statistics (D-11).
 //!
 //! **Why krilla.** Three ways were weighed (2026-11): typst as a library sets CJK best
 //! and keeps templates as files, but adds about five minutes to a clean build on the two
@@ -40,6 +42,7 @@ pub mod model;
 pub mod qr;
 pub mod render;
 pub mod sample;
+pub mod svg;
 
 pub use fonts::{DEFAULT_FONTS_DIR, FONTS_PACKAGE, FontLibrary, Fonts};
 pub use model::{Block, Closing, Column, Document, Qr, Table};

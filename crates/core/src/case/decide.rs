@@ -84,6 +84,28 @@ pub fn limitation_flag(ended: NaiveDate, serious_harm: bool, today: NaiveDate) -
     })
 }
 
+/// What the law rules out in the way a case is opened, as (field, message): the
+/// simplified procedure is for penalties only and never for an application, and a
+/// penalty is never applied for. Empty when the combination may be opened; the
+/// published flowcharts ([`crate::case::flow`]) are drawn for exactly those.
+pub fn opening_problems(
+    act_kind: ActKind,
+    procedure: Procedure,
+    initiation: Initiation,
+) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if procedure == Procedure::Simplified && act_kind != ActKind::Penalty {
+        out.push(("procedure", "简易程序只适用于行政处罚"));
+    }
+    if procedure == Procedure::Simplified && initiation == Initiation::Application {
+        out.push(("initiation", "依申请的事项不适用简易程序"));
+    }
+    if initiation == Initiation::Application && act_kind == ActKind::Penalty {
+        out.push(("initiation", "行政处罚不能依申请启动"));
+    }
+    out
+}
+
 /// Opens a case (R-01…R-04, P-02, P-03, N-06, N-07, R-16).
 pub fn decide_open(
     agency: &Agency,
@@ -101,14 +123,8 @@ pub fn decide_open(
         Some(u) => r.add("handling_unit", format!("“{}”是法制机构，不得承办案件", u.name)),
         None => r.add("handling_unit", "请选择本机关的承办机构"),
     }
-    if cmd.procedure == Procedure::Simplified && cmd.act_kind != ActKind::Penalty {
-        r.add("procedure", "简易程序只适用于行政处罚");
-    }
-    if cmd.procedure == Procedure::Simplified && cmd.initiation == Initiation::Application {
-        r.add("initiation", "依申请的事项不适用简易程序");
-    }
-    if cmd.initiation == Initiation::Application && cmd.act_kind == ActKind::Penalty {
-        r.add("initiation", "行政处罚不能依申请启动");
+    for (field, message) in opening_problems(cmd.act_kind, cmd.procedure, cmd.initiation) {
+        r.add(field, message);
     }
     let numbers = match check_act_officers(&cmd.officers, &cmd.auxiliaries, today, MIN_OFFICERS) {
         Ok(n) => n,

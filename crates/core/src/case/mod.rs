@@ -15,6 +15,7 @@ pub mod deadlines;
 pub mod decide;
 pub mod defence;
 pub mod documents;
+pub mod flow;
 pub mod hearing;
 pub mod kinds;
 pub mod reasons;

@@ -203,6 +203,37 @@ impl World {
         case
     }
 
+    /// A case of `act_kind` under `procedure`, started ex officio against `party` by the two
+    /// officers at `at`; nothing recorded yet.
+    pub(crate) fn open(&self, act_kind: ActKind, procedure: Procedure, party: Party, at: &str) -> Case {
+        let cmd = OpenCase {
+            act_kind,
+            procedure,
+            initiation: Initiation::ExOfficio { urgent: false },
+            party,
+            summary: "占道经营".into(),
+            item_code: None,
+            handling_unit: self.agency.units[0].id,
+            officers: self.officers.iter().collect(),
+            auxiliaries: vec![],
+            violation_ended_on: Some(t(at).date()),
+            serious_harm: false,
+            limitation_override: String::new(),
+        };
+        let opened = decide_open(&self.agency, &self.profile, cmd, "安市监简〔2025〕1号".into(), t(at)).unwrap();
+        Case::fold([&opened]).unwrap()
+    }
+
+    /// `rec` as an on-site act of the two officers, certificates shown, signed by them and
+    /// by the party (P-02, R-05).
+    pub(crate) fn on_site<'a>(&'a self, mut rec: NewRecord<'a>, party: &str) -> NewRecord<'a> {
+        rec.officers = self.officers.iter().collect();
+        rec.credentials_shown = true;
+        rec.officers_signed = self.officers.iter().map(|o| o.id).collect();
+        rec.signature = Some(crate::case::Signature::Signed { signer: party.into() });
+        rec
+    }
+
     /// The fields of a decision document of a `yuan` fine in the 一般 tier, with the four
     /// reasons of [`REASONS_OK`].
     pub(crate) fn fields(&self, yuan: &str) -> BTreeMap<String, String> {

@@ -27,6 +27,7 @@ pub mod portal;
 pub mod reference;
 pub mod registry;
 pub mod review;
+pub mod search;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;
@@ -41,11 +42,13 @@ pub struct App {
     pub files: Option<zhifa_blob::Uploads>,
     /// Official documents: fonts, the public address in QR codes, number sequences.
     pub documents: documents::Documents,
+    /// The portal's full-text search index (derived from the publication rows).
+    pub search: search::Search,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db, files: None, documents: documents::Documents::default() }
+        Self { db, files: None, documents: documents::Documents::default(), search: search::Search::in_memory() }
     }
 
     /// With an evidence file store.

@@ -74,6 +74,9 @@ enum CalendarCommand {
 enum AdminCommand {
     /// Rebuild every projection (read model) from the event log
     Rebuild,
+    /// Rebuild the portal's full-text search index from the publications (the server
+    /// must be stopped: it holds the index)
+    RebuildSearch,
     /// Create a platform administrator account (password from ZHIFA_ADMIN_PASSWORD)
     CreateAdmin {
         username: String,
@@ -123,6 +126,15 @@ async fn open(config: &Config) -> anyhow::Result<App> {
     Ok(app)
 }
 
+/// The portal's search index in the data directory (derived data: deleting the directory
+/// only makes the server rebuild it).
+fn search_index(config: &Config) -> anyhow::Result<zhifa_app::search::Search> {
+    let dir = config.data_dir.join("search");
+    let index = zhifa_search::SearchIndex::open(&dir)
+        .with_context(|| format!("无法打开全文检索索引 {}（可删除该目录后重启，索引会自动重建）", dir.display()))?;
+    Ok(zhifa_app::search::Search::new(index))
+}
+
 /// Hides a password in a database URL for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -164,6 +176,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(files) = app.files.clone() {
                 evidence::spawn_sweep(files, config.upload_expiry);
             }
+            let app = app.with_search(search_index(&config)?);
+            // Derived data: caught up (or rebuilt) before the first search, then at each search.
+            let n = app.sync_search().await.map_err(|e| anyhow::anyhow!("全文检索索引同步失败：{e}"))?;
+            tracing::info!(publications = n, "search index caught up");
             evidence::spawn_takedown(app.clone());
             let state = zhifa_web::AppState::new(
                 app,
@@ -221,6 +237,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open(&config).await?;
             let n = app.db.rebuild_projections().await?;
             println!("已从{n}个事件重建全部读模型");
+        }
+        Command::Admin(AdminCommand::RebuildSearch) => {
+            let app = open(&config).await?.with_search(search_index(&config)?);
+            let started = std::time::Instant::now();
+            let n = app.rebuild_search().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已重建全文检索索引：{n} 条公示，用时 {} 毫秒", started.elapsed().as_millis());
         }
         Command::Admin(AdminCommand::CreateAdmin { username, password }) => {
             let app = open(&config).await?;

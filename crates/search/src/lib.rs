@@ -24,6 +24,7 @@
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 use tantivy::collector::{Count, TopDocs};
@@ -272,6 +273,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
+    /// The commit payload, kept in memory: every search asks for it.
+    position: AtomicI64,
     f: Fields,
 }
 
@@ -308,13 +311,13 @@ impl SearchIndex {
     fn with(index: Index, f: Fields) -> Result<SearchIndex> {
         index.tokenizers().register(JIEBA, analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(None), f })
+        let position = index.load_metas()?.payload.and_then(|p| p.parse().ok()).unwrap_or(0);
+        Ok(SearchIndex { index, reader, writer: Mutex::new(None), position: AtomicI64::new(position), f })
     }
 
     /// The position of the last event the index has taken in (0 for a new index).
     pub fn position(&self) -> Result<i64> {
-        let metas = self.index.load_metas()?;
-        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+        Ok(self.position.load(Ordering::Acquire))
     }
 
     /// How many publications the index holds.
@@ -382,6 +385,7 @@ impl SearchIndex {
             let mut prepared = w.prepare_commit()?;
             prepared.set_payload(&position.to_string());
             prepared.commit()?;
+            self.position.store(position, Ordering::Release);
             Ok(())
         })?;
         self.reader.reload()?;

@@ -24,40 +24,47 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &PublicationEvent) ->
     let id = key.parse::<Uuid>().map_err(|e| StoreError::Corrupt(format!("{}: {e}", ev.stream_id)))?.to_string();
     match e {
         PublicationEvent::Prepared { case_id, act_kind, notice, due, .. } => w.push(
-            "INSERT INTO publications (record_id, case_id, agency_id, act_kind, status, due, decided_on, notice) \
-             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6 FROM cases WHERE id = $2 \
+            "INSERT INTO publications (record_id, case_id, agency_id, act_kind, status, due, decided_on, notice, \
+             changed_at) \
+             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6, $7 FROM cases WHERE id = $2 \
              ON CONFLICT (record_id) DO UPDATE SET due = excluded.due, decided_on = excluded.decided_on, \
-             notice = excluded.notice",
+             notice = excluded.notice, changed_at = excluded.changed_at",
             args![
                 id,
                 case_id.to_string(),
                 act_kind.as_str(),
                 due.to_string(),
                 notice.decided_on.to_string(),
-                json(notice)
+                json(notice),
+                ev.position
             ],
         ),
         PublicationEvent::Published { on, takedown_on, .. } => w.push(
-            "UPDATE publications SET status = 'public', published_on = $2, takedown_on = $3 WHERE record_id = $1",
-            args![id, on.to_string(), takedown_on.to_string()],
+            "UPDATE publications SET status = 'public', published_on = $2, takedown_on = $3, changed_at = $4 \
+             WHERE record_id = $1",
+            args![id, on.to_string(), takedown_on.to_string(), ev.position],
         ),
         PublicationEvent::TakenDown { .. } => {
-            w.push("UPDATE publications SET status = 'taken_down' WHERE record_id = $1", args![id]);
+            w.push(
+                "UPDATE publications SET status = 'taken_down', changed_at = $2 WHERE record_id = $1",
+                args![id, ev.position],
+            );
         }
         PublicationEvent::Withdrawn { explanation, .. } => w.push(
-            "UPDATE publications SET status = 'withdrawn', explanation = $2 WHERE record_id = $1",
-            args![id, explanation],
+            "UPDATE publications SET status = 'withdrawn', explanation = $2, changed_at = $3 WHERE record_id = $1",
+            args![id, explanation, ev.position],
         ),
         PublicationEvent::Republished { on, notice, explanation, takedown_on, .. } => w.push(
             "UPDATE publications SET status = 'public', published_on = $2, takedown_on = $3, decided_on = $4, \
-             notice = $5, explanation = $6 WHERE record_id = $1",
+             notice = $5, explanation = $6, changed_at = $7 WHERE record_id = $1",
             args![
                 id,
                 on.to_string(),
                 takedown_on.to_string(),
                 notice.decided_on.to_string(),
                 json(notice),
-                explanation
+                explanation,
+                ev.position
             ],
         ),
     }
@@ -70,15 +77,20 @@ pub struct PublicationRow {
     pub record_id: Uuid,
     pub case_id: Uuid,
     pub agency_id: Uuid,
+    /// The kind of act, as stored (`penalty`…).
+    pub act_kind: String,
     pub status: String,
     pub due: NaiveDate,
     pub published_on: Option<NaiveDate>,
     pub takedown_on: Option<NaiveDate>,
     pub notice: DecisionNotice,
     pub explanation: Option<String>,
+    /// The position of the last event applied to the row.
+    pub changed_at: i64,
 }
 
-const COLUMNS: &str = "record_id, case_id, agency_id, status, due, published_on, takedown_on, notice, explanation";
+const COLUMNS: &str =
+    "record_id, case_id, agency_id, act_kind, status, due, published_on, takedown_on, notice, explanation, changed_at";
 
 fn row(r: &AnyRow) -> Result<PublicationRow> {
     let uuid = |c: &str| -> Result<Uuid> {
@@ -94,12 +106,14 @@ fn row(r: &AnyRow) -> Result<PublicationRow> {
         record_id: uuid("record_id")?,
         case_id: uuid("case_id")?,
         agency_id: uuid("agency_id")?,
+        act_kind: r.try_get("act_kind")?,
         status: r.try_get("status")?,
         due: date("due")?.ok_or_else(|| StoreError::Corrupt("publications.due".into()))?,
         published_on: date("published_on")?,
         takedown_on: date("takedown_on")?,
         notice: serde_json::from_str(&notice).map_err(|e| StoreError::Corrupt(format!("publications.notice: {e}")))?,
         explanation: r.try_get("explanation")?,
+        changed_at: r.try_get("changed_at")?,
     })
 }
 
@@ -131,6 +145,45 @@ impl Db {
                 s.parse().map_err(|e| StoreError::Corrupt(format!("publications.record_id: {e}")))
             })
             .collect()
+    }
+
+    /// The rows changed by events after `position`, in the order of their last change, at
+    /// most `limit`: what the search index has not taken in yet. Whatever their status: a
+    /// row taken down or withdrawn leaves the index.
+    pub async fn publication_changes(&self, after: i64, limit: i64) -> Result<Vec<PublicationRow>> {
+        let rows =
+            crate::q(format!("SELECT {COLUMNS} FROM publications WHERE changed_at > $1 ORDER BY changed_at LIMIT $2"))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// The rows public on `today` in the order of their record ids, after `after`, at most
+    /// `limit`: the pages of a rebuild of the search index.
+    pub async fn public_decisions_page(
+        &self,
+        today: NaiveDate,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<PublicationRow>> {
+        let rows = crate::q(format!(
+            "SELECT {COLUMNS} FROM publications WHERE status = 'public' AND takedown_on > $1 AND record_id > $2 \
+             ORDER BY record_id LIMIT $3"
+        ))
+        .bind(today.to_string())
+        .bind(after.map(|u| u.to_string()).unwrap_or_default())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// The position of the newest change to any publication row (0 when there is none).
+    pub async fn publications_position(&self) -> Result<i64> {
+        let r = crate::q("SELECT COALESCE(MAX(changed_at), 0) FROM publications".into()).fetch_one(&self.read).await?;
+        Ok(r.try_get(0)?)
     }
 
     /// One decision's row on the portal, whatever its status.

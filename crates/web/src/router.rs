@@ -6,8 +6,8 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, portal, publications, records,
-    review, review_forms as rf, settings,
+    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, portal, portal_search,
+    publications, records, review, review_forms as rf, settings,
 };
 use crate::{AppState, api, api_review, api_uploads, session};
 
@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gs/certificates", get(portal::certificate_search))
         .route("/gs/certificates/{number}", get(portal::certificate))
         .route("/gs/certificates/{number}/card", get(portal::card))
-        .route("/gs/decisions", get(portal::decisions))
+        .route("/gs/decisions", get(portal_search::decisions))
         .route("/gs/decisions/{id}", get(portal::decision))
         .route("/cases/{id}/publications/{rid}", get(publications::show))
         .route("/cases/{id}/publications/{rid}/publish", get(publications::publish_new).post(publications::publish))

@@ -156,3 +156,140 @@ async fn a_decision_corrected_after_issue_is_published_only_as_reissued() {
     let page = t.get(None, &format!("/gs/decisions/{rid}")).await;
     assert!(page.body.contains("逾期仍未将营业执照") && !page.body.contains(ID_NUMBER), "{}", page.body);
 }
+
+/// Issues and publishes the demo decision; returns the case and the decision.
+async fn published_decision(t: &TestApp) -> (Uuid, Uuid) {
+    let (id, rid) = issued_decision(t).await;
+    let zf = t.login("scj-zf").await;
+    let r = t.post_form(&zf, &format!("/cases/{id}/publications/{rid}/publish"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    (id, rid)
+}
+
+fn search_url(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    format!("/gs/decisions?{}", s.finish())
+}
+
+// rule: D-14
+// rule: D-07
+#[tokio::test]
+async fn a_published_decision_is_found_by_a_chinese_phrase_with_its_words_marked() {
+    let t = TestApp::with_demo_and_files().await;
+    let (_, rid) = issued_decision(&t).await;
+    let link = format!("/gs/decisions/{rid}");
+    // Not found before it is published: the index holds only what the portal shows.
+    let before = t.get(None, &search_url(&[("q", "营业执照置于醒目位置")])).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(!before.body.contains(&link) && before.body.contains("共 0 条"), "{}", before.body);
+
+    let zf = t.login("scj-zf").await;
+    let id = t.app.db.publication_row(rid).await.unwrap().unwrap().case_id;
+    let r = t.post_form(&zf, &format!("/cases/{id}/publications/{rid}/publish"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let found = t.get(None, &search_url(&[("q", "营业执照置于醒目位置")])).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains(&link) && found.body.contains("共 1 条"), "{}", found.body);
+    assert!(found.body.contains("<mark>执照</mark>") || found.body.contains("<mark>营业执照</mark>"), "{}", found.body);
+    assert!(found.body.contains("王**") && !found.body.contains("王小明"), "the party masked in the hit");
+    assert!(!found.body.contains(ID_NUMBER) && !found.body.contains(MOBILE), "no personal numbers in the hit");
+    // The removed ID number cannot be searched for either.
+    let by_id = t.get(None, &search_url(&[("q", ID_NUMBER)])).await;
+    assert!(!by_id.body.contains(&link), "{}", by_id.body);
+    // The document number finds it; words that are in no decision find nothing.
+    let number = t.app.db.publication_row(rid).await.unwrap().unwrap().notice.document_number;
+    assert!(t.get(None, &search_url(&[("q", &number)])).await.body.contains(&link));
+    assert!(!t.get(None, &search_url(&[("q", "无照经营烟草制品")])).await.body.contains(&link));
+
+    // Filters: its agency, kind, area and date find it; others do not.
+    let row = t.app.db.publication_row(rid).await.unwrap().unwrap();
+    let today = beijing_now().date();
+    let agency = row.agency_id.to_string();
+    let area = t.app.db.agency(row.agency_id).await.unwrap().unwrap().info.jurisdiction;
+    let (d, next) = (today.to_string(), (today + chrono::Days::new(1)).to_string());
+    for pairs in [
+        vec![("q", "营业执照"), ("agency", agency.as_str())],
+        vec![("kind", "penalty")],
+        vec![("area", area.as_str())],
+        vec![("from", d.as_str()), ("to", d.as_str())],
+    ] {
+        let r = t.get(None, &search_url(&pairs)).await;
+        assert!(r.body.contains(&link), "{pairs:?}: {}", r.body);
+    }
+    for pairs in [vec![("q", "营业执照"), ("kind", "permit")], vec![("from", next.as_str())]] {
+        let r = t.get(None, &search_url(&pairs)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(&link), "{pairs:?}: {}", r.body);
+    }
+    // The filters typed are kept in the form.
+    let kept = t.get(None, &search_url(&[("q", "营业执照"), ("kind", "penalty")])).await;
+    assert!(kept.body.contains("value=\"营业执照\"") && kept.body.contains("value=\"penalty\" selected"));
+}
+
+// rule: D-08
+#[tokio::test]
+async fn a_decision_taken_down_leaves_the_search_and_a_rebuilt_index_finds_the_same() {
+    let t = TestApp::with_demo_and_files().await;
+    let (_, rid) = published_decision(&t).await;
+    let link = format!("/gs/decisions/{rid}");
+    let url = search_url(&[("q", "营业执照")]);
+    assert!(t.get(None, &url).await.body.contains(&link));
+    // Rebuilt from the rows: the same hit.
+    assert_eq!(t.app.rebuild_search().await.unwrap(), 1);
+    assert!(t.get(None, &url).await.body.contains(&link));
+    // Taken down at the end of its period: gone from the search too.
+    let until = t.app.db.publication_row(rid).await.unwrap().unwrap().takedown_on.unwrap();
+    assert_eq!(t.app.take_down_expired(until).await.unwrap(), 1);
+    let after = t.get(None, &url).await;
+    assert!(!after.body.contains(&link), "{}", after.body);
+    assert_eq!(t.app.rebuild_search().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn bad_search_input_is_explained_next_to_its_field_and_never_a_server_error() {
+    let t = TestApp::with_demo().await;
+    let long = "罚".repeat(101);
+    let r = t.get(None, &search_url(&[("q", &long)])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("检索词过长") && r.body.contains("aria-invalid=\"true\""), "{}", r.body);
+    let r = t.get(None, &search_url(&[("from", "2026-13-45")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("无法识别") && r.body.contains("2026-13-45"), "{}", r.body);
+    let r = t.get(None, &search_url(&[("from", "2026-11-02"), ("to", "2026-11-01")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("起始日期"), "{}", r.body);
+    let r = t.get(None, &search_url(&[("agency", "not-an-id")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("执法机关选择无效"));
+    // Whatever the query string: a page, never a 500 nor a bare framework 400, and what
+    // was typed comes back escaped.
+    let nasty = [
+        "q=%ZZ%",
+        "q=%FF%FE%00",
+        "q=a&q=b&q=%E8%90%A5%E4%B8%9A",
+        "page=-1",
+        "page=99999999999999999999999",
+        "page=abc&kind=",
+        "kind=%3Cscript%3Ealert(1)%3C/script%3E",
+        "q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "area=%3Cb%3E",
+        "to=2026-02-30",
+        "q=*%3A*%20AND%20(%22",
+        "=&&&=&q",
+        "q=%E3%80%82%EF%BC%8C",
+    ];
+    for raw in nasty {
+        let r = t.get(None, &format!("/gs/decisions?{raw}")).await;
+        assert!(matches!(r.status.as_u16(), 200 | 422), "{raw}: {} {}", r.status, r.body);
+        assert!(r.body.contains("<h1>行政执法决定公示</h1>"), "{raw}: {}", r.body);
+        assert!(!r.body.contains("<script>"), "{raw}");
+    }
+    let huge = format!("/gs/decisions?q={}", "%E7%BD%9A".repeat(1_000));
+    let r = t.get(None, &huge).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("检索条件过长"), "{}", r.body);
+}

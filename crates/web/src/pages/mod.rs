@@ -10,6 +10,7 @@ pub mod home;
 pub mod lists;
 pub mod officers;
 pub mod portal;
+pub mod portal_search;
 pub mod publications;
 pub mod records;
 pub mod review;

@@ -4,8 +4,9 @@
 //! subject information, supervision channels, the personnel-qualification list of P-06,
 //! the enforcement items) and `/gs/agencies/{id}/benchmarks` its discretion benchmarks
 //! (B-01); `/gs/certificates/{number}` verifies a certificate (D-04) and `…/card` prints it
-//! as a card whose QR code leads back to that page; `/gs/decisions` lists the decisions
-//! public today and `/gs/decisions/{id}` shows one, redacted (D-05…D-09).
+//! as a card whose QR code leads back to that page; `/gs/decisions` (in [`super::portal_search`]) lists and
+//! searches the decisions public today and `/gs/decisions/{id}` shows one, redacted
+//! (D-05…D-09).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -26,7 +27,7 @@ use crate::pages::benchmarks::benchmark_sections;
 
 /// A read that failed: not found is the portal's 404 page; anything else is logged and
 /// shown as a Chinese error, never a bare 500 text.
-fn failed(e: AppError) -> Response {
+pub(super) fn failed(e: AppError) -> Response {
     let (status, message) = match e {
         AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("未找到{what}。请核对网址或从公示首页进入。")),
         e => {
@@ -244,33 +245,6 @@ pub async fn certificate(State(s): State<AppState>, Parsed(number): Parsed<Strin
 /// GET /gs/certificates/{number}/card: the printable card.
 pub async fn card(State(s): State<AppState>, Parsed(number): Parsed<String>) -> Response {
     certificate_page(&s, &number, true).await
-}
-
-/// GET /gs/decisions
-pub async fn decisions(State(s): State<AppState>) -> Response {
-    let rows = match s.app.portal_decisions().await {
-        Ok(r) => r,
-        Err(e) => return failed(e),
-    };
-    let mut list = Section::new("行政执法决定", &["决定文书号", "当事人", "类别", "执法机关", "决定日期"]);
-    for p in &rows {
-        let n = &p.notice;
-        list.rows.push(vec![
-            Cell::link(&n.document_number, format!("/gs/decisions/{}", p.record_id)),
-            n.party.clone().into(),
-            n.category.clone().into(),
-            n.agency.clone().into(),
-            n.decided_on.to_string().into(),
-        ]);
-    }
-    let page = TablePage {
-        title: "行政执法决定公示".into(),
-        notice: Some("依法公开的行政执法决定；自然人姓名已作遮蔽，身份证号码、联系方式、住址等个人信息已删除。".into()),
-        actions: vec![("/gs".into(), "返回公示首页".into())],
-        sections: vec![list],
-        ..Default::default()
-    };
-    render_table(&Nav::portal(), &page)
 }
 
 /// GET /gs/decisions/{id}

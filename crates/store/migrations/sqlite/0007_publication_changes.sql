@@ -1,0 +1,6 @@
+-- The position of the last event applied to each publication row, so that the portal's
+-- search index (derived data, kept outside the database) catches up with the rows changed
+-- since the position it remembers. Rows from before this column read 0: an index at
+-- position 0 is rebuilt from every row.
+ALTER TABLE publications ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX publications_changed ON publications (changed_at);

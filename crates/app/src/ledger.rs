@@ -28,6 +28,9 @@ use crate::{App, AppResult};
 #[derive(Debug, Clone)]
 pub struct EventCheck {
     pub event: RecordedEvent,
+    /// The leaf's bytes as stored (the event's contents: shown publicly only for the
+    /// events whose contents are public, a publication's).
+    pub leaf: String,
     /// The leaf hash recomputed from the stored row (None if the row could not be read).
     pub leaf_hash: Option<Hash>,
     /// The audit path from the leaf to the checkpoint's root, bottom-up.
@@ -69,6 +72,24 @@ impl CaseVerification {
     }
 }
 
+/// What "verify this publication" found.
+#[derive(Debug, Clone)]
+pub struct PublicationProof {
+    pub row: zhifa_store::publications::PublicationRow,
+    pub checkpoint_note: String,
+    pub verifier_key: String,
+    pub checkpoint: Option<Checkpoint>,
+    pub checkpoint_error: Option<String>,
+    /// The events of the publication stream, in order.
+    pub events: Vec<EventCheck>,
+}
+
+impl PublicationProof {
+    pub fn all_verified(&self) -> bool {
+        self.checkpoint.is_some() && !self.events.is_empty() && self.events.iter().all(EventCheck::verified)
+    }
+}
+
 impl App {
     /// Opens a case for verification — authorized and logged like any reading of the case
     /// (R-18; readers not assigned to it state a purpose) — and proves each event of the
@@ -76,15 +97,7 @@ impl App {
     pub async fn verify_case(&self, by: &Principal, id: Uuid, purpose: &str) -> AppResult<CaseVerification> {
         let view = self.open_case_file(by, id, purpose).await?;
         let access = self.db.load_stream(&stream::access(id)).await?;
-        let verifier_key = self.db.ledger_key().verifier_key();
-        let checkpoint_note = self.db.ledger_checkpoint().await?;
-        let opened = NoteVerifier::parse(&verifier_key)
-            .map_err(|e| format!("公钥无法解析：{e}"))
-            .and_then(|v| v.open_checkpoint(checkpoint_note.as_bytes()).map_err(|e| format!("签名验证失败：{e}")));
-        let (checkpoint, checkpoint_error) = match opened {
-            Ok(cp) => (Some(cp), None),
-            Err(e) => (None, Some(e)),
-        };
+        let (checkpoint_note, verifier_key, checkpoint, checkpoint_error) = self.signed_checkpoint().await?;
         let mut events = Vec::with_capacity(view.events.len());
         for e in view.events {
             events.push(self.check_event(e, checkpoint.as_ref()).await);
@@ -105,8 +118,37 @@ impl App {
         })
     }
 
+    /// The latest checkpoint note and the verifier key as served, and the checkpoint
+    /// opened with that key text as an outside verifier would (or why it did not open).
+    async fn signed_checkpoint(&self) -> AppResult<(String, String, Option<Checkpoint>, Option<String>)> {
+        let verifier_key = self.db.ledger_key().verifier_key();
+        let checkpoint_note = self.db.ledger_checkpoint().await?;
+        let opened = NoteVerifier::parse(&verifier_key)
+            .map_err(|e| format!("公钥无法解析：{e}"))
+            .and_then(|v| v.open_checkpoint(checkpoint_note.as_bytes()).map_err(|e| format!("签名验证失败：{e}")));
+        Ok(match opened {
+            Ok(cp) => (checkpoint_note, verifier_key, Some(cp), None),
+            Err(e) => (checkpoint_note, verifier_key, None, Some(e)),
+        })
+    }
+
+    /// "Verify this publication" (X-01, D-14), public: every event of a decision's
+    /// publication stream — the notice as prepared, its publication, a withdrawal — proved
+    /// against the latest signed checkpoint, with the leaves' bytes, which carry nothing the
+    /// portal does not show. Only for a publication the portal shows (public or withdrawn).
+    pub async fn publication_proof(&self, record_id: Uuid) -> AppResult<PublicationProof> {
+        let row = self.portal_decision(record_id).await?;
+        let events = self.db.load_stream(&stream::publication(record_id)).await?;
+        let (checkpoint_note, verifier_key, checkpoint, checkpoint_error) = self.signed_checkpoint().await?;
+        let mut checks = Vec::with_capacity(events.len());
+        for e in events {
+            checks.push(self.check_event(e, checkpoint.as_ref()).await);
+        }
+        Ok(PublicationProof { row, checkpoint_note, verifier_key, checkpoint, checkpoint_error, events: checks })
+    }
+
     async fn check_event(&self, event: RecordedEvent, checkpoint: Option<&Checkpoint>) -> EventCheck {
-        let mut check = EventCheck { event, leaf_hash: None, proof: vec![], outcome: Ok(()) };
+        let mut check = EventCheck { event, leaf: String::new(), leaf_hash: None, proof: vec![], outcome: Ok(()) };
         let Some(cp) = checkpoint else {
             check.outcome = Err("检查点签名无效，无法验证".into());
             return check;
@@ -120,6 +162,7 @@ impl App {
             }
         };
         let leaf = zhifa_ledger::leaf_hash(&proof.leaf);
+        check.leaf = String::from_utf8_lossy(&proof.leaf).into_owned();
         check.leaf_hash = Some(leaf);
         check.proof = proof.proof;
         check.outcome = if leaf != proof.leaf_hash {

@@ -180,6 +180,37 @@ impl Db {
         rows.iter().map(row).collect()
     }
 
+    /// The open-data export (D-14): the decisions published from `from` to `to` (both
+    /// included) that are public on `today` or withdrawn, in the order of publication and
+    /// record id, after the row `after`, at most `limit`. Rows taken down at the end of their
+    /// period are no longer public and are not exported.
+    pub async fn open_decisions(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+        after: Option<(NaiveDate, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<PublicationRow>> {
+        let (after_on, after_id) = after.map(|(d, id)| (d.to_string(), id.to_string())).unwrap_or_default();
+        let rows = crate::q(format!(
+            "SELECT {COLUMNS} FROM publications \
+             WHERE published_on >= $1 AND published_on <= $2 \
+             AND ((status = 'public' AND takedown_on > $3) OR status = 'withdrawn') \
+             AND (published_on > $4 OR (published_on = $4 AND record_id > $5)) \
+             ORDER BY published_on, record_id LIMIT $6"
+        ))
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(today.to_string())
+        .bind(after_on)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
     /// The position of the newest change to any publication row (0 when there is none).
     pub async fn publications_position(&self) -> Result<i64> {
         let r = crate::q("SELECT COALESCE(MAX(changed_at), 0) FROM publications".into()).fetch_one(&self.read).await?;

@@ -375,5 +375,6 @@ pub async fn openapi() -> Json<Value> {
     crate::api_ledger::describe(&mut doc);
     crate::api_benchmarks::describe(&mut doc);
     crate::api_review::describe(&mut doc);
+    crate::api_open::describe(&mut doc);
     Json(doc)
 }

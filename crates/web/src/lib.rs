@@ -7,6 +7,7 @@
 mod api;
 mod api_benchmarks;
 mod api_ledger;
+mod api_open;
 mod api_review;
 mod api_uploads;
 mod error;

@@ -293,3 +293,89 @@ async fn bad_search_input_is_explained_next_to_its_field_and_never_a_server_erro
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("检索条件过长"), "{}", r.body);
 }
+
+// rule: D-14
+#[tokio::test]
+async fn open_data_the_api_the_export_and_the_feed_carry_the_published_decision_redacted() {
+    let t = TestApp::with_demo_and_files().await;
+    let (_, rid) = published_decision(&t).await;
+    let today = beijing_now().date().to_string();
+
+    let r = t.get(None, "/api/v1/open/decisions?q=%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["hits"][0]["id"], rid.to_string());
+    assert_eq!(v["hits"][0]["party"], "王**");
+
+    let r = t.get(None, &format!("/api/v1/open/decisions/{rid}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let d: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(d["status"], "public");
+    assert!(d["facts"].as_str().unwrap().contains("［已删除：身份证号码］"));
+    assert!(!r.body.contains(ID_NUMBER) && !r.body.contains("王小明"));
+    assert_eq!(t.get(None, &format!("/api/v1/open/decisions/{}", Uuid::new_v4())).await.status, StatusCode::NOT_FOUND);
+
+    let r = t.get(None, &format!("/api/v1/open/export?from={today}&to={today}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["document_number"], d["document_number"]);
+    let csv = t.get(None, &format!("/api/v1/open/export?from={today}&to={today}&format=csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.body.starts_with('\u{feff}'), "a BOM for spreadsheet programs");
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    assert!(reader.headers().unwrap().iter().any(|h| h == "决定文书号"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{}", csv.body);
+    assert_eq!(&rows[0][0], rid.to_string().as_str());
+    assert_eq!(&rows[0][9], "王**");
+    assert!(rows[0][11].contains("市场主体登记管理条例"), "a basis of several lines stays one field");
+    assert!(!csv.body.contains(ID_NUMBER));
+    // Nothing published on another range.
+    let r = t.get(None, "/api/v1/open/export?from=2020-01-01&to=2020-12-31").await;
+    assert_eq!(r.body, "[]");
+    for (q, field) in [
+        ("to=2026-01-01", "from"),
+        ("from=2025-01-01&to=2026-06-01", "to"),
+        ("from=2026-01-02&to=2026-01-01", "to"),
+        ("from=2026-01-01&to=2026-01-02&format=xls", "format"),
+        ("from=yesterday&to=2026-01-01", "from"),
+    ] {
+        let r = t.get(None, &format!("/api/v1/open/export?{q}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {}", r.body);
+        let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(e["field"], field, "{q}: {}", r.body);
+    }
+
+    let feed = t.get(None, "/gs/feed.atom").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(feed.body.starts_with("<?xml") && feed.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(feed.body.contains(&format!("<id>urn:uuid:{rid}</id>")) && feed.body.contains("王**"), "{}", feed.body);
+    assert!(!feed.body.contains(ID_NUMBER) && !feed.body.contains("王小明"));
+    assert_eq!(feed.body.matches("<entry>").count(), 1);
+}
+
+// rule: X-01
+#[tokio::test]
+async fn anyone_verifies_a_publication_against_the_signed_ledger() {
+    let t = TestApp::with_demo_and_files().await;
+    let (_, rid) = issued_decision(&t).await;
+    // Not public yet: nothing to verify.
+    assert_eq!(t.get(None, &format!("/gs/decisions/{rid}/proof")).await.status, StatusCode::NOT_FOUND);
+    let zf = t.login("scj-zf").await;
+    let id = t.app.db.publication_row(rid).await.unwrap().unwrap().case_id;
+    let r = t.post_form(&zf, &format!("/cases/{id}/publications/{rid}/publish"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(None, &format!("/gs/decisions/{rid}")).await;
+    assert!(page.body.contains(&format!("/gs/decisions/{rid}/proof")));
+    let proof = t.get(None, &format!("/gs/decisions/{rid}/proof")).await;
+    assert_eq!(proof.status, StatusCode::OK, "{}", proof.body);
+    assert!(proof.body.contains("✔ 已验证"), "{}", proof.body);
+    assert!(proof.body.contains("生成公示信息") && proof.body.contains("第 2 步：发布"), "{}", proof.body);
+    assert!(proof.body.contains("王**") && !proof.body.contains(ID_NUMBER) && !proof.body.contains("王小明"));
+    let key = t.get(None, "/ledger/key").await.body;
+    assert!(proof.body.contains(key.trim()), "the published key");
+}

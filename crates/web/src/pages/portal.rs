@@ -267,7 +267,10 @@ pub async fn decision(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Re
     let mut page = TablePage {
         title: if withdrawn { "行政执法决定（已撤回）".into() } else { "行政执法决定".into() },
         info,
-        actions: vec![("/gs/decisions".into(), "返回决定公示".into())],
+        actions: vec![
+            ("/gs/decisions".into(), "返回决定公示".into()),
+            (format!("/gs/decisions/{id}/proof"), "核验本公示（账本证明）".into()),
+        ],
         ..Default::default()
     };
     if let Some(ex) = &p.explanation {
@@ -278,4 +281,77 @@ pub async fn decision(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Re
         page.info.push(("公示期至".into(), until.to_string()));
     }
     render_table(&Nav::portal(), &page)
+}
+
+struct ProofStep {
+    label: &'static str,
+    position: i64,
+    ok: bool,
+    message: String,
+    leaf: String,
+    leaf_hash: String,
+    proof: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "publication_proof.html")]
+struct ProofTemplate<'a> {
+    nav: &'a Nav,
+    id: Uuid,
+    number: String,
+    ok: bool,
+    problem: String,
+    events: Vec<ProofStep>,
+    size: u64,
+    checkpoint: String,
+    verifier_key: String,
+}
+
+fn step_label(event_type: &str) -> &'static str {
+    match event_type {
+        "Prepared" => "生成公示信息",
+        "Published" => "发布",
+        "TakenDown" => "公示期满撤下",
+        "Withdrawn" => "撤回",
+        "Republished" => "重新公示",
+        _ => "其他",
+    }
+}
+
+/// GET /gs/decisions/{id}/proof: "verify this publication" (X-01, D-14).
+pub async fn decision_proof(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Response {
+    let p = match s.app.publication_proof(id).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    let problem = p
+        .checkpoint_error
+        .clone()
+        .or_else(|| p.events.iter().find_map(|e| e.outcome.clone().err()))
+        .unwrap_or_default();
+    let nav = Nav::portal();
+    let t = ProofTemplate {
+        nav: &nav,
+        id,
+        number: p.row.notice.document_number.clone(),
+        ok: p.all_verified(),
+        problem,
+        events: p
+            .events
+            .iter()
+            .map(|e| ProofStep {
+                label: step_label(&e.event.event_type),
+                position: e.event.position,
+                ok: e.verified(),
+                message: e.outcome.clone().err().unwrap_or_default(),
+                leaf: e.leaf.clone(),
+                leaf_hash: e.leaf_hash.map(|h| h.to_base64()).unwrap_or_default(),
+                proof: e.proof.iter().map(|h| h.to_base64()).collect(),
+            })
+            .collect(),
+        size: p.checkpoint.as_ref().map_or(0, |c| c.size),
+        checkpoint: p.checkpoint_note.clone(),
+        verifier_key: p.verifier_key.clone(),
+    };
+    render(StatusCode::OK, t)
 }

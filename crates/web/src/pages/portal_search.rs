@@ -38,7 +38,7 @@ pub struct Params {
 }
 
 impl Params {
-    fn read(raw: Option<&str>) -> Result<Params, String> {
+    pub(crate) fn read(raw: Option<&str>) -> Result<Params, String> {
         let raw = raw.unwrap_or_default();
         if raw.len() > MAX_QUERY_STRING {
             return Err("检索条件过长，请缩短检索词后重试".into());
@@ -81,9 +81,9 @@ impl Params {
 }
 
 /// One field's complaint.
-type Errors = Vec<(&'static str, String)>;
+pub(crate) type Errors = Vec<(&'static str, String)>;
 
-fn query(p: &Params, today: NaiveDate, errors: &mut Errors) -> Option<Query> {
+pub(crate) fn query(p: &Params, today: NaiveDate, errors: &mut Errors) -> Option<Query> {
     let mut q = match Query::new(&p.q, today) {
         Ok(q) => q,
         Err(e) => {

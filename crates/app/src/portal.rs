@@ -68,7 +68,52 @@ pub struct PublicAgency {
     pub officers: Vec<PublicOfficer>,
 }
 
+/// One line of the publications overview (D-05).
+#[derive(Debug, Clone)]
+pub struct PublicationLine {
+    pub row: PublicationRow,
+    pub agency: String,
+    /// Why the deadline was missed, when it was: not published by it, or published after.
+    pub late: Option<String>,
+}
+
+/// Whether a publication missed its deadline of D-05, on `today`, and how.
+pub fn lateness(row: &PublicationRow, today: chrono::NaiveDate) -> Option<String> {
+    match (row.status.as_str(), row.published_on) {
+        ("prepared", _) if today > row.due => Some(format!("逾期未公示：应于{}前公示", row.due)),
+        (_, Some(on)) if on > row.due => Some(format!("逾期公示：应于{}前公示，实际{}公示", row.due, on)),
+        _ => None,
+    }
+}
+
 impl App {
+    /// The overview of publications: an agency's own for its staff, every agency's for the
+    /// judicial bureau's supervisors, with lateness flagged (D-05). `late_only` keeps the
+    /// late ones.
+    pub async fn publication_overview(&self, by: &Principal, late_only: bool) -> AppResult<Vec<PublicationLine>> {
+        use zhifa_core::access::Role;
+        let agency = match (by.role, by.agency_id) {
+            (Role::Supervisor, _) => None,
+            (Role::Auxiliary, _) | (_, None) => {
+                return Err(zhifa_core::access::AccessError::Role(by.role.label()).into());
+            }
+            (_, Some(a)) => Some(a),
+        };
+        let today = beijing_now().date();
+        let names: std::collections::HashMap<Uuid, String> =
+            self.db.agencies().await?.into_iter().map(|a| (a.id, a.info.name)).collect();
+        let rows = self.db.publications_of(agency, 2_000).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| PublicationLine {
+                agency: names.get(&row.agency_id).cloned().unwrap_or_default(),
+                late: lateness(&row, today),
+                row,
+            })
+            .filter(|l| !late_only || l.late.is_some())
+            .collect())
+    }
+
     /// Every agency, for the portal's home page.
     pub async fn portal_agencies(&self) -> AppResult<Vec<AgencyRow>> {
         Ok(self.db.agencies().await?)

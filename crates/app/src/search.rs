@@ -143,7 +143,11 @@ impl App {
 
     /// Searches the decisions public today (D-14), after taking in the latest changes.
     pub async fn search_publications(&self, query: Query) -> AppResult<Results> {
-        self.sync_search().await?;
+        // The common case, nothing new: one indexed MAX() and no lock, so that concurrent
+        // searches do not queue behind each other.
+        if self.db.publications_position().await? > self.search.index.position()? {
+            self.sync_search().await?;
+        }
         let index = self.search.index.clone();
         blocking(move || index.search(&query)).await
     }

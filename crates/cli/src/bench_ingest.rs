@@ -41,6 +41,9 @@ pub enum Which {
     Ingest(IngestArgs),
     /// Official documents: the decision's PDF rendering, concurrent numbered issues
     Docs(crate::bench_docs::DocsArgs),
+    /// Fill the database with published decisions and rebuild the search index
+    /// (scripts/bench-portal then loads the portal)
+    PortalData(crate::bench_portal::PortalDataArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -48,6 +51,7 @@ pub async fn dispatch(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> 
     match cmd.which {
         Some(Which::Ingest(args)) => run(config, args).await,
         Some(Which::Docs(args)) => crate::bench_docs::run(config, args).await,
+        Some(Which::PortalData(args)) => crate::bench_portal::run(config, args).await,
         None => crate::bench::run(config, cmd.events).await,
     }
 }

@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// Load the demo data set before serving
     #[arg(long)]
     pub demo: bool,
+    /// Benchmarks only: also serve this file's bytes at /bench/static, the baseline the
+    /// portal's pages are measured against (scripts/bench-portal)
+    #[arg(long, hide = true)]
+    pub bench_static_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

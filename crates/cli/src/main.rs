@@ -3,6 +3,7 @@
 mod bench;
 mod bench_docs;
 mod bench_ingest;
+mod bench_portal;
 mod config;
 mod evidence;
 mod ledger;
@@ -197,12 +198,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 app_backend(&state),
                 started.elapsed().as_millis()
             );
-            axum::serve(
-                listener,
-                zhifa_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(shutdown())
-            .await?;
+            let mut router = zhifa_web::router(state);
+            if let Some(path) = &args.bench_static_file {
+                let body = bytes::Bytes::from(std::fs::read(path).with_context(|| format!("{}", path.display()))?);
+                router = router.route(
+                    "/bench/static",
+                    axum::routing::get(move || {
+                        let body = body.clone();
+                        async move { ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], body) }
+                    }),
+                );
+            }
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown())
+                .await?;
         }
         Command::Demo => {
             let app = open(&config).await?;

@@ -464,9 +464,16 @@ impl SearchIndex {
         for a in addresses {
             let d: TantivyDocument = searcher.doc(a)?;
             let text = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            // Segmenting a text is the costly part of a snippet: only the first field that
+            // holds one of the words (lower-cased, as indexed) is segmented.
             let fragment = snippets
                 .iter()
-                .map(|(field, g)| g.snippet(&text(*field)))
+                .map(|(field, g)| (g, text(*field)))
+                .filter(|(_, t)| {
+                    let lower = t.to_lowercase();
+                    words.iter().any(|w| lower.contains(w.as_str()))
+                })
+                .map(|(g, t)| g.snippet(&t))
                 .find(|s| !s.highlighted().is_empty())
                 .map(|s| pieces(s.fragment(), s.highlighted()))
                 .unwrap_or_default();

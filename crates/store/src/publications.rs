@@ -211,6 +211,21 @@ impl Db {
         rows.iter().map(row).collect()
     }
 
+    /// The publications of one agency (or of every agency), the unpublished first by
+    /// deadline, then the newest: the agency's and the supervisors' overview (D-05).
+    pub async fn publications_of(&self, agency: Option<Uuid>, limit: i64) -> Result<Vec<PublicationRow>> {
+        let rows = crate::q(format!(
+            "SELECT {COLUMNS} FROM publications WHERE ($1 = '' OR agency_id = $1) \
+             ORDER BY CASE WHEN status = 'prepared' THEN 0 ELSE 1 END, \
+             CASE WHEN status = 'prepared' THEN due END, published_on DESC, decided_on DESC LIMIT $2"
+        ))
+        .bind(agency.map(|a| a.to_string()).unwrap_or_default())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
     /// The position of the newest change to any publication row (0 when there is none).
     pub async fn publications_position(&self) -> Result<i64> {
         let r = crate::q("SELECT COALESCE(MAX(changed_at), 0) FROM publications".into()).fetch_one(&self.read).await?;

@@ -47,6 +47,9 @@ impl Nav {
         if matches!(p.role, Role::LegalReviewer | Role::Head) {
             links.push(("/review".into(), "法制审核".into()));
         }
+        if p.role != Role::Auxiliary && (p.agency_id.is_some() || p.role == Role::Supervisor) {
+            links.push(("/publications".into(), "决定公示".into()));
+        }
         links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {
             links.push(("/accounts".into(), "账号".into()));

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gs/decisions/{id}", get(portal::decision))
         .route("/gs/decisions/{id}/proof", get(portal::decision_proof))
         .route("/gs/feed.atom", get(crate::api_open::feed))
+        .route("/publications", get(publications::overview))
         .route("/cases/{id}/publications/{rid}", get(publications::show))
         .route("/cases/{id}/publications/{rid}/publish", get(publications::publish_new).post(publications::publish))
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))

@@ -379,3 +379,40 @@ async fn anyone_verifies_a_publication_against_the_signed_ledger() {
     let key = t.get(None, "/ledger/key").await.body;
     assert!(proof.body.contains(key.trim()), "the published key");
 }
+
+// rule: D-05
+#[tokio::test]
+async fn the_agency_and_the_supervisors_see_what_waits_for_publication_and_what_is_late() {
+    let t = TestApp::with_demo_and_files().await;
+    let (_, rid) = issued_decision(&t).await;
+    let row = t.app.db.publication_row(rid).await.unwrap().unwrap();
+    let zf = t.login("scj-zf").await;
+    let own = t.get(Some(&zf), "/publications").await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(own.body.contains(&row.notice.document_number) && own.body.contains("待公示"), "{}", own.body);
+    assert!(own.body.contains(&row.due.to_string()));
+    // Not late yet: on time today, late the day after the deadline.
+    assert!(zhifa_app::portal::lateness(&row, row.due).is_none());
+    let late = zhifa_app::portal::lateness(&row, row.due + chrono::Days::new(1)).unwrap();
+    assert!(late.contains("逾期未公示") && late.contains(&row.due.to_string()), "{late}");
+    let mut published_late = row.clone();
+    published_late.status = "public".into();
+    published_late.published_on = Some(row.due + chrono::Days::new(2));
+    assert!(
+        zhifa_app::portal::lateness(&published_late, row.due + chrono::Days::new(30)).unwrap().contains("逾期公示")
+    );
+    // The judicial bureau sees every agency's, with the agency named; another agency's
+    // officer sees none of this one's; an auxiliary is refused.
+    let sfj = t.login("sfj-jd").await;
+    let all = t.get(Some(&sfj), "/publications").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(
+        all.body.contains(&row.notice.document_number) && all.body.contains("安乡县市场监督管理局"),
+        "{}",
+        all.body
+    );
+    let other = t.login("ltj-zf").await;
+    assert!(!t.get(Some(&other), "/publications").await.body.contains(&row.notice.document_number));
+    let late_only = t.get(Some(&sfj), "/publications?late=1").await;
+    assert!(!late_only.body.contains(&row.notice.document_number), "on time: not among the late");
+}

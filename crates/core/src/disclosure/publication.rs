@@ -155,7 +155,7 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
     }
     r.into_result()?;
 
-    let ctx = RedactionContext::for_party(party);
+    let ctx = case_context(case);
     let mut findings = Vec::new();
     let mut clean = |f: NoticeField, text: &str| {
         let out = redact(text.trim(), &ctx);
@@ -173,6 +173,37 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
         decided_on,
     };
     Ok(Prepared { case_id: case.id(), record_id, act_kind, party_kind: party.kind, notice, findings })
+}
+
+/// The record fields that name private persons other than the party: whoever was
+/// questioned, witnessed, received a service, complained, applied or was present. The
+/// officers' names are not among them: they are public (P-06).
+const PERSON_FIELDS: &[&str] =
+    &["interviewee", "witness", "recipient", "receipt", "complainant", "present", "applicant", "requester"];
+
+/// Words that fill those fields without naming anyone.
+const NOT_NAMES: &[&str] = &["本人", "当事人", "拒签", "拒绝签收", "无", "其他", "家属", "同住成年家属", "邻居"];
+
+/// The redaction context of a case: its party, and every natural person its records name
+/// (D-07) — a witness named in the decision's facts is masked like the party.
+fn case_context(case: &Case) -> RedactionContext {
+    let mut ctx = RedactionContext::for_party(&case.opening.party);
+    for rec in &case.records {
+        let fields = rec.current_fields();
+        for key in PERSON_FIELDS {
+            let Some(value) = fields.get(*key) else { continue };
+            for name in value.split(['、', '，', ',', '；', ';', ' ', '　', '和', '及', '（', '）', '(', ')']) {
+                let name = name.trim();
+                let plausible = (2..=4).contains(&name.chars().count())
+                    && name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    && !NOT_NAMES.contains(&name);
+                if plausible && name != case.opening.party.name {
+                    ctx = ctx.with_person(name);
+                }
+            }
+        }
+    }
+    ctx
 }
 
 /// The conclusion of an on-the-spot decision, from the penalty it imposed.

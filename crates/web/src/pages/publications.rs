@@ -123,3 +123,70 @@ pub async fn publish(
     let r = s.app.publish_decision(&user.principal, id, rid).await;
     after_submit(&user, r, publish_form(id, rid), &v, |_| format!("/cases/{id}/publications/{rid}"))
 }
+
+#[derive(serde::Deserialize)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    late: Option<String>,
+}
+
+/// GET /publications[?late=1]: the agency's publications — the judicial bureau's
+/// supervisors see every agency's — with what is late flagged (D-05).
+pub async fn overview(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<OverviewQuery>,
+) -> Response {
+    let late_only = q.late.is_some_and(|v| !v.is_empty() && v != "0");
+    let lines = match s.app.publication_overview(&user.principal, late_only).await {
+        Ok(l) => l,
+        Err(e) => return page_error(&user, e),
+    };
+    let supervisor = user.principal.role == zhifa_core::access::Role::Supervisor;
+    let mut headers = vec!["决定文书号", "当事人", "状态", "公示期限", "公示日期", "逾期"];
+    if supervisor {
+        headers.insert(0, "执法机关");
+    }
+    let title = if late_only { "逾期的决定公示" } else { "决定公示情况" };
+    let mut list = Section::new(title, &headers);
+    let late_count = lines.iter().filter(|l| l.late.is_some()).count();
+    for l in &lines {
+        let r = &l.row;
+        let status = match r.status.as_str() {
+            "prepared" => "待公示",
+            "public" => "公示中",
+            "taken_down" => "已撤下",
+            "withdrawn" => "已撤回",
+            _ => "其他",
+        };
+        let mut row: Vec<crate::forms::Cell> = vec![
+            crate::forms::Cell::link(
+                &r.notice.document_number,
+                format!("/cases/{}/publications/{}", r.case_id, r.record_id),
+            ),
+            r.notice.party.clone().into(),
+            status.into(),
+            r.due.to_string().into(),
+            r.published_on.map(|d| d.to_string()).unwrap_or_default().into(),
+            match &l.late {
+                Some(why) => crate::forms::Cell::from(why.clone()).tagged("bad", "逾期"),
+                None => "".into(),
+            },
+        ];
+        if supervisor {
+            row.insert(0, l.agency.clone().into());
+        }
+        list.rows.push(row);
+    }
+    let page = TablePage {
+        title: title.into(),
+        notice: Some(format!(
+            "行政许可、行政处罚决定须在作出之日起按策略配置规定的工作日内公示，其他决定在规定期限内公示（D-05）。\
+             本列表中逾期 {late_count} 项。"
+        )),
+        actions: vec![("/publications".into(), "全部".into()), ("/publications?late=1".into(), "仅看逾期".into())],
+        sections: vec![list],
+        ..Default::default()
+    };
+    render_table(&Nav::for_user(&user), &page)
+}

@@ -452,3 +452,33 @@ fn an_on_the_spot_decision_is_a_penalty_whose_conclusion_is_its_penalty() {
     rec.record.penalty = None;
     assert_eq!(spot_conclusion(&rec), "");
 }
+
+// rule: D-07
+#[test]
+fn every_natural_person_the_case_names_is_masked_not_only_the_party() {
+    let w = World::new("anxiang");
+    let party = stallholder(false);
+    let facts = format!("{}责令改正通知书由其妻李红梅代为签收，在场人员赵大勇证实上述情况。", person_facts(&party));
+    let (mut case, doc) = decided(&w, party, &facts, Sensitivity::Public);
+    let mut service = w.on_site(
+        crate::case::decide::NewRecord::new(
+            RecordKind::ServiceDirect,
+            &[
+                ("document", "责令改正通知书"),
+                ("served_at", "2025-09-20 17:00"),
+                ("place", "当事人摊位"),
+                ("server", "张明"),
+                ("recipient", "李红梅（当事人之妻）、赵大勇"),
+            ],
+        ),
+        "李红梅",
+    );
+    service.serves = Some(doc);
+    add(&mut case, service);
+    issue(&w, &mut case, doc);
+    let p = prepare_decision(&case, doc, "安乡县市场监督管理局").unwrap();
+    let f = &p.notice.facts;
+    assert!(f.contains("其妻李**代为签收") && f.contains("在场人员赵**证实"), "{f}");
+    assert!(!f.contains("李红梅") && !f.contains("赵大勇"), "{f}");
+    assert!(p.findings.iter().any(|x| x.finding.kind == FindingKind::PersonName && x.finding.original == "李红梅"));
+}

@@ -15,6 +15,7 @@ mod demo_benchmarks;
 mod demo_cases;
 pub mod demo_hearing;
 pub mod demo_penalty;
+pub mod demo_portal;
 pub mod demo_review;
 pub mod discretion;
 pub mod documents;

@@ -34,6 +34,10 @@
 //!    agency's page, an officer's certificate page with its QR code, the QR address opened,
 //!    a malformed number refused.
 //!
+//! 8. `portal_search` (in `browser/portal.rs`) — the decisions searched for a Chinese
+//!    phrase, the demo's published decision found with the words marked, the party masked
+//!    and the ID number absent, its page and its ledger proof.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
@@ -133,6 +137,9 @@ async fn browser_scenarios() {
         failures.push(e);
     }
     if let Err(e) = run(&ctx, "portal_certificate", portal::portal_certificate(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "portal_search", portal::portal_search(ctx.clone())).await {
         failures.push(e);
     }
 

@@ -8,11 +8,8 @@ mod support;
 use axum::http::StatusCode;
 use support::*;
 use uuid::Uuid;
-use zhifa_app::cases::{RecordInput, beijing_now};
+use zhifa_app::cases::beijing_now;
 use zhifa_app::demo_penalty::DemoPenalty;
-use zhifa_core::case::RecordKind;
-use zhifa_core::case::review::decide::{Conclude, Submission};
-use zhifa_core::case::review::{ChecklistAnswer, ChecklistItem, Opinion};
 
 const ID_NUMBER: &str = "430721199001011234";
 const MOBILE: &str = "13812345678";
@@ -20,34 +17,11 @@ const MOBILE: &str = "13812345678";
 /// A major penalty for 王小明, approved by the legal unit, its decision made (with his ID
 /// number and mobile typed into the facts) and issued. Returns the case and the decision.
 async fn issued_decision(t: &TestApp) -> (Uuid, Uuid) {
-    let app = &t.app;
-    let who = |u: &'static str| async move { app.db.account_for_login(u).await.unwrap().unwrap().0.principal() };
-    let (zf, fzsh) = (who("scj-zf").await, who("scj-fzsh").await);
     let case = DemoPenalty { address: "安乡县深柳镇书院洲路8号", ..DemoPenalty::major("王小明") };
-    let id = app.demo_penalty_in_decision(&case).await.unwrap();
-    app.submit_review(&zf, id, Submission::default()).await.unwrap();
-    let round = app.db.load_case(id).await.unwrap().unwrap().0.review.rounds[0].id;
-    let checklist = ChecklistItem::ALL
-        .iter()
-        .map(|i| ChecklistAnswer { item: *i, answer: i.sound_answer(), note: String::new() })
-        .collect();
-    let conclude =
-        Conclude { round, checklist, opinion: Opinion::Approve, reasons: "事实清楚，裁量适当".into() };
-    app.conclude_review(&fzsh, id, conclude).await.unwrap();
-    let today = beijing_now().format("%Y-%m-%d").to_string();
-    let mut doc = RecordInput::new(RecordKind::DecisionDocument, &[]);
-    for (k, v) in zhifa_app::demo_review::decision_fields("王小明", &today) {
-        doc.fields.insert(k.into(), v);
-    }
-    doc.fields.insert(
-        "facts".into(),
-        format!(
-            "当事人王小明（身份证号码{ID_NUMBER}，手机{MOBILE}，住址安乡县深柳镇书院洲路8号）经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"
-        ),
+    let facts = format!(
+        "当事人王小明（身份证号码{ID_NUMBER}，手机{MOBILE}，住址安乡县深柳镇书院洲路8号）经责令改正后仍未将营业执照置于醒目位置，有责令改正通知书及送达回证为证"
     );
-    let rid = app.add_record(&zf, id, doc).await.unwrap();
-    app.issue_document(&zf, id, rid).await.unwrap();
-    (id, rid)
+    t.app.demo_issued_decision(&case, &facts).await.unwrap()
 }
 
 // rule: D-14
@@ -93,7 +67,7 @@ async fn an_issued_decision_is_previewed_redacted_then_published_on_the_portal()
     {
         assert!(page.body.contains(kept), "{kept}: {}", page.body);
     }
-    for gone in ["王小明", ID_NUMBER, MOBILE, "书院洲路8号", "事实清楚，裁量适当"] {
+    for gone in ["王小明", ID_NUMBER, MOBILE, "书院洲路8号", "事实清楚，证据确凿，裁量适当"] {
         assert!(!page.body.contains(gone), "{gone} must not be published");
     }
     // Not twice: refused in Chinese, nothing appended.

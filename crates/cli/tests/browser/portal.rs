@@ -45,3 +45,41 @@ pub(super) async fn portal_certificate(ctx: Ctx) -> Result<()> {
     ensure!(path_of(&ctx).await? == "/gs/certificates", "still on the search");
     Ok(())
 }
+
+/// 8. `portal_search` — a citizen searches the decisions for a Chinese phrase, finds the
+///    demo's published decision with the words marked, the party's name masked and the ID
+///    number and mobile absent, opens it and its ledger proof.
+pub(super) async fn portal_search(ctx: Ctx) -> Result<()> {
+    use zhifa_app::demo_portal::{DEMO_PUBLISHED_ID, DEMO_PUBLISHED_MOBILE, DEMO_PUBLISHED_PARTY};
+    ctx.c.delete_all_cookies().await?;
+    ctx.goto("/gs").await?;
+    let link = ctx.c.find(Locator::LinkText("执法决定")).await.context("the portal's navigation")?;
+    click_and_wait(&ctx.c, &link).await?;
+    ensure!(heading(&ctx).await? == "行政执法决定公示", "the decisions page");
+    let q = ctx.c.find(Locator::Id("f-q")).await.context("the search box")?;
+    type_into(&q, "营业执照 醒目位置 服装店").await?;
+    submit_form(&ctx).await?;
+    let results = ctx.c.find(Locator::Id("results")).await.context("the results heading")?.text().await?;
+    ensure!(results.contains("共 1 条"), "one decision found: {results}");
+    let marks = ctx.c.find_all(Locator::Css(".hits mark")).await?;
+    ensure!(!marks.is_empty(), "the matched words are marked");
+    let page = body_text(&ctx).await?;
+    let masked = format!("{}**", DEMO_PUBLISHED_PARTY.chars().next().unwrap_or('周'));
+    ensure!(page.contains(&masked), "the party masked as {masked}");
+    ensure!(!page.contains(DEMO_PUBLISHED_PARTY), "the party's full name is not shown");
+    let hit = ctx.c.find(Locator::Css(".hits h3 a")).await?;
+    click_and_wait(&ctx.c, &hit).await?;
+    ensure!(heading(&ctx).await? == "行政执法决定", "the decision's page");
+    let decision = body_text(&ctx).await?;
+    ensure!(decision.contains(&masked) && decision.contains("［已删除：身份证号码］"), "redacted: {decision}");
+    for gone in [DEMO_PUBLISHED_PARTY, DEMO_PUBLISHED_ID, DEMO_PUBLISHED_MOBILE, "书院洲路8号"] {
+        ensure!(!decision.contains(gone), "{gone} must not be on the portal");
+    }
+    let proof = ctx.c.find(Locator::LinkText("核验本公示（账本证明）")).await?;
+    click_and_wait(&ctx.c, &proof).await?;
+    ensure!(body_text(&ctx).await?.contains("✔ 已验证"), "the publication verifies against the ledger");
+    // A word in no decision finds nothing, and says so.
+    ctx.goto("/gs/decisions?q=%E6%97%A0%E7%85%A7%E7%BB%8F%E8%90%A5%E7%83%9F%E8%8D%89").await?;
+    ensure!(body_text(&ctx).await?.contains("没有符合条件的执法决定"), "no hit for 无照经营烟草");
+    Ok(())
+}

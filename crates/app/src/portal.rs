@@ -8,7 +8,8 @@ use uuid::Uuid;
 use zhifa_core::access::Principal;
 use zhifa_core::case::{Case, RecordKind};
 use zhifa_core::disclosure::publication::{
-    Prepared, Publication, decide_prepare, decide_publish, decide_reprepare, decide_take_down, prepare_decision,
+    Prepared, Publication, RevocationGround, decide_prepare, decide_publish, decide_reprepare, decide_take_down,
+    decide_withdraw, prepare_decision, redact_for_case,
 };
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::personnel::{CertificateStatus, StaffKind};
@@ -253,6 +254,31 @@ impl App {
         Ok(())
     }
 
+    /// Withdraws a decision's publication at once because the decision was revoked,
+    /// declared unlawful or must be remade (D-09): the portal then shows only its number,
+    /// date and the explanation (redacted like the notice). A decision remade in the case is
+    /// published through its own publication, its retention counting from itself.
+    pub async fn withdraw_publication(
+        &self,
+        by: &Principal,
+        case_id: Uuid,
+        record_id: Uuid,
+        ground: RevocationGround,
+        explanation: &str,
+    ) -> AppResult<()> {
+        let (case, _) = self.load_for_write(by, case_id).await?;
+        let (publication, version) = self
+            .db
+            .load_publication(record_id)
+            .await?
+            .filter(|(p, _)| p.case_id == case_id)
+            .ok_or(AppError::NotFound("公示信息"))?;
+        let explanation = redact_for_case(&case, explanation);
+        let event = decide_withdraw(&publication, beijing_now().date(), ground, &explanation)?;
+        self.db.append_to(&Actor::from(by), &stream::publication(record_id), version, vec![event.into()]).await?;
+        Ok(())
+    }
+
     /// Takes down every decision whose retention ended by `today` (D-08): a `TakenDown`
     /// event each, by the system; the notice stays in its stream. Returns how many.
     pub async fn take_down_expired(&self, today: chrono::NaiveDate) -> AppResult<usize> {
@@ -289,7 +315,9 @@ impl App {
             .await?
             .filter(|p| match p.status.as_str() {
                 "public" => p.takedown_on.is_some_and(|t| t > today),
-                "withdrawn" => true,
+                // Withdrawn after it was public: its explanation stays public (D-09); one
+                // withdrawn before it was ever published was never public.
+                "withdrawn" => p.published_on.is_some(),
                 _ => false,
             })
             .ok_or(AppError::NotFound("该公示信息"))

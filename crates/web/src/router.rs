@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/publications", get(publications::overview))
         .route("/cases/{id}/publications/{rid}", get(publications::show))
         .route("/cases/{id}/publications/{rid}/publish", get(publications::publish_new).post(publications::publish))
+        .route("/cases/{id}/publications/{rid}/withdraw", get(publications::withdraw_new).post(publications::withdraw))
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))

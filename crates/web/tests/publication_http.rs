@@ -390,3 +390,84 @@ async fn the_agency_and_the_supervisors_see_what_waits_for_publication_and_what_
     let late_only = t.get(Some(&sfj), "/publications?late=1").await;
     assert!(!late_only.body.contains(&row.notice.document_number), "on time: not among the late");
 }
+
+// rule: D-09
+#[tokio::test]
+async fn a_revoked_decision_is_withdrawn_at_once_and_only_its_explanation_stays_public() {
+    let t = TestApp::with_demo_and_files().await;
+    let (id, rid) = published_decision(&t).await;
+    let zf = t.login("scj-zf").await;
+    let preview = t.get(Some(&zf), &format!("/cases/{id}/publications/{rid}")).await;
+    assert!(preview.body.contains(&format!("/cases/{id}/publications/{rid}/withdraw")), "{}", preview.body);
+    let form = t.get(Some(&zf), &format!("/cases/{id}/publications/{rid}/withdraw")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("被依法撤销") && form.body.contains("被要求重新作出"));
+    let action = format!("/cases/{id}/publications/{rid}/withdraw");
+    // No explanation, or no ground: refused next to the field, nothing stored.
+    let r = t.post_form(&zf, &action, &[("ground", "revoked"), ("explanation", "无")], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("请说明撤回的原因"), "{}", r.body);
+    let r = t
+        .post_form(&zf, &action, &[("ground", "cancelled"), ("explanation", "行政复议决定撤销原处罚决定")], true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择撤回原因"));
+    let events = || async { t.app.db.load_stream(&zhifa_core::events::stream::publication(rid)).await.unwrap().len() };
+    assert_eq!(events().await, 2, "nothing stored by the refusals");
+    // Another agency cannot withdraw it.
+    let other = t.login("ltj-zf").await;
+    let why = "安乡县人民政府行政复议决定书撤销了对王小明的原处罚决定，本机关将重新作出决定";
+    let r = t.post_form(&other, &action, &[("ground", "revoked"), ("explanation", why)], true).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = t.post_form(&zf, &action, &[("ground", "revoked"), ("explanation", why)], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(events().await, 3);
+    // The portal: withdrawn, the explanation with the name masked, no content.
+    let page = t.get(None, &format!("/gs/decisions/{rid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("已撤回") && page.body.contains("行政复议决定书撤销了对王**的原处罚决定"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("王小明") && !page.body.contains("营业执照置于醒目位置"), "{}", page.body);
+    // Out of the search and the feed at once; the export says it was withdrawn.
+    assert!(!t.get(None, &search_url(&[("q", "营业执照")])).await.body.contains(&format!("/gs/decisions/{rid}")));
+    assert!(!t.get(None, "/gs/feed.atom").await.body.contains(&rid.to_string()));
+    let today = beijing_now().date();
+    let export = t.get(None, &format!("/api/v1/open/export?from={today}&to={today}")).await;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(all[0]["status"], "withdrawn");
+    assert!(all[0]["facts"].is_null() && all[0]["explanation"].as_str().unwrap().contains("王**"));
+    // Not twice.
+    let r = t.post_form(&zf, &action, &[("ground", "revoked"), ("explanation", why)], true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不能重复撤回"), "{}", r.body);
+}
+
+// rule: D-09
+#[tokio::test]
+async fn a_decision_withdrawn_before_it_was_published_never_appears_on_the_portal() {
+    let t = TestApp::with_demo_and_files().await;
+    let (id, rid) = issued_decision(&t).await;
+    let zf = t.login("scj-zf").await;
+    let why = "该决定经复核认定事实不清，已由本机关撤销，不再公示";
+    let r = t
+        .post_form(
+            &zf,
+            &format!("/cases/{id}/publications/{rid}/withdraw"),
+            &[("ground", "revoked"), ("explanation", why)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.get(None, &format!("/gs/decisions/{rid}")).await.status, StatusCode::NOT_FOUND);
+    let publish = t.post_form(&zf, &format!("/cases/{id}/publications/{rid}/publish"), &[], true).await;
+    assert_eq!(
+        publish.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a withdrawn notice is not published: {}",
+        publish.body
+    );
+}

@@ -206,6 +206,12 @@ fn case_context(case: &Case) -> RedactionContext {
     ctx
 }
 
+/// An agency's own text for the portal about a case — a withdrawal's explanation —
+/// redacted with the case's persons like the notice (D-07).
+pub fn redact_for_case(case: &Case, text: &str) -> String {
+    redact(text.trim(), &case_context(case)).text
+}
+
 /// The conclusion of an on-the-spot decision, from the penalty it imposed.
 fn spot_conclusion(rec: &RecordState) -> String {
     let Some(p) = &rec.record.penalty else { return String::new() };
@@ -270,6 +276,21 @@ pub enum RevocationGround {
 }
 
 impl RevocationGround {
+    pub const ALL: [RevocationGround; 3] =
+        [RevocationGround::Revoked, RevocationGround::DeclaredUnlawful, RevocationGround::Remade];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationGround::Revoked => "revoked",
+            RevocationGround::DeclaredUnlawful => "declared_unlawful",
+            RevocationGround::Remade => "remade",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RevocationGround> {
+        RevocationGround::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             RevocationGround::Revoked => "被依法撤销",

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 use zhifa_app::portal::PublicationPreview;
-use zhifa_core::disclosure::publication::{DecisionNotice, Status};
+use zhifa_core::disclosure::publication::{DecisionNotice, RevocationGround, Status};
 
 use crate::AppState;
-use crate::forms::{FormPage, Nav, Section, TablePage, pairs, render_form, render_table};
+use crate::forms::{Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table};
 use crate::pages::{Parsed, after_submit, page_error};
 use crate::session::CurrentUser;
 
@@ -54,6 +54,9 @@ fn preview_page(id: Uuid, rid: Uuid, v: &PublicationPreview) -> TablePage {
             page.info.extend(notice_rows(&p.notice));
             if p.status == Status::Prepared {
                 page.actions.push((format!("/cases/{id}/publications/{rid}/publish"), "发布公示".into()));
+            }
+            if matches!(p.status, Status::Prepared | Status::Public { .. }) {
+                page.actions.push((format!("/cases/{id}/publications/{rid}/withdraw"), "撤回公示".into()));
             }
         }
         (None, Ok(prepared)) => {
@@ -122,6 +125,52 @@ pub async fn publish(
     let v = pairs(&body);
     let r = s.app.publish_decision(&user.principal, id, rid).await;
     after_submit(&user, r, publish_form(id, rid), &v, |_| format!("/cases/{id}/publications/{rid}"))
+}
+
+fn withdraw_form(id: Uuid, rid: Uuid) -> FormPage {
+    let grounds = RevocationGround::ALL.iter().map(|g| (g.as_str().to_string(), g.label().to_string())).collect();
+    let mut page = FormPage::new(
+        "撤回决定公示",
+        &format!("/cases/{id}/publications/{rid}/withdraw"),
+        vec![
+            Field::new("ground", "撤回原因", "select").options(grounds).required(),
+            Field::new("explanation", "公开的说明", "textarea").required().hint(
+                "写明决定被撤销、确认违法或重新作出的情况及依据，将在门户网站原公示处公开（D-09）；个人信息会自动脱敏",
+            ),
+        ],
+    );
+    page.intro = "决定被依法撤销、确认违法或要求重新作出的，应立即撤回原公示；重新作出的决定另行公示。".into();
+    page.submit = "确认撤回".into();
+    page
+}
+
+/// GET /cases/{id}/publications/{rid}/withdraw
+pub async fn withdraw_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+) -> Response {
+    match s.app.may_publish(&user.principal, id).await {
+        Ok(()) => render_form(&Nav::for_user(&user), &withdraw_form(id, rid)),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// POST /cases/{id}/publications/{rid}/withdraw (D-09)
+pub async fn withdraw(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let r = match RevocationGround::parse(crate::forms::value(&v, "ground")) {
+        Some(ground) => {
+            s.app.withdraw_publication(&user.principal, id, rid, ground, crate::forms::value(&v, "explanation")).await
+        }
+        None => Err(zhifa_core::Rejection::one("ground", "请选择撤回原因").into()),
+    };
+    after_submit(&user, r, withdraw_form(id, rid), &v, |_| format!("/cases/{id}/publications/{rid}"))
 }
 
 #[derive(serde::Deserialize)]

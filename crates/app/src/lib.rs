@@ -21,6 +21,7 @@ pub mod discretion;
 pub mod documents;
 pub mod evidence;
 pub mod export;
+pub mod feedback;
 pub mod import;
 pub mod import_service;
 pub mod ledger;
@@ -45,11 +46,20 @@ pub struct App {
     pub documents: documents::Documents,
     /// The portal's full-text search index (derived from the publication rows).
     pub search: search::Search,
+    /// The portal's correction requests and complaints: rate limit, form-token clock, the
+    /// cached form key.
+    pub feedback: feedback::FeedbackSettings,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db, files: None, documents: documents::Documents::default(), search: search::Search::in_memory() }
+        Self {
+            db,
+            files: None,
+            documents: documents::Documents::default(),
+            search: search::Search::in_memory(),
+            feedback: feedback::FeedbackSettings::default(),
+        }
     }
 
     /// With an evidence file store.

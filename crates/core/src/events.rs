@@ -1,7 +1,8 @@
 //! The events of every stream, and their envelope (rule X-04).
 //!
 //! Streams are named `<kind>:<key>`: `agency:<uuid>`, `officer:<uuid>`, `account:<uuid>`,
-//! `profile:<id>`, `calendar:<year>`, `case:<uuid>`, `access:<case uuid>`. An event's payload is its JSON form; the store adds
+//! `profile:<id>`, `calendar:<year>`, `case:<uuid>`, `access:<case uuid>`,
+//! `publication:<record uuid>`, `feedback:<tracking number>`. An event's payload is its JSON form; the store adds
 //! the stream version and global position.
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 use crate::access::{Principal, Role};
 use crate::calendar::CalendarYear;
 use crate::case::{AccessEvent, CaseEvent};
+use crate::disclosure::feedback::FeedbackEvent;
 use crate::disclosure::publication::PublicationEvent;
 use crate::personnel::OfficerEvent;
 use crate::profile::PolicyProfile;
@@ -87,6 +89,7 @@ pub enum DomainEvent {
     Case(CaseEvent),
     Access(AccessEvent),
     Publication(PublicationEvent),
+    Feedback(FeedbackEvent),
 }
 
 macro_rules! from_event {
@@ -104,7 +107,8 @@ from_event!(
     Calendar(CalendarEvent),
     Case(CaseEvent),
     Access(AccessEvent),
-    Publication(PublicationEvent)
+    Publication(PublicationEvent),
+    Feedback(FeedbackEvent)
 );
 
 impl DomainEvent {
@@ -119,6 +123,7 @@ impl DomainEvent {
             DomainEvent::Case(_) => "case",
             DomainEvent::Access(_) => "access",
             DomainEvent::Publication(_) => "publication",
+            DomainEvent::Feedback(_) => "feedback",
         }
     }
 
@@ -139,6 +144,7 @@ impl DomainEvent {
             "case" => DomainEvent::Case(serde_json::from_str(payload)?),
             "access" => DomainEvent::Access(serde_json::from_str(payload)?),
             "publication" => DomainEvent::Publication(serde_json::from_str(payload)?),
+            "feedback" => DomainEvent::Feedback(serde_json::from_str(payload)?),
             other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
         })
     }
@@ -188,6 +194,12 @@ pub mod stream {
     /// A decision's publication on the portal (D-05…D-09), by the decision's record id.
     pub fn publication(record: Uuid) -> String {
         format!("publication:{record}")
+    }
+    /// A correction request or complaint from the portal (D-10, D-12), by its tracking
+    /// number, so the status page loads the stream directly; a number already taken is an
+    /// append conflict and the app draws another.
+    pub fn feedback(tracking: &crate::disclosure::feedback::TrackingNumber) -> String {
+        format!("feedback:{tracking}")
     }
     /// The kind prefix of a stream id.
     pub fn kind(stream_id: &str) -> &str {

@@ -13,6 +13,7 @@ pub mod cases;
 mod db;
 pub mod documents;
 mod events;
+pub mod feedback;
 pub mod ledger;
 mod projection;
 pub mod publications;

@@ -179,6 +179,7 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         // The access log is read from its stream.
         DomainEvent::Access(_) => {}
         DomainEvent::Publication(e) => crate::publications::apply(w, ev, e)?,
+        DomainEvent::Feedback(e) => crate::feedback::apply(w, ev, e)?,
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(
@@ -196,7 +197,9 @@ impl Db {
     /// transaction. Returns the number of events replayed.
     pub async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.write.begin().await?;
-        for t in TABLES.iter().chain(crate::cases::TABLES).chain(crate::publications::TABLES) {
+        for t in
+            TABLES.iter().chain(crate::cases::TABLES).chain(crate::publications::TABLES).chain(crate::feedback::TABLES)
+        {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
         }
         let mut after = 0i64;

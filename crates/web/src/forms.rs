@@ -28,6 +28,8 @@ impl Nav {
             ("/gs", "执法公示"),
             ("/gs/decisions", "执法决定"),
             ("/gs/certificates", "执法证查询"),
+            ("/gs/feedback/new?kind=complaint", "投诉举报"),
+            ("/gs/feedback", "办理进度查询"),
             ("/ledger", "账本验证"),
             ("/login", "工作人员登录"),
         ];
@@ -49,6 +51,9 @@ impl Nav {
         }
         if p.role != Role::Auxiliary && (p.agency_id.is_some() || p.role == Role::Supervisor) {
             links.push(("/publications".into(), "决定公示".into()));
+        }
+        if p.role != Role::Auxiliary {
+            links.push(("/feedback".into(), "更正与投诉".into()));
         }
         links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {

@@ -270,6 +270,7 @@ pub async fn decision(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Re
         actions: vec![
             ("/gs/decisions".into(), "返回决定公示".into()),
             (format!("/gs/decisions/{id}/proof"), "核验本公示（账本证明）".into()),
+            (format!("/gs/feedback/new?kind=correction&publication={id}"), "申请更正".into()),
         ],
         ..Default::default()
     };

@@ -81,7 +81,7 @@ async fn submit(t: &TestApp, f: &PublicForm, client: &str, fields: &[(&str, &str
     t.send(req).await
 }
 
-fn correction_fields<'a>(rid: &'a str) -> Vec<(&'a str, &'a str)> {
+fn correction_fields(rid: &str) -> Vec<(&str, &str)> {
     vec![
         ("kind", "correction"),
         ("publication", rid),

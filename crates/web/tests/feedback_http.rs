@@ -248,6 +248,33 @@ async fn a_filled_honeypot_or_a_bad_token_is_refused_and_a_complaint_goes_to_the
     assert!(location(&r).starts_with("/gs/feedback/TS-"));
     let rows = t.app.db.feedback_all().await.unwrap();
     assert_eq!(rows[0].agency_id, t.agency_id("安乡县司法局").await);
+
+    // The bureau sends it on to the agency competent for it.
+    let head = t.login("sfj-head").await;
+    let action = format!("/feedback/{}", rows[0].tracking);
+    let scj = t.agency_id("安乡县市场监督管理局").await.to_string();
+    let fields = [
+        ("outcome", "transferred"),
+        ("outcome.to", scj.as_str()),
+        ("answer", "该事项属市场监管部门职责，已转交办理。"),
+    ];
+    let r = t.post_form(&head, &action, &fields, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let status = t.get(None, &format!("/gs/feedback/{}", rows[0].tracking)).await;
+    assert!(status.body.contains("已转交安乡县市场监督管理局办理"), "{}", status.body);
+}
+
+// rule: D-12
+#[tokio::test]
+async fn a_logged_in_visitor_files_with_the_session_token() {
+    let t = portal_app().await;
+    let zf = t.login("scj-zf").await;
+    let page = t.get(Some(&zf), "/gs/feedback/new?kind=complaint").await;
+    assert_eq!(csrf_in(&page.body), zf.csrf, "the form carries the session's token");
+    let token = hidden(&page.body, "form_token");
+    let fields: Vec<(&str, &str)> = complaint_fields().into_iter().chain([("form_token", token.as_str())]).collect();
+    let r = t.post_form(&zf, "/gs/feedback", &fields, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 // rule: D-12

@@ -30,8 +30,8 @@ use zhifa_core::Rejection;
 use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::disclosure::feedback::spam::{self, FormKey, FormToken, RateLimit};
 use zhifa_core::disclosure::feedback::{
-    AnswerInput, ComplaintTopic, Feedback, FeedbackInput, FeedbackKind, FilerInput, Matter, Outcome, PublicStatus,
-    TrackingNumber, decide_answer, decide_file, public_status,
+    AnswerInput, ComplaintTopic, Feedback, FeedbackEvent, FeedbackInput, FeedbackKind, FilerInput, Matter, Outcome,
+    PublicStatus, TrackingNumber, decide_answer, decide_file, public_status,
 };
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::profile::{PolicyProfile, version_in_force};
@@ -266,10 +266,7 @@ impl App {
         };
         // The profile of the agency that answers; when it is not known, another agency's,
         // only to report every other field.
-        let profile_of = match agency.is_nil() {
-            false => Some(agency),
-            true => self.db.agencies().await?.first().map(|a| a.id),
-        };
+        let profile_of = if agency.is_nil() { self.db.agencies().await?.first().map(|a| a.id) } else { Some(agency) };
         let profile = match profile_of {
             Some(a) => Some(self.agency_profile(a, today).await?),
             None => None,
@@ -294,9 +291,7 @@ impl App {
                     return Err(r.into());
                 }
             };
-            let zhifa_core::disclosure::feedback::FeedbackEvent::Filed { tracking, .. } = &event else {
-                unreachable!("decide_file files")
-            };
+            let FeedbackEvent::Filed { tracking, .. } = &event else { unreachable!("decide_file files") };
             let tracking = *tracking;
             let actor =
                 Actor { account_id: None, name: "公众（执法公示平台）".into(), role: None, agency_id: None };
@@ -363,9 +358,10 @@ impl App {
         let today = beijing_now().date();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let lateness = match row.late(today) {
-                true => self.db.load_feedback(&row.tracking).await?.and_then(|(fb, _)| fb.lateness(today)),
-                false => None,
+            let lateness = if row.late(today) {
+                self.db.load_feedback(&row.tracking).await?.and_then(|(fb, _)| fb.lateness(today))
+            } else {
+                None
             };
             out.push(QueueRow { agency_name: names.get(&row.agency_id).cloned().unwrap_or_default(), row, lateness });
         }
@@ -412,9 +408,10 @@ impl App {
         Self::check_feedback_reader(by, feedback.agency)?;
         Self::check_feedback_answerer(by, feedback.agency)?;
         if let Outcome::Transferred { to, to_name } = &mut input.outcome {
-            *to_name = match to.is_nil() {
-                true => String::new(),
-                false => self.db.agency(*to).await?.map(|a| a.info.name).unwrap_or_default(),
+            *to_name = if to.is_nil() {
+                String::new()
+            } else {
+                self.db.agency(*to).await?.map(|a| a.info.name).unwrap_or_default()
             };
         }
         let now: DateTime<Utc> = Utc::now();

@@ -367,6 +367,9 @@ async fn an_overdue_request_is_flagged_to_the_judicial_bureau_supervisor() {
     {
         assert!(queue.body.contains(shown), "{shown}: {}", queue.body);
     }
+    // And on the supervisor's home page, as a to-do.
+    let home = t.get(Some(&jd), "/").await;
+    assert!(home.body.contains(&flag) && home.body.contains("待答复的更正与投诉"), "{}", home.body);
     let status = t.get(None, &format!("/gs/feedback/{tracking}")).await;
     assert!(status.body.contains("逾期未答复"), "{}", status.body);
 }

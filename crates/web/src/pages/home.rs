@@ -53,7 +53,16 @@ pub async fn home(State(s): State<AppState>, user: CurrentUser) -> Response {
         (_, None) => "您是平台管理员，负责执法主体、策略配置和工作日历。".to_string(),
         (_, Some(_)) => format!("您所在机关：{}", agencies.first().map(|a| a.info.name.as_str()).unwrap_or("")),
     };
-    let cards = vec![
+    // The portal's correction requests and complaints: those open, the late ones as to-dos
+    // (D-10, D-12); an auxiliary has none.
+    let open_feedback = match s.app.feedback_queue(p).await {
+        Ok(q) => {
+            todo.extend(q.rows.iter().filter_map(|r| r.lateness.as_ref().map(|l| format!("{}：{l}", r.agency_name))));
+            q.rows.iter().filter(|r| r.row.answered_on.is_none()).count()
+        }
+        Err(_) => 0,
+    };
+    let mut cards = vec![
         ("执法主体".to_string(), agencies.len(), "/agencies".to_string()),
         (
             "人员".into(),
@@ -62,6 +71,9 @@ pub async fn home(State(s): State<AppState>, user: CurrentUser) -> Response {
         ),
         ("有效执法证".into(), certs_valid, "/agencies".into()),
     ];
+    if p.role != Role::Auxiliary {
+        cards.push(("待答复的更正与投诉".into(), open_feedback, "/feedback".into()));
+    }
     render(
         StatusCode::OK,
         HomeTemplate {

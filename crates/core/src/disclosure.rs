@@ -1,7 +1,9 @@
 //! What the public disclosure portal may publish, and in which form (rules D-06, D-07, D-13);
 //! how and until when decisions are published ([`publication`]: D-05, D-08, D-09); the
 //! public's correction requests and complaints about what is published ([`feedback`]: D-10,
-//! D-12); the annual statistics generated from the record ([`statistics`]: D-11).
+//! D-12); the annual statistics generated from the record ([`statistics`]: D-11); the
+//! legal unit's approval of the pre-disclosure and its updates after a change of law or
+//! duties ([`predisclosure`]: D-02, D-03).
 //!
 //! Two questions are asked before anything leaves for the portal. First, may this case be
 //! published at all ([`withheld`]): a minor party and secret content are never published,
@@ -18,6 +20,7 @@ use crate::access::Sensitivity;
 use crate::case::Party;
 
 pub mod feedback;
+pub mod predisclosure;
 pub mod publication;
 pub mod redact;
 pub mod statistics;

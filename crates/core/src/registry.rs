@@ -228,6 +228,10 @@ pub enum AgencyEvent {
     ReviewCatalogueEntryListed {
         entry: crate::case::review::ReviewCatalogueEntry,
     },
+    /// The pre-disclosure's approval and update tracking (D-02, D-03).
+    Predisclosure {
+        event: crate::disclosure::predisclosure::PredisclosureEvent,
+    },
 }
 
 /// A line of the AV-item list: which act, at which stage and place, what to record, how.
@@ -285,6 +289,8 @@ pub struct Agency {
     pub benchmarks: Vec<crate::discretion::Benchmark>,
     /// The review catalogue (审核目录清单, L-01).
     pub review_catalogue: Vec<crate::case::review::ReviewCatalogueEntry>,
+    /// The pre-disclosure's approvals and recorded changes (D-02, D-03).
+    pub predisclosure: crate::disclosure::predisclosure::Predisclosure,
 }
 
 impl Agency {
@@ -309,6 +315,10 @@ impl Agency {
                 }
             }
             AgencyEvent::ReviewCatalogueEntryListed { entry } => self.review_catalogue.push(entry.clone()),
+            AgencyEvent::Predisclosure { event } => {
+                let content = crate::disclosure::predisclosure::PublicContent::of(self);
+                self.predisclosure.apply(event, content);
+            }
         }
     }
 

@@ -97,6 +97,8 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
                 | AgencyEvent::BenchmarkSet { .. } => {}
                 // The review catalogue (L-01) is read from the agency's fold too.
                 AgencyEvent::ReviewCatalogueEntryListed { .. } => {}
+                // The pre-disclosure's approvals (D-03) are read from the agency's fold.
+                AgencyEvent::Predisclosure { .. } => {}
                 AgencyEvent::BasisEntryAdded { entry } => {
                     let c: &Citation = &entry.citation;
                     w.push("INSERT INTO basis_entries (id, agency_id, law, article, paragraph, item, subitem, citation, text) \

@@ -11,7 +11,7 @@ use zhifa_core::registry::{ActKind, AgencyInfo, EnforcementItem, SupervisionCont
 
 use crate::auth::AccountInput;
 use crate::registry::OfficerInput;
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "zhifa2026";
@@ -436,6 +436,25 @@ impl App {
         self.load_demo_cases().await?;
         self.load_demo_review().await?;
         self.load_demo_hearing().await?;
+        self.approve_demo_predisclosure(&admin).await?;
         Ok(accounts)
+    }
+
+    /// Each agency's pre-disclosure, as the demo left it, submitted by the platform
+    /// administrator and approved by the agency's legal reviewer (D-03), so that the
+    /// portal shows it.
+    async fn approve_demo_predisclosure(&self, admin: &Principal) -> AppResult<()> {
+        let agencies = self.db.agencies().await?;
+        for seed in SEEDS {
+            let Some(agency) = agencies.iter().find(|a| a.info.name == seed.name) else { continue };
+            let summary = "首次公开：主体信息、内设机构、执法事项清单、音像记录事项清单和裁量基准";
+            self.submit_predisclosure(admin, agency.id, summary, None).await?;
+            let username = format!("{}-fzsh", seed.key);
+            let (reviewer, _) =
+                self.db.account_for_login(&username).await?.ok_or(AppError::NotFound("演示法制审核员账号"))?;
+            self.approve_predisclosure(&reviewer.principal(), agency.id, "经审核，内容合法、准确、完整，同意公开")
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -26,6 +26,8 @@ pub mod import;
 pub mod import_service;
 pub mod ledger;
 pub mod portal;
+pub mod portal_disclosure;
+pub mod predisclosure;
 pub mod reference;
 pub mod registry;
 pub mod review;

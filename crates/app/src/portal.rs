@@ -1,8 +1,10 @@
 //! The public disclosure portal's reads (行政执法公示, D-01, D-04, P-06): what anyone may see
 //! without logging in — an agency's subject information, its officers with their
 //! certificates, its enforcement items and discretion benchmarks, and any certificate by
-//! its number. Nothing here is personal beyond what the rules publish: an officer's name,
-//! unit, post and certificate — never the citizen ID or telephone.
+//! its number. The agency's own content is shown as its legal unit last approved it
+//! (D-03); the officers and certificates are live. Nothing here is personal beyond what the
+//! rules publish: an officer's name, unit, post and certificate — never the citizen ID or
+//! telephone.
 
 use uuid::Uuid;
 use zhifa_core::access::Principal;
@@ -115,9 +117,17 @@ impl App {
             .collect())
     }
 
-    /// Every agency, for the portal's home page.
+    /// Every agency whose pre-disclosure the legal unit approved, with its subject
+    /// information as approved (D-03), for the portal's home page.
     pub async fn portal_agencies(&self) -> AppResult<Vec<AgencyRow>> {
-        Ok(self.db.agencies().await?)
+        let mut out = Vec::new();
+        for mut row in self.db.agencies().await? {
+            if let Some(published) = self.db.load_agency(row.id).await?.and_then(|(a, _)| a.published()) {
+                row.info = published.info;
+                out.push(row);
+            }
+        }
+        Ok(out)
     }
 
     /// An agency's public page (D-01, P-06): its officers and legal reviewers in post with
@@ -146,10 +156,12 @@ impl App {
         Ok(PublicAgency { agency, officers })
     }
 
-    /// An agency's state alone (subject information, items, benchmarks), for the pages
-    /// that need no staff list.
+    /// An agency's state as its legal unit last approved it (subject information, units,
+    /// items, AV list, benchmarks: D-03), for the pages that need no staff list; an agency
+    /// never approved is not on the portal.
     pub async fn portal_agency_state(&self, id: Uuid) -> AppResult<Agency> {
-        Ok(self.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))?.0)
+        let (agency, _) = self.db.load_agency(id).await?.ok_or(AppError::NotFound("执法机关"))?;
+        agency.published().ok_or(AppError::NotFound("执法机关经法制审核的公开信息"))
     }
 
     /// A certificate by its number (D-04); `None` when no certificate has that number.

@@ -42,6 +42,18 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{id}/form-books/new", get(lists::book_new))
         .route("/agencies/{id}/benchmarks", get(benchmarks::list).post(benchmarks::create))
         .route("/agencies/{id}/benchmarks/new", get(benchmarks::new_form))
+        .route("/agencies/{id}/predisclosure", get(crate::pages::predisclosure::show))
+        .route("/agencies/{id}/predisclosure/changes/new", get(crate::pages::predisclosure::change_new))
+        .route("/agencies/{id}/predisclosure/changes", post(crate::pages::predisclosure::change_create))
+        .route(
+            "/agencies/{id}/predisclosure/submit",
+            get(crate::pages::predisclosure::submit_new).post(crate::pages::predisclosure::submit_create),
+        )
+        .route(
+            "/agencies/{id}/predisclosure/review",
+            get(crate::pages::predisclosure::review_new).post(crate::pages::predisclosure::review_create),
+        )
+        .route("/supervision/predisclosure", get(crate::pages::predisclosure::supervision))
         .route("/officers/{id}/conflicts", get(officers::conflict_new).post(officers::conflict_create))
         .route("/officers/{id}", get(officers::show))
         .route("/officers/{id}/certificates/new", get(officers::issue_new))
@@ -62,6 +74,9 @@ pub fn router(state: AppState) -> Router {
         .route("/gs", get(portal::home))
         .route("/gs/agencies/{id}", get(portal::agency))
         .route("/gs/agencies/{id}/benchmarks", get(portal::benchmarks))
+        .route("/gs/agencies/{id}/flowcharts", get(crate::pages::portal_disclosure::flowcharts))
+        .route("/gs/agencies/{id}/flowcharts/{act}/{file}", get(crate::pages::portal_disclosure::flowchart_svg))
+        .route("/gs/agencies/{id}/statistics", get(crate::pages::portal_disclosure::statistics))
         .route("/gs/certificates", get(portal::certificate_search))
         .route("/gs/certificates/{number}", get(portal::certificate))
         .route("/gs/certificates/{number}/card", get(portal::card))

@@ -104,7 +104,9 @@ impl PublicContent {
 #[serde(tag = "type")]
 pub enum PredisclosureEvent {
     /// A change of law or duties that the pre-disclosure must follow (D-02).
-    ChangeRecorded { change: Change },
+    ChangeRecorded {
+        change: Change,
+    },
     /// The content as it stands submitted for the legal unit's approval (D-03).
     Submitted {
         submission_id: Uuid,
@@ -186,7 +188,11 @@ pub struct ChangeTracking {
 
 /// The last day to update the pre-disclosure after a change that took effect on
 /// `changed_on`: `period` (the profile's `predisclosure_update_wd`) working days later.
-pub fn update_due(changed_on: NaiveDate, period: WorkingDays, calendar: &WorkCalendar) -> Result<NaiveDate, CalendarError> {
+pub fn update_due(
+    changed_on: NaiveDate,
+    period: WorkingDays,
+    calendar: &WorkCalendar,
+) -> Result<NaiveDate, CalendarError> {
     calendar.add_working_days(changed_on, period)
 }
 

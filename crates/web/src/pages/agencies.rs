@@ -229,6 +229,10 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     page.actions.push((format!("/agencies/{id}/form-books"), "当场处罚决定书".into()));
     page.actions.push((format!("/agencies/{id}/benchmarks"), "裁量基准".into()));
     page.actions.push((format!("/agencies/{id}/review-catalogue"), "重大执法决定法制审核目录".into()));
+    page.actions.push((format!("/agencies/{id}/predisclosure"), "事前公开审核".into()));
+    if info.is_judicial_bureau {
+        page.actions.push(("/supervision/predisclosure".into(), "事前公开与年度统计监督".into()));
+    }
     // L-07: the legal reviewers against max(2, 5% of the officers).
     if !info.is_judicial_bureau
         && let Ok(staffing) = s.app.review_staffing(&user.principal, id).await

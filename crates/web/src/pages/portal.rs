@@ -145,9 +145,12 @@ pub async fn agency(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Resp
             row("监督地址", &format!("{} {}", sup.address, sup.postcode)),
             row("监督邮箱", &sup.email),
             row("救济途径", "对行政执法决定不服的，可以依法申请行政复议或者提起行政诉讼"),
+            row("最近审核通过", &public.agency.predisclosure.approved_on().map(|d| d.to_string()).unwrap_or_default()),
         ],
         actions: vec![
             (format!("/gs/agencies/{id}/benchmarks"), "行政处罚裁量基准".into()),
+            (format!("/gs/agencies/{id}/flowcharts"), "执法流程图".into()),
+            (format!("/gs/agencies/{id}/statistics"), "年度执法数据统计".into()),
             ("/gs".into(), "返回公示首页".into()),
         ],
         sections: vec![units, officers, items],

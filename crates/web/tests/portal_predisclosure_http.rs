@@ -182,6 +182,8 @@ async fn an_update_late_after_a_change_of_law_is_flagged_to_the_agency_and_the_j
     let page = t.get(Some(&admin), &format!("/agencies/{id}/predisclosure")).await;
     assert!(page.body.contains("《湖南省市场监督管理条例》修订施行") && page.body.contains("逾期1项"), "{}", page.body);
     assert!(page.body.contains("<span class=\"tag bad\">逾期</span>"));
+    let agency_page = t.get(Some(&admin), &format!("/agencies/{id}")).await;
+    assert!(agency_page.body.contains("事前公开更新（D-02）") && agency_page.body.contains("逾期1项"));
     let supervisor = t.login("sfj-jd").await;
     let sup = t.get(Some(&supervisor), "/supervision/predisclosure").await;
     assert_eq!(sup.status, StatusCode::OK);

@@ -230,6 +230,9 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
     page.actions.push((format!("/agencies/{id}/benchmarks"), "裁量基准".into()));
     page.actions.push((format!("/agencies/{id}/review-catalogue"), "重大执法决定法制审核目录".into()));
     page.actions.push((format!("/agencies/{id}/predisclosure"), "事前公开审核".into()));
+    if let Ok(st) = s.app.predisclosure_status(&user.principal, id).await {
+        page.info.extend(crate::pages::predisclosure::late_summary(&st));
+    }
     if info.is_judicial_bureau {
         page.actions.push(("/supervision/predisclosure".into(), "事前公开与年度统计监督".into()));
     }

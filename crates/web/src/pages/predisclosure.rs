@@ -26,7 +26,7 @@ fn base(id: Uuid) -> String {
 }
 
 /// The lateness line of an agency's status, for its page and the supervisors'.
-fn late_summary(st: &PredisclosureStatus) -> Vec<(String, String)> {
+pub(crate) fn late_summary(st: &PredisclosureStatus) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let late = st.late().count();
     if late > 0 {

@@ -11,6 +11,8 @@ use chrono::Datelike;
 use support::*;
 use zhifa_app::cases::beijing_now;
 use zhifa_core::case::flow::all_flows;
+use zhifa_core::case::{AvRequirement, RecordKind};
+use zhifa_core::registry::AvListItem;
 
 const AGENCY: &str = "安乡县市场监督管理局";
 
@@ -38,6 +40,25 @@ async fn the_flowcharts_page_shows_every_chart_the_agency_can_open_and_each_serv
     assert!(svg.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("image/svg+xml"));
     assert!(svg.body.starts_with("<svg") && svg.body.contains("法制审核"), "{}", svg.body);
     assert!(svg.body.contains("重大执法决定"), "the legal review on its branch");
+    // The agency's own AV-item list appears on its charts once approved (D-03).
+    let video = |body: &str| body.matches("询问笔录须有音像记录（录像）").count();
+    assert_eq!(video(&charts.body), 0);
+    let admin = t.app.db.account_for_login("scj-admin").await.unwrap().unwrap().0.principal();
+    let item = AvListItem {
+        id: uuid::Uuid::new_v4(),
+        act: RecordKind::Inquiry,
+        place: "办案场所".into(),
+        content: "询问全过程".into(),
+        method: AvRequirement::Video,
+    };
+    t.app.list_av_item(&admin, id, item).await.unwrap();
+    let path = format!("/gs/agencies/{id}/flowcharts");
+    assert_eq!(video(&t.get(None, &path).await.body), 0, "not approved yet");
+    t.app.submit_predisclosure(&admin, id, "询问全程录像", None).await.unwrap();
+    let reviewer = t.app.db.account_for_login("scj-fzsh").await.unwrap().unwrap().0.principal();
+    t.app.approve_predisclosure(&reviewer, id, "同意").await.unwrap();
+    assert!(video(&t.get(None, &path).await.body) > 0, "approved: on the charts");
+
     // The law allows no simplified permit; an unknown act or a missing suffix: 404.
     for path in ["permit/simplified.svg", "fine/ordinary.svg", "penalty/ordinary"] {
         let r = t.get(None, &format!("/gs/agencies/{id}/flowcharts/{path}")).await;

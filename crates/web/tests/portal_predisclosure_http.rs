@@ -34,6 +34,8 @@ async fn the_flowcharts_page_shows_every_chart_the_agency_can_open_and_each_serv
     }
     assert_eq!(charts.body.matches("<svg").count(), flows.len(), "each chart inline");
     assert!(charts.body.contains("流程步骤（文字版）") && charts.body.contains("<ol class=\"steps\">"));
+    assert!(charts.body.contains("<li>重大执法决定的：法制审核意见书；集体讨论记录</li>"), "{}", charts.body);
+    assert!(charts.body.contains("<li>依申请：不予受理的，直接结案</li>"));
 
     let svg = t.get(None, &format!("/gs/agencies/{id}/flowcharts/penalty/ordinary.svg")).await;
     assert_eq!(svg.status, StatusCode::OK);

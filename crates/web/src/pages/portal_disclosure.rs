@@ -74,7 +74,10 @@ fn chart_view(agency: Uuid, f: &Flow) -> ChartView {
                 .iter()
                 .map(|b| {
                     let end = if b.to_closure { "，直接结案" } else { "" };
-                    format!("{}的：{}{end}", b.condition, steps_text(&b.steps))
+                    match steps_text(&b.steps) {
+                        steps if steps.is_empty() => format!("{}的{end}", b.condition),
+                        steps => format!("{}的：{steps}{end}", b.condition),
+                    }
                 })
                 .collect(),
         })

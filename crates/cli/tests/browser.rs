@@ -38,6 +38,9 @@
 //!    phrase, the demo's published decision found with the words marked, the party masked
 //!    and the ID number absent, its page and its ledger proof.
 //!
+//! 9. `portal_correction` (in `browser/portal.rs`) — a correction of that decision asked
+//!    for from its page, its tracking number, its status followed by the number.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
@@ -140,6 +143,9 @@ async fn browser_scenarios() {
         failures.push(e);
     }
     if let Err(e) = run(&ctx, "portal_search", portal::portal_search(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "portal_correction", portal::portal_correction(ctx.clone())).await {
         failures.push(e);
     }
 

@@ -90,7 +90,7 @@ pub struct Doc {
 }
 
 /// A search: the words and the filters. Build it with [`Query::new`], which checks it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Query {
     text: String,
     pub agency: Option<Uuid>,
@@ -203,12 +203,9 @@ struct Fields {
     conclusion: Field,
     decided_on: Field,
     takedown_on: Field,
-}
-
-impl Fields {
-    fn text(&self) -> [Field; 6] {
-        [self.party, self.facts, self.conclusion, self.basis, self.document_number, self.agency]
-    }
+    /// Every text of the notice in one field, which the words are matched against: one
+    /// term lookup per word instead of one per word and field. Not stored.
+    all: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -233,7 +230,13 @@ fn schema() -> (Schema, Fields) {
         basis: b.add_text_field("basis", zh.clone()),
         conclusion: b.add_text_field("conclusion", zh),
         decided_on: b.add_i64_field("decided_on", INDEXED | FAST | STORED),
-        takedown_on: b.add_i64_field("takedown_on", INDEXED | FAST),
+        takedown_on: b.add_i64_field("takedown_on", FAST | STORED),
+        all: b.add_text_field(
+            "all",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(JIEBA).set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (b.build(), f)
 }
@@ -347,6 +350,16 @@ impl SearchIndex {
 
     /// Puts a publication in, replacing what the index held for it (staged).
     pub fn upsert(&self, doc: &Doc) -> Result<()> {
+        self.put(doc, true)
+    }
+
+    /// Puts a publication in that the index does not hold (staged): a rebuild after
+    /// [`clear`](Self::clear), saving a delete per document.
+    pub fn add(&self, doc: &Doc) -> Result<()> {
+        self.put(doc, false)
+    }
+
+    fn put(&self, doc: &Doc, replace: bool) -> Result<()> {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_text(f.record_id, doc.record_id.to_string());
@@ -362,8 +375,13 @@ impl SearchIndex {
         d.add_text(f.conclusion, &doc.conclusion);
         d.add_i64(f.decided_on, day(doc.decided_on));
         d.add_i64(f.takedown_on, day(doc.takedown_on));
+        for text in [&doc.party, &doc.facts, &doc.conclusion, &doc.basis, &doc.document_number, &doc.agency] {
+            d.add_text(f.all, text);
+        }
         self.write(|w| {
-            w.delete_term(Term::from_field_text(f.record_id, &doc.record_id.to_string()));
+            if replace {
+                w.delete_term(Term::from_field_text(f.record_id, &doc.record_id.to_string()));
+            }
             w.add_document(d)?;
             Ok(())
         })
@@ -402,16 +420,10 @@ impl SearchIndex {
             return Ok(Results { total: 0, hits: vec![] });
         }
         for w in &words {
-            let any_field: Vec<(Occur, Box<dyn tantivy::query::Query>)> = f
-                .text()
-                .iter()
-                .map(|field| {
-                    let q: Box<dyn tantivy::query::Query> =
-                        Box::new(TermQuery::new(Term::from_field_text(*field, w), IndexRecordOption::WithFreqs));
-                    (Occur::Should, q)
-                })
-                .collect();
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.all, w), IndexRecordOption::WithFreqs)),
+            ));
         }
         let exact = |field: Field, v: &str| -> (Occur, Box<dyn tantivy::query::Query>) {
             (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)))
@@ -434,12 +446,17 @@ impl SearchIndex {
             let hi = q.to.map_or(Bound::Unbounded, |d| Bound::Included(day(d)));
             must.push(i64_range(f.decided_on, lo, hi));
         }
-        must.push(i64_range(f.takedown_on, Bound::Excluded(day(q.today)), Bound::Unbounded));
+        // No filter on the takedown date here: it matches nearly every document and would
+        // be intersected with every search. The hourly takedown removes a publication from
+        // the index; a hit past its date in the hour before is dropped below.
+        if must.is_empty() {
+            must.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+        }
         let query = BooleanQuery::new(must);
 
         let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(q.limit).and_offset(q.offset);
-        let (addresses, total): (Vec<tantivy::DocAddress>, usize) = if words.is_empty() {
+        let (addresses, mut total): (Vec<tantivy::DocAddress>, usize) = if words.is_empty() {
             let (top, total) =
                 searcher.search(&query, &(page.order_by_fast_field::<i64>("decided_on", Order::Desc), Count))?;
             (top.into_iter().map(|(_, a)| a).collect(), total)
@@ -448,17 +465,15 @@ impl SearchIndex {
             (top.into_iter().map(|(_, a)| a).collect(), total)
         };
 
-        let snippets = if words.is_empty() {
+        // The words are matched in `all`; the fragment is cut from the field they occur in.
+        let terms: std::collections::BTreeMap<String, f32> = words.iter().map(|w| (w.clone(), 1.0)).collect();
+        let snippets: Vec<(Field, SnippetGenerator)> = if words.is_empty() {
             vec![]
         } else {
             [f.facts, f.conclusion, f.basis, f.party]
                 .iter()
-                .map(|field| {
-                    let mut g = SnippetGenerator::create(&searcher, &query, *field)?;
-                    g.set_max_num_chars(FRAGMENT_CHARS);
-                    Ok::<_, SearchError>((*field, g))
-                })
-                .collect::<Result<Vec<_>>>()?
+                .map(|field| (*field, SnippetGenerator::new(terms.clone(), analyzer(), *field, FRAGMENT_CHARS)))
+                .collect()
         };
         let mut hits = Vec::with_capacity(addresses.len());
         for a in addresses {
@@ -477,6 +492,11 @@ impl SearchIndex {
                 .find(|s| !s.highlighted().is_empty())
                 .map(|s| pieces(s.fragment(), s.highlighted()))
                 .unwrap_or_default();
+            let takedown = d.get_first(f.takedown_on).and_then(|v| v.as_i64()).unwrap_or(i64::MAX);
+            if takedown <= day(q.today) {
+                total = total.saturating_sub(1);
+                continue;
+            }
             let decided = d.get_first(f.decided_on).and_then(|v| v.as_i64()).and_then(from_day);
             hits.push(Hit {
                 record_id: text(f.record_id).parse().map_err(|e| SearchError::Directory(format!("record_id: {e}")))?,

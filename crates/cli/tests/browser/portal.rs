@@ -83,3 +83,40 @@ pub(super) async fn portal_search(ctx: Ctx) -> Result<()> {
     ensure!(body_text(&ctx).await?.contains("没有符合条件的执法决定"), "no hit for 无照经营烟草");
     Ok(())
 }
+
+/// 9. `portal_correction` — a citizen asks to correct the demo's published decision from
+///    its page, gets a tracking number, and follows the request's status by that number.
+pub(super) async fn portal_correction(ctx: Ctx) -> Result<()> {
+    ctx.c.delete_all_cookies().await?;
+    ctx.goto("/gs/decisions").await?;
+    let hit = ctx.c.find(Locator::Css(".hits h3 a")).await.context("the demo's published decision is listed")?;
+    click_and_wait(&ctx.c, &hit).await?;
+    let ask = ctx.c.find(Locator::LinkText("申请更正")).await.context("the decision page offers a correction")?;
+    click_and_wait(&ctx.c, &ask).await?;
+    type_into(&ctx.c.find(Locator::Id("f-filer.name")).await?, "周建军").await?;
+    type_into(&ctx.c.find(Locator::Id("f-filer.phone")).await?, "13907361234").await?;
+    type_into(
+        &ctx.c.find(Locator::Id("f-content")).await?,
+        "公示的违法事实写明我在深柳镇开设服装店，实际经营地点为安障乡，请予更正。",
+    )
+    .await?;
+    type_into(&ctx.c.find(Locator::Id("f-evidence")).await?, "营业执照副本载明的经营场所为安乡县安障乡。").await?;
+    // A form sent within seconds of being shown is a robot's (the form token's minimum age).
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    submit_form(&ctx).await?;
+    let page = body_text(&ctx).await?;
+    ensure!(heading(&ctx).await? == "更正申请办理进度", "the status page after filing: {page}");
+    ensure!(page.contains("已受理") && page.contains("答复期限"), "received, with its due date: {page}");
+    ensure!(!page.contains("13907361234") && !page.contains("周建军"), "the filer is not shown");
+    let path = path_of(&ctx).await?;
+    let tracking = path.trim_start_matches("/gs/feedback/").to_string();
+    ensure!(tracking.starts_with("GZ-"), "a correction's tracking number: {tracking}");
+    // Later, by the number alone.
+    ctx.c.delete_all_cookies().await?;
+    ctx.goto("/gs/feedback").await?;
+    type_into(&ctx.c.find(Locator::Id("f-tracking")).await?, &tracking.to_lowercase()).await?;
+    submit_form(&ctx).await?;
+    ensure!(path_of(&ctx).await? == path, "the lookup leads to the same status page");
+    ensure!(body_text(&ctx).await?.contains("已受理"), "still received, not yet answered");
+    Ok(())
+}

@@ -240,7 +240,7 @@ impl Outcome {
 
 /// The events of a request's stream, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type")]
 pub enum FeedbackEvent {
     /// Received on the portal on the tracking number's date, to be answered by `due`.
     Filed {

@@ -351,14 +351,14 @@ fn the_public_status_shows_the_answer_but_never_the_filer() {
 fn events_are_tagged_in_snake_case_and_round_trip() {
     let filed = file(&fine_is_wrong()).unwrap();
     let json = serde_json::to_value(&filed).unwrap();
-    assert_eq!(json["type"], "filed");
+    assert_eq!(json["type"], "Filed");
     assert_eq!(json["matter"]["kind"], "correction");
     assert_eq!(json["filer"]["phone"], "0736-4321234");
     assert_eq!(serde_json::from_value::<FeedbackEvent>(json).unwrap(), filed);
     let fb = Feedback::fold([&filed]).unwrap();
     let e = answer(&fb, "经核查，公示的罚款金额录入有误，已予更正。", corrected(), "2026-11-30").unwrap();
     let json = serde_json::to_value(&e).unwrap();
-    assert_eq!(json["type"], "answered");
+    assert_eq!(json["type"], "Answered");
     assert_eq!(json["outcome"]["result"], "corrected");
     assert_eq!(serde_json::from_value::<FeedbackEvent>(json).unwrap(), e);
     let transferred = Outcome::Transferred { to: Uuid::from_u128(1), to_name: "安乡县农业农村局".into() };

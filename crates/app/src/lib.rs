@@ -51,6 +51,9 @@ pub struct App {
     /// The portal's correction requests and complaints: rate limit, form-token clock, the
     /// cached form key.
     pub feedback: feedback::FeedbackSettings,
+    /// The agencies as the portal shows them, read again after a pre-disclosure event
+    /// here or after [`portal::AGENCIES_KEPT`] (another node's approval).
+    pub portal_cache: portal::PortalCache,
 }
 
 impl App {
@@ -60,6 +63,7 @@ impl App {
             files: None,
             documents: documents::Documents::default(),
             search: search::Search::in_memory(),
+            portal_cache: portal::PortalCache::default(),
             feedback: feedback::FeedbackSettings::default(),
         }
     }

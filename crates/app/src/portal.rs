@@ -71,6 +71,30 @@ pub struct PublicAgency {
     pub officers: Vec<PublicOfficer>,
 }
 
+/// How long the portal's agency list is kept: another node's approval shows here after it.
+pub const AGENCIES_KEPT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The approved agencies the portal lists, kept because every search page's filter needs
+/// them and each is a fold of the agency's stream.
+#[derive(Debug, Clone, Default)]
+pub struct PortalCache(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, Vec<AgencyRow>)>>>);
+
+impl PortalCache {
+    fn agencies(&self) -> Option<Vec<AgencyRow>> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.as_ref().filter(|(at, _)| at.elapsed() < AGENCIES_KEPT).map(|(_, rows)| rows.clone())
+    }
+
+    fn keep(&self, rows: &[AgencyRow]) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), rows.to_vec()));
+    }
+
+    /// Forgets the list: a pre-disclosure event was appended.
+    pub fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 /// One line of the publications overview (D-05).
 #[derive(Debug, Clone)]
 pub struct PublicationLine {
@@ -120,6 +144,9 @@ impl App {
     /// Every agency whose pre-disclosure the legal unit approved, with its subject
     /// information as approved (D-03), for the portal's home page.
     pub async fn portal_agencies(&self) -> AppResult<Vec<AgencyRow>> {
+        if let Some(kept) = self.portal_cache.agencies() {
+            return Ok(kept);
+        }
         let mut out = Vec::new();
         for mut row in self.db.agencies().await? {
             if let Some(published) = self.db.load_agency(row.id).await?.and_then(|(a, _)| a.published()) {
@@ -127,6 +154,7 @@ impl App {
                 out.push(row);
             }
         }
+        self.portal_cache.keep(&out);
         Ok(out)
     }
 

@@ -85,7 +85,10 @@ impl App {
         event: PredisclosureEvent,
     ) -> AppResult<()> {
         let event = AgencyEvent::Predisclosure { event };
-        self.append_all(by, vec![Append::new(stream::agency(agency), version, vec![event.into()])]).await
+        self.append_all(by, vec![Append::new(stream::agency(agency), version, vec![event.into()])]).await?;
+        // What the portal shows may have changed with this event.
+        self.portal_cache.forget();
+        Ok(())
     }
 
     /// Records a change of law or duties that took effect on `changed_on` (D-02): the

@@ -77,7 +77,10 @@ pub const AGENCIES_KEPT: std::time::Duration = std::time::Duration::from_secs(30
 /// The approved agencies the portal lists, kept because every search page's filter needs
 /// them and each is a fold of the agency's stream.
 #[derive(Debug, Clone, Default)]
-pub struct PortalCache(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, Vec<AgencyRow>)>>>);
+pub struct PortalCache(std::sync::Arc<std::sync::Mutex<Option<KeptAgencies>>>);
+
+/// The agency list and when it was read.
+type KeptAgencies = (std::time::Instant, Vec<AgencyRow>);
 
 impl PortalCache {
     fn agencies(&self) -> Option<Vec<AgencyRow>> {

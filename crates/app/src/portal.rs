@@ -23,9 +23,6 @@ use zhifa_store::queries::{AgencyRow, CertificateRow};
 use crate::cases::beijing_now;
 use crate::{App, AppError, AppResult};
 
-/// Most decisions the portal's list shows.
-pub const DECISIONS_SHOWN: i64 = 200;
-
 /// A decision's publication as its agency sees it before and after publishing: the
 /// publication if one was prepared, and the notice as the decision stands now with what
 /// redaction removed — or why it cannot be published (D-06, D-07).
@@ -342,11 +339,6 @@ impl App {
         let actor = Actor::system("公示期满撤下");
         self.db.append_to(&actor, &stream::publication(record), version, vec![event.into()]).await?;
         Ok(())
-    }
-
-    /// The decisions public today, newest first (D-05, D-08).
-    pub async fn portal_decisions(&self) -> AppResult<Vec<PublicationRow>> {
-        Ok(self.db.public_decisions(beijing_now().date(), DECISIONS_SHOWN).await?)
     }
 
     /// One decision on the portal: public today, or withdrawn with its explanation (D-09);

@@ -103,16 +103,21 @@ fn publish_form(id: Uuid, rid: Uuid) -> FormPage {
     page
 }
 
+/// A publication's confirmation form, shown to those who may publish the case's decisions.
+async fn confirmation(s: &AppState, user: &CurrentUser, case_id: Uuid, form: FormPage) -> Response {
+    match s.app.may_publish(&user.principal, case_id).await {
+        Ok(()) => render_form(&Nav::for_user(user), &form),
+        Err(e) => page_error(user, e),
+    }
+}
+
 /// GET /cases/{id}/publications/{rid}/publish: the confirmation.
 pub async fn publish_new(
     State(s): State<AppState>,
     user: CurrentUser,
     Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
 ) -> Response {
-    match s.app.may_publish(&user.principal, id).await {
-        Ok(()) => render_form(&Nav::for_user(&user), &publish_form(id, rid)),
-        Err(e) => page_error(&user, e),
-    }
+    confirmation(&s, &user, id, publish_form(id, rid)).await
 }
 
 /// POST /cases/{id}/publications/{rid}/publish
@@ -150,10 +155,7 @@ pub async fn withdraw_new(
     user: CurrentUser,
     Parsed((id, rid)): Parsed<(Uuid, Uuid)>,
 ) -> Response {
-    match s.app.may_publish(&user.principal, id).await {
-        Ok(()) => render_form(&Nav::for_user(&user), &withdraw_form(id, rid)),
-        Err(e) => page_error(&user, e),
-    }
+    confirmation(&s, &user, id, withdraw_form(id, rid)).await
 }
 
 /// POST /cases/{id}/publications/{rid}/withdraw (D-09)

@@ -417,7 +417,14 @@ impl App {
         let CaseEvent::RecordAdded { record } = &event else { unreachable!("adds a record") };
         let id = record.id;
         match self.db.append_to(&Actor::from(by), &stream::case(case_id), version, vec![event.into()]).await {
-            Ok(_) => Ok(id),
+            Ok(_) => {
+                // D-14: an execution goes to the portal by itself like a decision: prepared
+                // now, published after the preview (a decision waits for its issue).
+                if input.kind.stage() == zhifa_core::case::Stage::Execution {
+                    self.prepare_publication_logged(by, case_id, id).await;
+                }
+                Ok(id)
+            }
             // Two officers used the same form at the same moment: the database's key on
             // form numbers let only one through.
             Err(StoreError::Duplicate(m)) if m.contains("form_numbers_used") => {
@@ -461,7 +468,13 @@ impl App {
         let officers = self.officers_by_id(case.opening.agency_id, &ids, "officers").await?;
         let officers: Vec<&Officer> = officers.iter().collect();
         let event = decide::decide_correct(&case, record, reason, fields, &officers, beijing_now().date())?;
-        self.append_case(by, case_id, version, event).await
+        self.append_case(by, case_id, version, event).await?;
+        // A corrected execution's notice follows it until published (a decision's waits
+        // for the corrected decision to be issued again).
+        if case.record(record).is_some_and(|r| r.record.kind.stage() == zhifa_core::case::Stage::Execution) {
+            self.prepare_publication_logged(by, case_id, record).await;
+        }
+        Ok(())
     }
 
     /// Attaches a stored file as AV evidence with its metadata (R-08…R-11).

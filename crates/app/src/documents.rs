@@ -266,9 +266,7 @@ impl App {
                     // D-14: an issued decision goes to the portal by itself — prepared here,
                     // published after the preview. The decision stands whatever happens to
                     // its publication, so a failure is logged, not returned.
-                    if let Err(e) = self.prepare_publication(by, case_id, record_id).await {
-                        tracing::warn!(case = %case_id, record = %record_id, "publication not prepared: {e}");
-                    }
+                    self.prepare_publication_logged(by, case_id, record_id).await;
                     return Ok(document);
                 }
                 // Another node took the number, or the case changed: again, from the top.

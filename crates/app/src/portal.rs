@@ -8,10 +8,10 @@
 
 use uuid::Uuid;
 use zhifa_core::access::Principal;
-use zhifa_core::case::{Case, RecordKind};
+use zhifa_core::case::Case;
 use zhifa_core::disclosure::publication::{
     Prepared, Publication, RevocationGround, decide_prepare, decide_publish, decide_reprepare, decide_take_down,
-    decide_withdraw, prepare_decision, redact_for_case,
+    decide_withdraw, prepare, published_kind, redact_for_case,
 };
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::personnel::{CertificateStatus, StaffKind};
@@ -205,20 +205,27 @@ impl App {
         Ok(self.db.agency(case.opening.agency_id).await?.ok_or(AppError::NotFound("执法机关"))?.info.name)
     }
 
-    /// D-14: prepares the publication of an issued decision (its redacted notice and its
-    /// deadline, D-05, D-06) — again when the decision was corrected and re-issued before
-    /// publication. Nothing for other records, or for a decision that may not be published
-    /// (a minor party, a secret: D-07).
+    /// [`App::prepare_publication`] after a change that stands whatever happens to its
+    /// publication: a failure is logged, not returned.
+    pub(crate) async fn prepare_publication_logged(&self, by: &Principal, case_id: Uuid, record_id: Uuid) {
+        if let Err(e) = self.prepare_publication(by, case_id, record_id).await {
+            tracing::warn!(case = %case_id, record = %record_id, "publication not prepared: {e}");
+        }
+    }
+
+    /// D-14: prepares the publication of an issued decision or of an execution (its
+    /// redacted notice and its deadline, D-05, D-06) — again when the record was corrected
+    /// (and a decision re-issued) before publication. Nothing for other records, or for
+    /// one that may not be published (a minor party, a secret: D-07).
     pub(crate) async fn prepare_publication(&self, by: &Principal, case_id: Uuid, record_id: Uuid) -> AppResult<()> {
         let (case, _, _) = self.db.load_case(case_id).await?.ok_or(AppError::NotFound("案件"))?;
-        let kind = case.record(record_id).map(|r| r.record.kind);
-        if !matches!(kind, Some(RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision)) {
+        if !case.record(record_id).is_some_and(|r| published_kind(r.record.kind)) {
             return Ok(());
         }
-        let prepared = match prepare_decision(&case, record_id, &self.agency_name(&case).await?) {
+        let prepared = match prepare(&case, record_id, &self.agency_name(&case).await?) {
             Ok(p) => p,
             Err(why) => {
-                tracing::info!(case = %case_id, "decision not for publication: {why}");
+                tracing::info!(case = %case_id, "record not for publication: {why}");
                 return Ok(());
             }
         };
@@ -251,7 +258,7 @@ impl App {
         // of the record, logged.
         self.log_access(by, case_id, Some(record_id), "核对决定公示内容").await?;
         let publication = self.db.load_publication(record_id).await?.map(|(p, _)| p);
-        let prepared = prepare_decision(&case, record_id, &self.agency_name(&case).await?);
+        let prepared = prepare(&case, record_id, &self.agency_name(&case).await?);
         Ok(PublicationPreview { case, publication, prepared })
     }
 
@@ -279,7 +286,7 @@ impl App {
             .ok_or(AppError::NotFound("待公示的决定"))?;
         // What is published is the decision as it stands: one withheld since (marked
         // secret) or corrected without being re-issued is not published (D-06, D-07).
-        let now = prepare_decision(&case, record_id, &self.agency_name(&case).await?)?;
+        let now = prepare(&case, record_id, &self.agency_name(&case).await?)?;
         if now.notice != publication.notice {
             return Err(zhifa_core::Rejection::one(
                 "publication",

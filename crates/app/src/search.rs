@@ -35,8 +35,12 @@ const CACHED_QUERIES: usize = 4_096;
 pub struct Search {
     index: Arc<SearchIndex>,
     writing: Arc<tokio::sync::Mutex<()>>,
-    cache: Arc<std::sync::Mutex<(i64, HashMap<Query, Results>)>>,
+    cache: Arc<std::sync::Mutex<(i64, HashMap<Query, Pending>)>>,
 }
+
+/// A query's results at one index position: computed by the first to ask, awaited by the
+/// rest.
+type Pending = Arc<tokio::sync::OnceCell<Results>>;
 
 impl std::fmt::Debug for Search {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -157,27 +161,22 @@ impl App {
             self.sync_search().await?;
         }
         let position = self.search.index.position()?;
-        {
+        // One computation per query and position, however many ask at once: the others
+        // wait for its result rather than score the same million documents side by side
+        // (after a new publication every popular query misses at the same moment).
+        let cell = {
             let mut cache = self.search.cache.lock().unwrap_or_else(|p| p.into_inner());
             if cache.0 != position {
                 *cache = (position, HashMap::new());
             }
-            if let Some(hit) = cache.1.get(&query) {
-                return Ok(hit.clone());
-            }
-        }
-        let index = self.search.index.clone();
-        let key = query.clone();
-        let results = blocking(move || index.search(&query)).await?;
-        let mut cache = self.search.cache.lock().unwrap_or_else(|p| p.into_inner());
-        // Kept only if the index did not move meanwhile.
-        if cache.0 == position {
-            if cache.1.len() >= CACHED_QUERIES {
+            if cache.1.len() >= CACHED_QUERIES && !cache.1.contains_key(&query) {
                 cache.1.clear();
             }
-            cache.1.insert(key, results.clone());
-        }
-        Ok(results)
+            cache.1.entry(query.clone()).or_default().clone()
+        };
+        let index = self.search.index.clone();
+        let results = cell.get_or_try_init(|| blocking(move || index.search(&query))).await?;
+        Ok(results.clone())
     }
 
     async fn doc(&self, row: &PublicationRow, areas: &mut Areas) -> AppResult<Doc> {

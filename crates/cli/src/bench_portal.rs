@@ -101,6 +101,7 @@ fn notice(rng: &mut impl Rng, n: u64, agency: &str, decided_on: NaiveDate) -> (D
     let conclusion =
         if penalty.contains("罚款") { format!("{penalty}人民币{amount}") } else { (*penalty).to_string() };
     let notice = DecisionNotice {
+        kind: Default::default(),
         agency: agency.to_string(),
         party,
         category: ActKind::Penalty.label().into(),

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use zhifa_app::App;
 use zhifa_app::cases::beijing_now;
+use zhifa_core::disclosure::publication::NoticeKind;
 use zhifa_store::publications::PublicationRow;
 
 use crate::AppState;
@@ -46,6 +47,9 @@ pub struct OpenDecision {
     pub url: String,
     /// `public`, or `withdrawn` (then only the number, the date and the explanation).
     pub status: &'static str,
+    /// `decision`, `inspection` (a random inspection's result) or `execution`: what the
+    /// fields hold (D-06).
+    pub kind: &'static str,
     pub agency: String,
     pub category: String,
     pub document_number: String,
@@ -68,6 +72,7 @@ impl OpenDecision {
             id: p.record_id,
             url: app.documents.public_url(&format!("/gs/decisions/{}", p.record_id)),
             status: if withdrawn { "withdrawn" } else { "public" },
+            kind: n.kind.as_str(),
             agency: n.agency.clone(),
             category: n.category.clone(),
             document_number: n.document_number.clone(),
@@ -82,7 +87,7 @@ impl OpenDecision {
         }
     }
 
-    const CSV_HEADER: [&'static str; 14] = [
+    const CSV_HEADER: [&'static str; 15] = [
         "id",
         "公示网址",
         "状态",
@@ -97,9 +102,10 @@ impl OpenDecision {
         "执法依据",
         "处理结果",
         "说明",
+        "公示类型",
     ];
 
-    fn csv_row(&self) -> [String; 14] {
+    fn csv_row(&self) -> [String; 15] {
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
         let d = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
         [
@@ -117,6 +123,7 @@ impl OpenDecision {
             o(&self.basis),
             o(&self.conclusion),
             o(&self.explanation),
+            NoticeKind::parse(self.kind).unwrap_or_default().label().into(),
         ]
     }
 }
@@ -366,6 +373,7 @@ pub fn describe(doc: &mut Value) {
     );
     doc["components"]["schemas"]["OpenDecision"] = json!({"type": "object", "properties": {
         "id": {"type": "string"}, "url": {"type": "string"}, "status": {"type": "string", "enum": ["public", "withdrawn"]},
+        "kind": {"type": "string", "enum": ["decision", "inspection", "execution"], "description": "决定、随机抽查结果或强制执行：执行的 document_number 为所执行决定的文号，facts 为执行方式，conclusion 为执行结果；抽查结果的 facts 为检查情况"},
         "agency": {"type": "string"}, "category": {"type": "string"}, "document_number": {"type": "string"},
         "decided_on": {"type": "string", "format": "date"}, "published_on": {"type": ["string", "null"], "format": "date"},
         "takedown_on": {"type": ["string", "null"], "format": "date"}, "party": {"type": ["string", "null"], "description": "自然人姓名已遮蔽"},

@@ -306,6 +306,7 @@ async fn open_data_the_api_the_export_and_the_feed_carry_the_published_decision_
     assert_eq!(&rows[0][0], rid.to_string().as_str());
     assert_eq!(&rows[0][9], "王**");
     assert!(rows[0][11].contains("市场主体登记管理条例"), "a basis of several lines stays one field");
+    assert_eq!(&rows[0][14], "行政执法决定", "what the notice is");
     assert!(!csv.body.contains(ID_NUMBER));
     // Nothing published on another range.
     let r = t.get(None, "/api/v1/open/export?from=2020-01-01&to=2020-12-31").await;

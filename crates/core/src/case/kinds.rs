@@ -303,9 +303,9 @@ record_kinds! {
     ExecutionStatement = "execution_statement", "执行陈述申辩及复核", Execution, on_site: false, signed: true, av: NONE,
         fields: [req("statements", "当事人陈述、申辩", LongText), req("review", "复核意见", LongText), req("heard_on", "听取陈述、申辩日期（催告书送达后）", Date)];
     CompulsoryExecution = "compulsory_execution", "强制执行记录", Execution, on_site: true, signed: true, av: VIDEO,
-        fields: [req("means", "执行方式（加处罚款、划拨、拍卖、代履行等）", Text), req("executed_at", "执行时间", DateTime), req("place", "地点", Text), req("result", "执行结果", LongText)];
+        fields: [req("means", "执行方式（加处罚款、划拨、拍卖、代履行等）", Text), req("basis", "执行依据（法律条款）", Text), req("executed_at", "执行时间", DateTime), req("place", "地点", Text), req("result", "执行结果", LongText)];
     RemovalRestoration = "removal_restoration", "拆除（恢复原状）记录", Execution, on_site: true, signed: true, av: VIDEO,
-        fields: [req("object", "拆除或恢复对象", Text), req("executed_at", "实施时间", DateTime), req("place", "地点", Text), req("result", "结果", LongText)];
+        fields: [req("object", "拆除或恢复对象", Text), req("basis", "执行依据（法律条款）", Text), req("executed_at", "实施时间", DateTime), req("place", "地点", Text), req("result", "结果", LongText)];
     CourtApplication = "court_application", "申请人民法院强制执行", Execution, on_site: false, signed: false, av: NONE,
         fields: [req("court", "人民法院", Text), req("applied_on", "申请日期", Date), opt("result", "法院裁定及执行结果", LongText)];
 

@@ -864,7 +864,13 @@ fn execution_closure_archive_and_corrections() {
     case.apply(&decide_complete_stage(&case, Stage::Service, &AvList::new(), stage_policy(), d("2025-10-09")).unwrap());
     let mut exec = NewRecord::new(
         RecordKind::CompulsoryExecution,
-        &[("means", "加处罚款"), ("executed_at", "2025-11-01 09:00"), ("place", "超市"), ("result", "已缴纳")],
+        &[
+            ("means", "加处罚款"),
+            ("basis", "《中华人民共和国行政强制法》第四十五条"),
+            ("executed_at", "2025-11-01 09:00"),
+            ("place", "超市"),
+            ("result", "已缴纳"),
+        ],
     );
     exec.officers = w.two();
     exec.credentials_shown = true;
@@ -1515,7 +1521,13 @@ fn compulsory_execution_needs_a_served_reminder_past_its_deadline_and_the_party_
     let exec = |at: &str| {
         let mut e = NewRecord::new(
             RecordKind::CompulsoryExecution,
-            &[("means", "加处罚款"), ("executed_at", at), ("place", "超市"), ("result", "已缴纳")],
+            &[
+                ("means", "加处罚款"),
+                ("basis", "《中华人民共和国行政强制法》第四十五条"),
+                ("executed_at", at),
+                ("place", "超市"),
+                ("result", "已缴纳"),
+            ],
         );
         e.officers = w.two();
         e.credentials_shown = true;
@@ -1605,7 +1617,13 @@ fn statements_on_execution_are_required_even_after_a_served_reminder() {
     add(&mut case, s, "2025-11-02");
     let mut removal = NewRecord::new(
         RecordKind::RemovalRestoration,
-        &[("object", "广告牌"), ("executed_at", "2025-11-20 09:00"), ("place", "人民路"), ("result", "已拆除")],
+        &[
+            ("object", "广告牌"),
+            ("basis", "《中华人民共和国行政强制法》第四十四条"),
+            ("executed_at", "2025-11-20 09:00"),
+            ("place", "人民路"),
+            ("result", "已拆除"),
+        ],
     );
     removal.officers = w.two();
     removal.credentials_shown = true;
@@ -1780,7 +1798,13 @@ fn statement(heard: &str) -> NewRecord<'static> {
 fn execution<'a>(w: &'a World, at: &str) -> NewRecord<'a> {
     let mut e = NewRecord::new(
         RecordKind::CompulsoryExecution,
-        &[("means", "加处罚款"), ("executed_at", at), ("place", "超市"), ("result", "已缴纳")],
+        &[
+            ("means", "加处罚款"),
+            ("basis", "《中华人民共和国行政强制法》第四十五条"),
+            ("executed_at", at),
+            ("place", "超市"),
+            ("result", "已缴纳"),
+        ],
     );
     e.officers = w.two();
     e.credentials_shown = true;

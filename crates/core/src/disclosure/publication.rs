@@ -36,9 +36,66 @@ use crate::validation::Rejection;
 #[cfg(test)]
 mod tests;
 
-/// The published content of a decision (D-06), as the portal shows it.
+/// What a notice publishes (D-06 lists the fields of each): a decision, the result of a
+/// random inspection (S-05), or an execution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    #[default]
+    Decision,
+    Inspection,
+    Execution,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 3] = [NoticeKind::Decision, NoticeKind::Inspection, NoticeKind::Execution];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeKind::Decision => "行政执法决定",
+            NoticeKind::Inspection => "随机抽查结果",
+            NoticeKind::Execution => "行政强制执行",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Decision => "decision",
+            NoticeKind::Inspection => "inspection",
+            NoticeKind::Execution => "execution",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The names D-06 gives the notice's fields for this kind, in the order of
+    /// [`DecisionNotice::rows`]: body, party, category, number, facts, basis, conclusion,
+    /// date.
+    pub fn field_labels(self) -> [&'static str; 8] {
+        match self {
+            NoticeKind::Decision => {
+                ["执法机关", "当事人", "类别", "决定文书号", "违法事实", "执法依据", "处理结果", "决定日期"]
+            }
+            NoticeKind::Inspection => {
+                ["检查机关", "检查对象", "类别", "抽查任务编号", "检查情况", "检查依据", "检查结果", "检查日期"]
+            }
+            NoticeKind::Execution => {
+                ["执行机关", "执行对象", "类别", "执行的决定文书号", "执行方式", "执行依据", "执行结果", "执行日期"]
+            }
+        }
+    }
+}
+
+/// The published content of a decision, an inspection result or an execution (D-06), as
+/// the portal shows it; the field names are the decision's, [`NoticeKind::field_labels`]
+/// says what each holds for the other kinds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionNotice {
+    /// What is published; notices stored before there were other kinds are decisions.
+    #[serde(default)]
+    pub kind: NoticeKind,
     /// The agency that made the decision (执法机关).
     pub agency: String,
     /// The party (执法对象): a natural person's name masked, an organisation's kept (D-07).
@@ -55,6 +112,23 @@ pub struct DecisionNotice {
     pub conclusion: String,
     /// The decision date.
     pub decided_on: NaiveDate,
+}
+
+impl DecisionNotice {
+    /// The notice as (name, value) rows in the order D-06 lists them, named for its kind.
+    pub fn rows(&self) -> Vec<(&'static str, String)> {
+        let values = [
+            self.agency.clone(),
+            self.party.clone(),
+            self.category.clone(),
+            self.document_number.clone(),
+            self.facts.clone(),
+            self.basis.clone(),
+            self.conclusion.clone(),
+            self.decided_on.to_string(),
+        ];
+        self.kind.field_labels().into_iter().zip(values).collect()
+    }
 }
 
 /// A field of the notice that redaction touched.
@@ -163,6 +237,7 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
         out.text
     };
     let notice = DecisionNotice {
+        kind: NoticeKind::Decision,
         agency: agency_name.trim().to_string(),
         party: clean(NoticeField::Party, &party.name),
         category: act_kind.label().to_string(),
@@ -173,6 +248,108 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
         decided_on,
     };
     Ok(Prepared { case_id: case.id(), record_id, act_kind, party_kind: party.kind, notice, findings })
+}
+
+/// Whether records of this kind are published after the fact (D-05, D-06): decisions, and
+/// the compulsory executions that carry them out.
+pub fn published_kind(kind: RecordKind) -> bool {
+    notice_kind(kind).is_some()
+}
+
+fn notice_kind(kind: RecordKind) -> Option<NoticeKind> {
+    match kind {
+        RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision => Some(NoticeKind::Decision),
+        RecordKind::CompulsoryExecution | RecordKind::RemovalRestoration => Some(NoticeKind::Execution),
+        _ => None,
+    }
+}
+
+/// Builds the notice of whatever record of a case is published (D-06): a decision
+/// ([`prepare_decision`]) or an execution ([`prepare_execution`]).
+pub fn prepare(case: &Case, record_id: Uuid, agency_name: &str) -> Result<Prepared, Rejection> {
+    match case.record(record_id).map(|r| notice_kind(r.record.kind)) {
+        Some(Some(NoticeKind::Execution)) => prepare_execution(case, record_id, agency_name),
+        _ => prepare_decision(case, record_id, agency_name),
+    }
+}
+
+/// Builds the notice of a compulsory execution carried out by the agency — 强制执行, or
+/// removal and restoration (D-06: the number of the decision executed, the executing
+/// body, the target, the basis, the result), redacted like a decision (D-07). It is
+/// another enforcement decision for its deadline (`other_publish_wd`, D-05), counted from
+/// the day of execution. Refused, with every reason, when the record is no execution, the
+/// case holds no issued decision it carries out, a field D-06 needs is empty, or the case
+/// is never published.
+pub fn prepare_execution(case: &Case, record_id: Uuid, agency_name: &str) -> Result<Prepared, Rejection> {
+    let Some(rec) = case.record(record_id) else {
+        return Err(Rejection::one("record", "所公开的执行记录不存在"));
+    };
+    let kind = rec.record.kind;
+    if notice_kind(kind) != Some(NoticeKind::Execution) {
+        return Err(Rejection::one(
+            "record",
+            format!("{}不是强制执行记录：请选择强制执行记录或拆除（恢复原状）记录", kind.label()),
+        ));
+    }
+    let party = &case.opening.party;
+    let mut r = Rejection::new();
+    if let Some(reason) = withheld(party, rec.record.sensitivity) {
+        r.add("record", format!("{reason}（D-07）"));
+    }
+    // The decision executed: the case's last issued decision document with its number.
+    let number = case
+        .records_of(RecordKind::DecisionDocument)
+        .filter(|d| case.document_of(d.record.id).is_some())
+        .map(|d| case.document_number(d.record.id))
+        .filter(|n| !n.is_empty())
+        .last();
+    if number.is_none() {
+        r.add("record", "案件中没有已出具并编号的决定书，无法写明所执行的决定（D-06）");
+    }
+    let fields = rec.current_fields();
+    let field = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or("");
+    let means = match kind {
+        RecordKind::RemovalRestoration => format!("拆除或恢复原状：{}", field("object")),
+        _ => field("means").to_string(),
+    };
+    let executed_on = kinds::parse_datetime(field("executed_at")).map(|t| t.date());
+    if executed_on.is_none() {
+        r.add("record", format!("{}的执行时间缺失或格式不对，不能计算公开期限", kind.label()));
+    }
+    for (label, text) in [("执行依据", field("basis")), ("执行结果", field("result"))] {
+        if text.is_empty() {
+            r.add("record", format!("{}没有{label}，不能公开（D-06）", kind.label()));
+        }
+    }
+    let (Some(number), Some(executed_on)) = (number, executed_on) else { return Err(r) };
+    r.into_result()?;
+
+    let ctx = case_context(case);
+    let mut findings = Vec::new();
+    let mut clean = |f: NoticeField, text: &str| {
+        let out = redact(text.trim(), &ctx);
+        findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field: f, finding }));
+        out.text
+    };
+    let notice = DecisionNotice {
+        kind: NoticeKind::Execution,
+        agency: agency_name.trim().to_string(),
+        party: clean(NoticeField::Party, &party.name),
+        category: NoticeKind::Execution.label().to_string(),
+        document_number: number,
+        facts: clean(NoticeField::Facts, &means),
+        basis: clean(NoticeField::Basis, field("basis")),
+        conclusion: clean(NoticeField::Conclusion, field("result")),
+        decided_on: executed_on,
+    };
+    Ok(Prepared {
+        case_id: case.id(),
+        record_id,
+        act_kind: ActKind::Coercion,
+        party_kind: party.kind,
+        notice,
+        findings,
+    })
 }
 
 /// The record fields that name private persons other than the party: whoever was
@@ -231,6 +408,16 @@ pub fn publish_period(kind: ActKind, profile: &PolicyProfile) -> WorkingDays {
     match kind {
         ActKind::Permit | ActKind::Penalty => profile.params.decision_publish_wd,
         _ => profile.params.other_publish_wd,
+    }
+}
+
+/// The working days within which a notice is published (D-05): a random inspection's
+/// result `inspection_publish_wd` from the inspection's end, a decision or an execution
+/// by its act ([`publish_period`]).
+pub fn notice_period(act: ActKind, notice: NoticeKind, profile: &PolicyProfile) -> WorkingDays {
+    match notice {
+        NoticeKind::Inspection => profile.params.inspection_publish_wd,
+        NoticeKind::Decision | NoticeKind::Execution => publish_period(act, profile),
     }
 }
 
@@ -465,7 +652,9 @@ pub fn decide_prepare(
     profile: &PolicyProfile,
     calendar: &WorkCalendar,
 ) -> Result<PublicationEvent, Rejection> {
-    let due = publish_due(prepared.notice.decided_on, prepared.act_kind, profile, calendar)
+    let period = notice_period(prepared.act_kind, prepared.notice.kind, profile);
+    let due = calendar
+        .add_working_days(prepared.notice.decided_on, period)
         .map_err(|e| Rejection::one("calendar", e.to_string()))?;
     Ok(PublicationEvent::Prepared {
         case_id: prepared.case_id,
@@ -504,7 +693,7 @@ pub fn decide_publish(p: &Publication, on: NaiveDate, profile: &PolicyProfile) -
             "{}应于{}前公开（决定之日起{}），{on}才公开，已逾期（D-05）",
             p.notice.category,
             p.due,
-            publish_period(p.act_kind, profile)
+            notice_period(p.act_kind, p.notice.kind, profile)
         )
     });
     Ok(PublicationEvent::Published {

@@ -582,9 +582,10 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
                         if d.printed_number.is_empty() { "已出具".to_string() } else { d.printed_number.clone() };
                     (d.id.to_string(), n)
                 }),
+                // A decision once issued, an execution once recorded (D-14).
                 publication: can_write
-                    && c.document_of(r.record.id).is_some()
-                    && matches!(k, RecordKind::DecisionDocument | RecordKind::OnTheSpotDecision),
+                    && zhifa_core::disclosure::publication::published_kind(k)
+                    && (k.stage() == zhifa_core::case::Stage::Execution || c.document_of(r.record.id).is_some()),
                 issuable: zhifa_core::case::documents::may_issue(c, r.record.id).is_ok()
                     && (can_write
                         || (k == RecordKind::LegalReviewOpinion

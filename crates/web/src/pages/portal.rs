@@ -260,15 +260,20 @@ pub async fn decision(State(s): State<AppState>, Parsed(id): Parsed<Uuid>) -> Re
     // A withdrawn decision's content is no longer public (D-09): only which decision it was
     // and why it was withdrawn.
     let info = if withdrawn {
+        let labels = p.notice.kind.field_labels();
         vec![
-            ("决定文书号".to_string(), p.notice.document_number.clone()),
-            ("决定日期".to_string(), p.notice.decided_on.to_string()),
+            (labels[3].to_string(), p.notice.document_number.clone()),
+            (labels[7].to_string(), p.notice.decided_on.to_string()),
         ]
     } else {
         crate::pages::publications::notice_rows(&p.notice)
     };
     let mut page = TablePage {
-        title: if withdrawn { "行政执法决定（已撤回）".into() } else { "行政执法决定".into() },
+        title: if withdrawn {
+            format!("{}（已撤回）", p.notice.kind.label())
+        } else {
+            p.notice.kind.label().into()
+        },
         info,
         actions: vec![
             ("/gs/decisions".into(), "返回决定公示".into()),

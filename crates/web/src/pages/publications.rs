@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 use zhifa_app::portal::PublicationPreview;
-use zhifa_core::disclosure::publication::{DecisionNotice, RevocationGround, Status};
+use zhifa_core::disclosure::publication::{DecisionNotice, NoticeKind, RevocationGround, Status};
 
 use crate::AppState;
 use crate::forms::{Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table};
@@ -17,19 +17,7 @@ use crate::session::CurrentUser;
 
 /// The D-06 fields of a notice, labelled as the portal shows them.
 pub fn notice_rows(n: &DecisionNotice) -> Vec<(String, String)> {
-    [
-        ("执法机关", n.agency.clone()),
-        ("当事人", n.party.clone()),
-        ("类别", n.category.clone()),
-        ("决定文书号", n.document_number.clone()),
-        ("违法事实", n.facts.clone()),
-        ("执法依据", n.basis.clone()),
-        ("处理结果", n.conclusion.clone()),
-        ("决定日期", n.decided_on.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    n.rows().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 fn status_label(s: &Status) -> String {
@@ -43,7 +31,13 @@ fn status_label(s: &Status) -> String {
 
 fn preview_page(id: Uuid, rid: Uuid, v: &PublicationPreview) -> TablePage {
     let today = zhifa_app::cases::beijing_now().date();
-    let mut page = TablePage { title: format!("{}：决定公示", v.case.opening.number), ..Default::default() };
+    let kind = match (&v.publication, &v.prepared) {
+        (Some(p), _) => p.notice.kind,
+        (None, Ok(p)) => p.notice.kind,
+        (None, Err(_)) => Default::default(),
+    };
+    let what = if kind == NoticeKind::Decision { "决定" } else { kind.label() };
+    let mut page = TablePage { title: format!("{}：{what}公示", v.case.opening.number), ..Default::default() };
     match (&v.publication, &v.prepared) {
         (Some(p), _) => {
             page.info.push(("公示状态".into(), status_label(&p.status)));

@@ -482,3 +482,106 @@ fn every_natural_person_the_case_names_is_masked_not_only_the_party() {
     assert!(!f.contains("李红梅") && !f.contains("赵大勇"), "{f}");
     assert!(p.findings.iter().any(|x| x.finding.kind == FindingKind::PersonName && x.finding.original == "李红梅"));
 }
+
+/// A compulsory execution record with `fields`, put on the case as recorded (the rules of
+/// execution itself — reminder served, party heard — are the case's, tested there).
+fn executed(case: &mut Case, kind: RecordKind, fields: &[(&str, &str)]) -> Uuid {
+    let id = Uuid::new_v4();
+    let record = crate::case::Record {
+        id,
+        kind,
+        stage: crate::case::Stage::Execution,
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        officers: vec![],
+        credentials_shown: true,
+        auxiliaries: vec![],
+        officers_signed: vec![],
+        signature: None,
+        serves: None,
+        form_number: None,
+        penalty: None,
+        sensitivity: Sensitivity::Public,
+        assessment: None,
+        entered_on: None,
+        points: vec![],
+        host: None,
+    };
+    case.apply(&crate::case::CaseEvent::RecordAdded { record });
+    id
+}
+
+// rule: D-06
+// rule: D-07
+#[test]
+fn a_compulsory_execution_is_published_with_the_decision_it_carries_out() {
+    let w = World::new("anxiang");
+    let party = stallholder(false);
+    let (mut case, doc) = decided(&w, party.clone(), &person_facts(&party), Sensitivity::Public);
+    let fields = [
+        ("means", "加处罚款"),
+        ("basis", "《中华人民共和国行政强制法》第四十五条、《中华人民共和国行政处罚法》第七十二条"),
+        ("executed_at", "2025-11-03 09:30"),
+        ("place", "当事人摊位"),
+        ("result", "王小明（电话13812345678）已缴纳罚款及加处罚款共计人民币8240元"),
+    ];
+    let exec = executed(&mut case, RecordKind::CompulsoryExecution, &fields);
+    // The decision it carries out is not issued yet: nothing to name.
+    assert!(refusal(prepare(&case, exec, "安乡县市场监督管理局")).contains("没有已出具并编号的决定书"));
+
+    issue(&w, &mut case, doc);
+    let p = prepare(&case, exec, "安乡县市场监督管理局").unwrap();
+    let n = &p.notice;
+    assert_eq!(n.kind, NoticeKind::Execution);
+    assert_eq!(n.document_number, case.document_number(doc), "the number of the decision executed");
+    assert_eq!((n.party.as_str(), n.facts.as_str(), n.decided_on), ("王**", "加处罚款", d("2025-11-03")));
+    assert!(n.basis.contains("行政强制法》第四十五条"), "{}", n.basis);
+    assert!(n.conclusion.contains("王**") && !n.conclusion.contains(PHONE), "{}", n.conclusion);
+    assert_eq!(p.act_kind, ActKind::Coercion);
+    let rows = n.rows();
+    assert_eq!(rows[0], ("执行机关", "安乡县市场监督管理局".to_string()));
+    assert_eq!(rows[3].0, "执行的决定文书号");
+    assert_eq!(rows[6].0, "执行结果");
+
+    // An execution is another enforcement decision: `other_publish_wd` working days (D-05).
+    let profile = profile("anxiang");
+    let due = match decide_prepare(&p, &profile, &calendar()).unwrap() {
+        PublicationEvent::Prepared { due, .. } => due,
+        e => panic!("{e:?}"),
+    };
+    let other = calendar().add_working_days(d("2025-11-03"), profile.params.other_publish_wd).unwrap();
+    assert_eq!(due, other);
+}
+
+// rule: D-06
+#[test]
+fn an_execution_without_basis_or_result_or_of_a_minor_is_not_published() {
+    let w = World::new("anxiang");
+    let party = stallholder(false);
+    let (mut case, doc) = decided(&w, party.clone(), &person_facts(&party), Sensitivity::Public);
+    issue(&w, &mut case, doc);
+    let removal = executed(
+        &mut case,
+        RecordKind::RemovalRestoration,
+        &[("object", "违章广告牌"), ("executed_at", "2025-11-20 09:00"), ("place", "人民路"), ("result", " ")],
+    );
+    let why = refusal(prepare(&case, removal, "安乡县市场监督管理局"));
+    assert!(why.contains("没有执行依据") && why.contains("没有执行结果"), "{why}");
+    // A record that is no execution is not an execution notice.
+    assert!(refusal(prepare_execution(&case, doc, "安乡县市场监督管理局")).contains("不是强制执行记录"));
+    assert!(published_kind(RecordKind::RemovalRestoration) && !published_kind(RecordKind::Reminder));
+
+    let minor = stallholder(true);
+    let (mut case, doc) = decided(&w, minor.clone(), &person_facts(&minor), Sensitivity::Public);
+    issue(&w, &mut case, doc);
+    let exec = executed(
+        &mut case,
+        RecordKind::CompulsoryExecution,
+        &[
+            ("means", "加处罚款"),
+            ("basis", "行政强制法第四十五条"),
+            ("executed_at", "2025-11-03 09:30"),
+            ("result", "已缴纳"),
+        ],
+    );
+    assert!(refusal(prepare(&case, exec, "安乡县市场监督管理局")).contains("未成年"));
+}

@@ -1,0 +1,1 @@
+//! Tests of the random inspections (S-01…S-05).

@@ -72,6 +72,11 @@ impl DrawRng {
         DrawRng(ChaCha20Rng::from_seed(draw_seed))
     }
 
+    /// The next 64 bits of the stream.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+
     /// A uniform integer in [0, n), n > 0, by rejection. Written here rather than taken from
     /// `rand::Rng::gen_range`, whose algorithm the rand crate does not promise to keep
     /// across versions: a draw must re-run identically for years, in any implementation.
@@ -238,7 +243,8 @@ pub fn decide_draw(plan: &Plan, seed: [u8; 32], public_input: &str, on: NaiveDat
         r.add("pools", "冻结的名录库与承诺时不一致，不能抽取");
     }
     r.into_result()?;
-    let outcome = run_draw(&plan.spec, &c.pools, draw_seed(&seed, public_input)).map_err(|e| Rejection::one("plan", e))?;
+    let outcome =
+        run_draw(&plan.spec, &c.pools, draw_seed(&seed, public_input)).map_err(|e| Rejection::one("plan", e))?;
     Ok(PlanEvent::Drawn {
         drawn: Box::new(Drawn { seed: to_hex(&seed), public_input: public_input.to_string(), on, outcome }),
     })
@@ -305,7 +311,10 @@ fn difference(recorded: &DrawOutcome, rerun: &DrawOutcome) -> Option<String> {
     for (a, b) in recorded.tasks.iter().zip(&rerun.tasks) {
         let n = b.index + 1;
         if a.target_key != b.target_key || a.index != b.index {
-            return Some(format!("第{n}个任务记录的检查对象为{}，应为{}（{}）", a.target_key, b.target_key, b.target_name));
+            return Some(format!(
+                "第{n}个任务记录的检查对象为{}，应为{}（{}）",
+                a.target_key, b.target_key, b.target_name
+            ));
         }
         if a.items != b.items {
             return Some(format!("第{n}个任务（{}）的抽查事项与重新抽取不符", b.target_name));

@@ -30,7 +30,8 @@ enum Column {
 }
 
 impl Column {
-    const ALL: [Column; 6] = [Column::Uscc, Column::Name, Column::Type, Column::Address, Column::Area, Column::Industry];
+    const ALL: [Column; 6] =
+        [Column::Uscc, Column::Name, Column::Type, Column::Address, Column::Area, Column::Industry];
 
     fn label(self) -> &'static str {
         match self {
@@ -91,7 +92,11 @@ fn map_header(header: &[String]) -> Result<HashMap<Column, usize>, Vec<RowError>
 /// or area, an unknown target type, a code repeated in the file or already in `pool` —
 /// so the user corrects the file once. Blank rows are skipped. A batch with any error
 /// is not imported (see [`RandomList::decide_import_targets`]).
-pub fn parse_target_rows(rows: &[Vec<String>], header: &[String], pool: &RandomList) -> Result<Vec<Target>, Vec<RowError>> {
+pub fn parse_target_rows(
+    rows: &[Vec<String>],
+    header: &[String],
+    pool: &RandomList,
+) -> Result<Vec<Target>, Vec<RowError>> {
     let columns = map_header(header)?;
     let mut errors = Vec::new();
     let mut targets = Vec::new();
@@ -103,7 +108,11 @@ pub fn parse_target_rows(rows: &[Vec<String>], header: &[String], pool: &RandomL
         }
         let cell = |c: Column| columns.get(&c).and_then(|&j| row.get(j)).map(|s| s.trim()).unwrap_or("");
         let mut err = |c: Column, message: String| {
-            errors.push(RowError { row: n, column: Some(c.label().to_string()), message: format!("第{n}行：{message}") })
+            errors.push(RowError {
+                row: n,
+                column: Some(c.label().to_string()),
+                message: format!("第{n}行：{message}"),
+            })
         };
         let code = cell(Column::Uscc);
         let uscc = if code.is_empty() {
@@ -133,7 +142,11 @@ pub fn parse_target_rows(rows: &[Vec<String>], header: &[String], pool: &RandomL
         let target_type = TargetType::parse(kind);
         if target_type.is_none() {
             let known: Vec<_> = TargetType::ALL.iter().map(|t| t.label()).collect();
-            let what = if kind.is_empty() { "缺少对象类型".to_string() } else { format!("对象类型“{kind}”无法识别") };
+            let what = if kind.is_empty() {
+                "缺少对象类型".to_string()
+            } else {
+                format!("对象类型“{kind}”无法识别")
+            };
             err(Column::Type, format!("{what}，应为{}之一", known.join("、")));
         }
         let area = cell(Column::Area);

@@ -66,7 +66,9 @@ impl TargetType {
             "公司" | "企业法人" => Some(TargetType::Enterprise),
             "个体户" | "个体" => Some(TargetType::IndividualBusiness),
             "机构" | "场所" | "养老机构" | "机构/场所" => Some(TargetType::Facility),
-            "社会团体" | "民办非企业单位" | "社会服务机构" | "基金会" => Some(TargetType::SocialOrganisation),
+            "社会团体" | "民办非企业单位" | "社会服务机构" | "基金会" => {
+                Some(TargetType::SocialOrganisation)
+            }
             _ => None,
         };
         synonym.or_else(|| TargetType::ALL.into_iter().find(|t| t.as_str() == s || t.label() == s))
@@ -213,16 +215,37 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum ListEvent {
-    ItemAdded { item: InspectionItem },
-    ItemChanged { item: InspectionItem },
-    ItemRemoved { item_id: Uuid, reason: String },
+    ItemAdded {
+        item: InspectionItem,
+    },
+    ItemChanged {
+        item: InspectionItem,
+    },
+    ItemRemoved {
+        item_id: Uuid,
+        reason: String,
+    },
     /// One import batch, all or nothing.
-    TargetsImported { targets: Vec<Target>, source: String },
-    TargetChanged { target: Target },
-    TargetRemoved { key: String, reason: String },
+    TargetsImported {
+        targets: Vec<Target>,
+        source: String,
+    },
+    TargetChanged {
+        target: Target,
+    },
+    TargetRemoved {
+        key: String,
+        reason: String,
+    },
     /// An officer entered the inspector pool, assignable on `on` (P-01).
-    InspectorAdded { officer_id: Uuid, on: NaiveDate },
-    InspectorRemoved { officer_id: Uuid, reason: String },
+    InspectorAdded {
+        officer_id: Uuid,
+        on: NaiveDate,
+    },
+    InspectorRemoved {
+        officer_id: Uuid,
+        reason: String,
+    },
 }
 
 /// The fold of an agency's `randomlist` stream.

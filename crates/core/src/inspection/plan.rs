@@ -120,14 +120,30 @@ pub struct Drawn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum PlanEvent {
-    PlanCreated { plan_id: Uuid, spec: PlanSpec },
-    PlanEdited { spec: PlanSpec },
-    Committed { commitment: Box<Commitment> },
-    Drawn { drawn: Box<Drawn> },
+    PlanCreated {
+        plan_id: Uuid,
+        spec: PlanSpec,
+    },
+    PlanEdited {
+        spec: PlanSpec,
+    },
+    Committed {
+        commitment: Box<Commitment>,
+    },
+    Drawn {
+        drawn: Box<Drawn>,
+    },
     /// The result of task `task` (its index in the outcome).
-    ResultRecorded { task: u32, result: InspectionResult },
+    ResultRecorded {
+        task: u32,
+        result: InspectionResult,
+    },
     /// A recorded result corrected, with the reason (X-01: the first stays on record).
-    ResultCorrected { task: u32, result: InspectionResult, reason: String },
+    ResultCorrected {
+        task: u32,
+        result: InspectionResult,
+        reason: String,
+    },
 }
 
 /// A task's result, with the results it replaced.

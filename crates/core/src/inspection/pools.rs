@@ -134,7 +134,8 @@ impl FrozenPools {
         let mut notes = Vec::new();
         let mut agencies = Vec::new();
         for agency_id in spec.agencies() {
-            let list = std::iter::once(input.lead).chain(input.joining.iter().copied()).find(|l| l.agency_id == agency_id);
+            let list =
+                std::iter::once(input.lead).chain(input.joining.iter().copied()).find(|l| l.agency_id == agency_id);
             let agency_name = input.agency_names.get(&agency_id).cloned().unwrap_or_else(|| agency_id.to_string());
             let Some(list) = list else {
                 r.add("joining_agencies", format!("缺少{agency_name}的执法检查人员名录库"));
@@ -242,7 +243,10 @@ impl FrozenPools {
         let extra_lead = team + 1 - self.agencies.len();
         let total: usize = self.agencies.iter().map(|a| a.inspectors.len()).sum();
         if total < team {
-            r.add("inspectors", format!("检查人员不足：每个检查对象需{team}名检查人员，名录库中持有效执法证的共{total}名"));
+            r.add(
+                "inspectors",
+                format!("检查人员不足：每个检查对象需{team}名检查人员，名录库中持有效执法证的共{total}名"),
+            );
         }
         for (n, a) in self.agencies.iter().enumerate() {
             let need = if n == 0 { extra_lead } else { 1 };
@@ -284,12 +288,8 @@ impl FrozenPools {
         let mut short = Vec::new();
         for (_, target) in self.targets.iter().enumerate().filter(|(t, _)| eligible[*t]) {
             let name = target.name.trim().to_uppercase();
-            let mut hit: Vec<(usize, usize)> = [target.key.as_str(), name.as_str()]
-                .iter()
-                .filter_map(|k| by_key.get(k))
-                .flatten()
-                .copied()
-                .collect();
+            let mut hit: Vec<(usize, usize)> =
+                [target.key.as_str(), name.as_str()].iter().filter_map(|k| by_key.get(k)).flatten().copied().collect();
             if hit.is_empty() {
                 continue;
             }

@@ -65,7 +65,10 @@ fn check_result(plan: &Plan, task: u32, result: &InspectionResult, on: NaiveDate
     if result.ended_on < spec.from || result.ended_on > spec.to {
         r.add(
             "ended_on",
-            format!("检查完成日期{}不在计划期间（{}至{}）内（S-03：不得在计划外检查）", result.ended_on, spec.from, spec.to),
+            format!(
+                "检查完成日期{}不在计划期间（{}至{}）内（S-03：不得在计划外检查）",
+                result.ended_on, spec.from, spec.to
+            ),
         );
     }
     if result.ended_on > on {

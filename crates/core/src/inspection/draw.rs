@@ -179,9 +179,9 @@ pub fn run_draw(spec: &PlanSpec, pools: &FrozenPools, draw_seed: [u8; 32]) -> Re
     let mut out = Vec::with_capacity(tasks.len());
     for (index, (t, items)) in tasks.into_iter().enumerate() {
         let target: &FrozenTarget = &pools.targets[t as usize];
-        let name = target.name.trim().to_uppercase();
+        let name = super::pools::name_key(&target.name);
         let blocked: Vec<u32> =
-            [target.key.as_str(), name.as_str()].iter().filter_map(|k| conflicts.get(k)).flatten().copied().collect();
+            [target.key.as_str(), &*name].iter().filter_map(|k| conflicts.get(k)).flatten().copied().collect();
         let mut team: Vec<u32> = Vec::with_capacity(team_size);
         let order = (0..queues.len()).chain(std::iter::repeat_n(0, team_size - queues.len()));
         for a in order {

@@ -67,14 +67,15 @@ fn map_header(header: &[String]) -> Result<HashMap<Column, usize>, Vec<RowError>
     let mut errors = Vec::new();
     for (i, h) in header.iter().enumerate() {
         let h = h.trim().trim_end_matches(['*', '＊']).trim();
-        if let Some(c) = Column::ALL.into_iter().find(|c| c.synonyms().iter().any(|s| s.eq_ignore_ascii_case(h))) {
-            if map.insert(c, i).is_some() {
-                errors.push(RowError {
-                    row: 1,
-                    column: Some(h.to_string()),
-                    message: format!("表头中“{}”列出现了两次", c.label()),
-                });
-            }
+        let column = Column::ALL.into_iter().find(|c| c.synonyms().iter().any(|s| s.eq_ignore_ascii_case(h)));
+        if let Some(c) = column
+            && map.insert(c, i).is_some()
+        {
+            errors.push(RowError {
+                row: 1,
+                column: Some(h.to_string()),
+                message: format!("表头中“{}”列出现了两次", c.label()),
+            });
         }
     }
     for c in Column::ALL.into_iter().filter(|c| c.required() && !map.contains_key(c)) {

@@ -52,8 +52,9 @@ pub struct FrozenInspector {
 impl FrozenInspector {
     /// Whether a declared conflict names this target by its code or its name.
     pub fn conflicts_with(&self, target: &FrozenTarget) -> bool {
-        let name = target.name.trim().to_uppercase();
-        self.conflicts.binary_search(&target.key).is_ok() || self.conflicts.binary_search(&name).is_ok()
+        let name = name_key(&target.name);
+        self.conflicts.binary_search(&target.key).is_ok()
+            || self.conflicts.binary_search_by(|c| c.as_str().cmp(&name)).is_ok()
     }
 }
 
@@ -287,9 +288,9 @@ impl FrozenPools {
         }
         let mut short = Vec::new();
         for (_, target) in self.targets.iter().enumerate().filter(|(t, _)| eligible[*t]) {
-            let name = target.name.trim().to_uppercase();
+            let name = name_key(&target.name);
             let mut hit: Vec<(usize, usize)> =
-                [target.key.as_str(), name.as_str()].iter().filter_map(|k| by_key.get(k)).flatten().copied().collect();
+                [target.key.as_str(), &*name].iter().filter_map(|k| by_key.get(k)).flatten().copied().collect();
             if hit.is_empty() {
                 continue;
             }
@@ -348,6 +349,13 @@ impl FrozenPools {
             r.add("inspectors", "回避名单须排序且不重复");
         }
     }
+}
+
+/// A party name as conflicts hold it: trimmed and upper-cased, without allocating for the
+/// usual name with no lower-case letter.
+pub(super) fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
+    let name = name.trim();
+    if name.chars().any(char::is_lowercase) { name.to_uppercase().into() } else { name.into() }
 }
 
 /// The canonical encoding, written straight into the hash: integers as 4 bytes

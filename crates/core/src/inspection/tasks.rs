@@ -226,7 +226,7 @@ pub fn joint_share(plans: &[Plan], agency: Uuid, year: i32) -> JointShare {
             joint += n;
         }
     }
-    let percent = if total == 0 { 0 } else { (joint * 100 / total) as u32 };
+    let percent = (joint * 100).checked_div(total).unwrap_or(0) as u32;
     JointShare { joint, total, percent }
 }
 

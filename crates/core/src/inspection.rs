@@ -84,10 +84,11 @@
 //!
 //! Hence each team has `t` distinct inspectors, each certified on the plan's first day
 //! (P-01, P-02), none with a declared conflict with the target (N-06), at least one per
-//! joining agency and the lead (S-04). Without conflicts the loads within an agency differ
-//! by at most one (two for the lead when it fills extra places); a skipped inspector keeps
-//! its place at the head and is taken by the next target it may inspect, so conflicts
-//! delay, rather than lose, a turn. The cost is O(eligible targets per item + tasks ×
+//! joining agency and the lead (S-04). Every inspector is taken once per round, so
+//! without conflicts the loads within an agency differ by at most one (a property test
+//! checks it, extra lead places included); a skipped inspector keeps its place at the head
+//! and is taken by the next target it may inspect, so a conflict delays a turn rather than
+//! losing it (tested: within two with sparse conflicts). The cost is O(eligible targets per item + tasks ×
 //! team × skipped) — no targets × inspectors term.
 //!
 //! # Verification — [`verify_draw`]
@@ -121,8 +122,7 @@ pub mod tasks;
 mod tests;
 
 pub use draw::{
-    Assignment, DrawOutcome, DrawRng, Task, VerifyError, decide_draw, draw_seed, run_draw, seed_commitment,
-    verify_draw,
+    Assignment, DrawOutcome, DrawRng, Task, VerifyError, decide_draw, draw_seed, run_draw, seed_commitment, verify_draw,
 };
 pub use import::{RowError, parse_target_rows};
 pub use list::{InspectionItem, ListEvent, RandomList, Ratio, Target, TargetType};

@@ -337,3 +337,26 @@ fn a_million_targets() {
     eprintln!("hash {hashed:?}, feasibility {:?}, draw {:?}", checked - hashed, drawn - checked);
     assert!(drawn - checked < std::time::Duration::from_secs(1));
 }
+
+// rule: S-02
+#[test]
+fn a_small_draw_is_pinned() {
+    // The whole algorithm, pinned: a change to target selection or the inspector queues
+    // makes every published draw unverifiable, so it must be a new version, not an edit.
+    let w = World::new(20, "25%", &[3, 2]);
+    let plan = drawn(&w, w.spec(3), [0; 32], "");
+    let got: Vec<(String, Vec<u128>)> = plan
+        .tasks()
+        .iter()
+        .map(|t| (t.target_key[8..17].to_string(), t.inspectors.iter().map(|a| a.officer_id.as_u128()).collect()))
+        .collect();
+    assert_eq!(got, GOLDEN_SMALL.iter().map(|(k, v)| (k.to_string(), v.to_vec())).collect::<Vec<_>>());
+}
+
+const GOLDEN_SMALL: [(&str, [u128; 3]); 5] = [
+    ("000000017", [1_000_001, 2_000_001, 1_000_002]),
+    ("000000005", [1_000_000, 2_000_000, 1_000_002]),
+    ("000000004", [1_000_000, 2_000_001, 1_000_001]),
+    ("000000012", [1_000_001, 2_000_000, 1_000_000]),
+    ("000000007", [1_000_002, 2_000_001, 1_000_001]),
+];

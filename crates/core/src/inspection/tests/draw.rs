@@ -360,3 +360,27 @@ const GOLDEN_SMALL: [(&str, [u128; 3]); 5] = [
     ("000000012", [1_000_001, 2_000_000, 1_000_000]),
     ("000000007", [1_000_002, 2_000_001, 1_000_001]),
 ];
+
+// rule: S-02
+#[test]
+fn pools_edited_between_commitment_and_draw_stop_the_draw() {
+    let w = World::new(30, "10%", &[3]);
+    let mut plan = w.committed(w.spec(2), &[4; 32]);
+    plan.commitment.as_mut().unwrap().pools.targets.pop();
+    let err = decide_draw(&plan, [4; 32], "", d("2025-03-02")).unwrap_err();
+    assert!(err.message_for("pools").unwrap().contains("与承诺时不一致"), "{err}");
+}
+
+#[test]
+fn a_plan_is_edited_freely_before_its_commitment() {
+    let w = World::new(30, "10%", &[3]);
+    let created = decide_create(&w.lists[0], Uuid::from_u128(77), w.spec(2)).unwrap();
+    let plan = Plan::fold([&created]).unwrap();
+    let mut spec = w.spec(3);
+    spec.ratio = Some(Ratio::parse("50%").unwrap());
+    let plan = then(plan.clone(), &decide_edit(&plan, &w.lists[0], spec).unwrap());
+    assert_eq!(plan.spec.inspectors_per_target, 3);
+    assert!(decide_edit(&plan, &w.lists[0], plan.spec.clone()).unwrap_err().to_string().contains("没有变化"));
+    let frozen = w.freeze(&plan.spec, &BTreeMap::new());
+    assert_eq!(frozen.items[0].ratio.basis_points(), 5_000, "the plan's ratio overrides the item's");
+}

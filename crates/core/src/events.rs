@@ -2,7 +2,8 @@
 //!
 //! Streams are named `<kind>:<key>`: `agency:<uuid>`, `officer:<uuid>`, `account:<uuid>`,
 //! `profile:<id>`, `calendar:<year>`, `case:<uuid>`, `access:<case uuid>`,
-//! `publication:<record uuid>`, `feedback:<tracking number>`. An event's payload is its JSON form; the store adds
+//! `publication:<record uuid>`, `feedback:<tracking number>`,
+//! `randomlist:<agency uuid>`, `plan:<plan uuid>`. An event's payload is its JSON form; the store adds
 //! the stream version and global position.
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use crate::calendar::CalendarYear;
 use crate::case::{AccessEvent, CaseEvent};
 use crate::disclosure::feedback::FeedbackEvent;
 use crate::disclosure::publication::PublicationEvent;
+use crate::inspection::{ListEvent, PlanEvent};
 use crate::personnel::OfficerEvent;
 use crate::profile::PolicyProfile;
 use crate::registry::AgencyEvent;
@@ -90,6 +92,8 @@ pub enum DomainEvent {
     Access(AccessEvent),
     Publication(PublicationEvent),
     Feedback(FeedbackEvent),
+    RandomList(ListEvent),
+    Plan(PlanEvent),
 }
 
 macro_rules! from_event {
@@ -108,7 +112,9 @@ from_event!(
     Case(CaseEvent),
     Access(AccessEvent),
     Publication(PublicationEvent),
-    Feedback(FeedbackEvent)
+    Feedback(FeedbackEvent),
+    RandomList(ListEvent),
+    Plan(PlanEvent)
 );
 
 impl DomainEvent {
@@ -124,6 +130,8 @@ impl DomainEvent {
             DomainEvent::Access(_) => "access",
             DomainEvent::Publication(_) => "publication",
             DomainEvent::Feedback(_) => "feedback",
+            DomainEvent::RandomList(_) => "randomlist",
+            DomainEvent::Plan(_) => "plan",
         }
     }
 
@@ -145,6 +153,8 @@ impl DomainEvent {
             "access" => DomainEvent::Access(serde_json::from_str(payload)?),
             "publication" => DomainEvent::Publication(serde_json::from_str(payload)?),
             "feedback" => DomainEvent::Feedback(serde_json::from_str(payload)?),
+            "randomlist" => DomainEvent::RandomList(serde_json::from_str(payload)?),
+            "plan" => DomainEvent::Plan(serde_json::from_str(payload)?),
             other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
         })
     }
@@ -200,6 +210,14 @@ pub mod stream {
     /// append conflict and the app draws another.
     pub fn feedback(tracking: &crate::disclosure::feedback::TrackingNumber) -> String {
         format!("feedback:{tracking}")
+    }
+    /// An agency's random-inspection list and pools (S-01), by agency id.
+    pub fn random_list(agency: Uuid) -> String {
+        format!("randomlist:{agency}")
+    }
+    /// A random-inspection plan with its draw and tasks (S-02…S-05), by plan id.
+    pub fn inspection_plan(plan: Uuid) -> String {
+        format!("plan:{plan}")
     }
     /// The kind prefix of a stream id.
     pub fn kind(stream_id: &str) -> &str {

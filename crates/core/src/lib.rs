@@ -14,6 +14,7 @@ pub mod disclosure;
 pub mod discretion;
 pub mod events;
 pub mod ids;
+pub mod inspection;
 pub mod law;
 pub mod money;
 pub mod personnel;

@@ -182,6 +182,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         DomainEvent::Access(_) => {}
         DomainEvent::Publication(e) => crate::publications::apply(w, ev, e)?,
         DomainEvent::Feedback(e) => crate::feedback::apply(w, ev, e)?,
+        // Random inspections (S-01…S-05) have no projection yet: the list and each plan are
+        // folded from their streams (`randomlist:<agency>`, `plan:<id>`).
+        DomainEvent::RandomList(_) | DomainEvent::Plan(_) => {}
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(

@@ -14,6 +14,7 @@ mod db;
 pub mod documents;
 mod events;
 pub mod feedback;
+pub mod inspection;
 pub mod ledger;
 mod projection;
 pub mod publications;

@@ -184,7 +184,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         DomainEvent::Feedback(e) => crate::feedback::apply(w, ev, e)?,
         // Random inspections (S-01…S-05) have no projection yet: the list and each plan are
         // folded from their streams (`randomlist:<agency>`, `plan:<id>`).
-        DomainEvent::RandomList(_) | DomainEvent::Plan(_) => {}
+        // An agency's list and pools fold from their stream; no table.
+        DomainEvent::RandomList(_) => {}
+        DomainEvent::Plan(e) => crate::inspection::apply(w, ev, e)?,
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(
@@ -202,8 +204,12 @@ impl Db {
     /// transaction. Returns the number of events replayed.
     pub async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.write.begin().await?;
-        for t in
-            TABLES.iter().chain(crate::cases::TABLES).chain(crate::publications::TABLES).chain(crate::feedback::TABLES)
+        for t in TABLES
+            .iter()
+            .chain(crate::cases::TABLES)
+            .chain(crate::publications::TABLES)
+            .chain(crate::feedback::TABLES)
+            .chain(crate::inspection::TABLES)
         {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
         }

@@ -26,7 +26,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &PublicationEvent) ->
         PublicationEvent::Prepared { case_id, act_kind, notice, due, .. } => w.push(
             "INSERT INTO publications (record_id, case_id, agency_id, act_kind, status, due, decided_on, notice, \
              changed_at) \
-             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6, $7 FROM cases WHERE id = $2 \
+             SELECT $1, $2, agency_id, $3, 'prepared', $4, $5, $6, $7 FROM \
+             (SELECT agency_id FROM cases WHERE id = $2 UNION ALL \
+              SELECT agency_id FROM inspection_plans WHERE id = $2) owner WHERE true \
              ON CONFLICT (record_id) DO UPDATE SET due = excluded.due, decided_on = excluded.decided_on, \
              notice = excluded.notice, changed_at = excluded.changed_at",
             args![

@@ -125,8 +125,13 @@ impl App {
 
     /// The whole demo: list, pools, a plan committed and drawn, the first task's result
     /// recorded and published on the portal. Called by the server's demo after
-    /// [`App::load_demo`].
+    /// [`App::load_demo`]; nothing when the list is there already (a second start).
     pub async fn load_demo_inspection(&self) -> AppResult<()> {
+        let zf = self.principal("scj-zf").await?;
+        let agency = zf.agency_id.ok_or(AppError::NotFound("执法机关"))?;
+        if !self.db.load_random_list(agency).await?.0.items.is_empty() {
+            return Ok(());
+        }
         let (agency, items) = self.demo_random_list().await?;
         let head = self.principal("scj-head").await?;
         let plan = self.demo_plan(agency, items).await?;

@@ -44,6 +44,8 @@ pub enum Which {
     /// Fill the database with published decisions and rebuild the search index
     /// (scripts/bench-portal then loads the portal)
     PortalData(crate::bench_portal::PortalDataArgs),
+    /// The random-inspection draw: commitment, draw and verification over a large pool
+    Draw(crate::bench_draw::DrawArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -52,6 +54,7 @@ pub async fn dispatch(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> 
         Some(Which::Ingest(args)) => run(config, args).await,
         Some(Which::Docs(args)) => crate::bench_docs::run(config, args).await,
         Some(Which::PortalData(args)) => crate::bench_portal::run(config, args).await,
+        Some(Which::Draw(args)) => crate::bench_draw::run(args),
         None => crate::bench::run(config, cmd.events).await,
     }
 }

@@ -2,9 +2,11 @@
 
 mod bench;
 mod bench_docs;
+mod bench_draw;
 mod bench_ingest;
 mod bench_portal;
 mod config;
+mod draw;
 mod evidence;
 mod ledger;
 mod package;
@@ -55,6 +57,9 @@ enum Command {
     /// The tamper-evident ledger: verify everything, print the checkpoint, the key, proofs
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Random inspections: re-run a plan's draw and compare (S-02)
+    #[command(subcommand)]
+    Draw(draw::DrawCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +163,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // The offline verifier needs nothing but the package: no configuration, no database.
     let cli = match cli.command {
         Command::Verify(args) => return package::verify_package(args),
+        Command::Draw(draw::DrawCommand::Verify { file: Some(file), .. }) => return Ok(draw::verify_file(&file)),
         command => Cli { command, ..cli },
     };
     let serve_args = match &cli.command {
@@ -269,6 +275,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open(&config).await?;
             return ledger::run(&app, &config, c).await;
         }
+        Command::Draw(c) => return draw::run(&open(&config).await?, c).await,
     }
     Ok(ExitCode::SUCCESS)
 }

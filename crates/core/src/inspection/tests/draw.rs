@@ -319,25 +319,6 @@ fn a_large_draw_stays_linear() {
     assert_eq!(out.tasks.len(), 1_000);
 }
 
-/// 5% of a million targets with 5,000 inspectors: run with
-/// `cargo test --release -p zhifa-core -- --ignored a_million_targets`.
-#[test]
-#[ignore = "timing; run in release"]
-fn a_million_targets() {
-    let (spec, pools) = big_pools(1_000_000, 5_000);
-    let start = std::time::Instant::now();
-    let hash = pools.hash(Uuid::from_u128(77), &spec);
-    let hashed = start.elapsed();
-    let feasible = pools.feasibility(&spec);
-    let checked = start.elapsed();
-    let out = run_draw(&spec, &pools, [3; 32]).unwrap();
-    let drawn = start.elapsed();
-    assert!(feasible.is_empty() && hash.len() == 64);
-    assert_eq!(out.tasks.len(), 50_000);
-    eprintln!("hash {hashed:?}, feasibility {:?}, draw {:?}", checked - hashed, drawn - checked);
-    assert!(drawn - checked < std::time::Duration::from_secs(1));
-}
-
 // rule: S-02
 #[test]
 fn a_small_draw_is_pinned() {

@@ -188,11 +188,11 @@ pub async fn overview(
         Err(e) => return page_error(&user, e),
     };
     let supervisor = user.principal.role == zhifa_core::access::Role::Supervisor;
-    let mut headers = vec!["决定文书号", "当事人", "状态", "公示期限", "公示日期", "逾期"];
+    let mut headers = vec!["文书号或任务编号", "类型", "当事人或检查对象", "状态", "公示期限", "公示日期", "逾期"];
     if supervisor {
         headers.insert(0, "执法机关");
     }
-    let title = if late_only { "逾期的决定公示" } else { "决定公示情况" };
+    let title = if late_only { "逾期的事后公开" } else { "事后公开情况" };
     let mut list = Section::new(title, &headers);
     let late_count = lines.iter().filter(|l| l.late.is_some()).count();
     for l in &lines {
@@ -207,8 +207,14 @@ pub async fn overview(
         let mut row: Vec<crate::forms::Cell> = vec![
             crate::forms::Cell::link(
                 &r.notice.document_number,
-                format!("/cases/{}/publications/{}", r.case_id, r.record_id),
+                // An inspection result is handled on its plan's page (S-05).
+                if r.notice.kind == NoticeKind::Inspection {
+                    format!("/inspection/plans/{}", r.case_id)
+                } else {
+                    format!("/cases/{}/publications/{}", r.case_id, r.record_id)
+                },
             ),
+            r.notice.kind.label().into(),
             r.notice.party.clone().into(),
             status.into(),
             r.due.to_string().into(),
@@ -226,7 +232,8 @@ pub async fn overview(
     let page = TablePage {
         title: title.into(),
         notice: Some(format!(
-            "行政许可、行政处罚决定须在作出之日起按策略配置规定的工作日内公示，其他决定在规定期限内公示（D-05）。\
+            "行政许可、行政处罚决定须在作出之日起按策略配置规定的工作日内公示，其他决定和强制执行在规定期限内公示，\
+             随机抽查结果自检查结束之日起在规定期限内公示（D-05）。\
              本列表中逾期 {late_count} 项。"
         )),
         actions: vec![("/publications".into(), "全部".into()), ("/publications?late=1".into(), "仅看逾期".into())],

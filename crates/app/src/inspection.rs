@@ -29,9 +29,9 @@ use zhifa_core::disclosure::publication::{
 use zhifa_core::disclosure::{RedactionContext, redact};
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::inspection::{
-    DrawOutcome, InspectionItem, InspectionResult, Plan, PlanSpec, PoolInputs, RandomList, VerifyError, decide_commit,
-    decide_correct_result, decide_create, decide_draw, decide_edit, decide_record_result, exclusions,
-    inspection_notice, parse_target_rows, seed_commitment, to_hex, verify_draw,
+    DrawOutcome, InspectionItem, InspectionResult, JointShare, Plan, PlanSpec, PoolInputs, RandomList, VerifyError,
+    decide_commit, decide_correct_result, decide_create, decide_draw, decide_edit, decide_record_result, exclusions,
+    inspection_notice, joint_share, parse_target_rows, seed_commitment, to_hex, verify_draw,
 };
 use zhifa_core::personnel::Officer;
 use zhifa_core::registry::ActKind;
@@ -455,5 +455,27 @@ impl App {
         let event = decide_publish(&publication, beijing_now().date(), &profile)?;
         self.db.append_to(&Actor::from(by), &stream::publication(record), version, vec![event.into()]).await?;
         Ok(())
+    }
+
+    /// The share of joint tasks in an agency's tasks of `year` (S-04), with the profile's
+    /// `joint_inspection_min_pct` it is held against.
+    pub async fn joint_inspection_share(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        year: i32,
+    ) -> AppResult<(JointShare, u32)> {
+        can_read(by, agency)?;
+        let mut plans = Vec::new();
+        for row in self.db.inspection_plans(Some(agency)).await? {
+            if row.status == "drawn"
+                && let Some((p, _)) = self.db.load_plan(row.id).await?
+            {
+                plans.push(p);
+            }
+        }
+        let (state, _) = self.agency_state(agency).await?;
+        let profile = self.profile_for(&state, beijing_now().date()).await?;
+        Ok((joint_share(&plans, agency, year), profile.params.joint_inspection_min_pct))
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::Datelike;
 use uuid::Uuid;
 use zhifa_app::App;
 use zhifa_app::demo_inspection::{DEMO_PUBLIC_INPUT, demo_uscc};
@@ -199,4 +200,42 @@ async fn a_plan_the_pools_cannot_satisfy_is_refused_with_the_reason_and_nothing_
     let view = w.app.plan(&w.zf, plan).await.unwrap();
     assert!(view.plan.commitment.is_none());
     assert!(refusal(w.app.draw_plan(&w.head, plan, "x").await).contains("尚未公布抽取承诺"));
+}
+
+// rule: S-04
+#[tokio::test]
+async fn joint_plans_send_an_inspector_of_each_agency_and_count_towards_the_joint_share() {
+    let w = world().await;
+    // The transport bureau's inspector pool.
+    let ltj = login(&w.app, "ltj-zf").await;
+    let ltj_agency = ltj.agency_id.unwrap();
+    for officer in w.app.officers_in_post("ltj-zf").await.unwrap() {
+        let _ = w.app.add_inspector(&ltj, ltj_agency, officer).await;
+    }
+    let ltj_pool = w.app.random_list(&ltj, ltj_agency).await.unwrap().inspectors;
+    assert!(!ltj_pool.is_empty());
+
+    let solo = w.app.create_plan(&w.zf, spec(&w, "本部门抽查", 2)).await.unwrap();
+    let mut joint_spec = spec(&w, "跨部门联合抽查", 2);
+    joint_spec.joining_agencies = vec![ltj_agency];
+    joint_spec.items = vec![w.items[1]];
+    let joint = w.app.create_plan(&w.zf, joint_spec).await.unwrap();
+    for (plan, input) in [(solo, "11"), (joint, "22")] {
+        w.app.commit_plan(&w.head, plan).await.unwrap();
+        w.app.draw_plan(&w.head, plan, input).await.unwrap();
+    }
+    let tasks = w.app.public_plan(joint).await.unwrap().plan.drawn.unwrap().outcome.tasks;
+    for t in &tasks {
+        assert!(t.inspectors.iter().any(|a| a.agency_id == ltj_agency), "{t:?}");
+        assert!(t.inspectors.iter().any(|a| a.agency_id == w.agency), "{t:?}");
+    }
+    let year = zhifa_app::cases::beijing_now().date().year();
+    let (share, min) = w.app.joint_inspection_share(&w.head, w.agency, year).await.unwrap();
+    // The solo plan drew 8 tasks (48 companies at 10%, 12 shops at 20%); the joint one 2:
+    // 20% of the 9 shops the solo plan left (S-03).
+    assert_eq!((share.joint, share.total, min), (2, 10, 10));
+    assert_eq!(share.percent, 20);
+    // The joining agency counts the joint tasks too.
+    let (theirs, _) = w.app.joint_inspection_share(&ltj, ltj_agency, year).await.unwrap();
+    assert_eq!((theirs.joint, theirs.total), (2, 2));
 }

@@ -1251,9 +1251,10 @@ pub fn decide_approval(
     })
 }
 
-/// Completes the current stage; refused with everything still missing, and
-/// the decision stage while legal review is required and not approved (L-02) or the
-/// decision's reasons and basis do not hold (G-01, G-03, G-04).
+/// Completes the current stage; refused with everything still missing, the
+/// decision stage while legal review is required and not approved (L-02) or the
+/// decision's reasons and basis do not hold (G-01, G-03, G-04), and the closure of a case
+/// flagged as a suspected crime with a fine while the police have not sent it back (V-02).
 pub fn decide_complete_stage(
     case: &Case,
     stage: Stage,
@@ -1278,6 +1279,13 @@ pub fn decide_complete_stage(
         }
         // G-01, G-03, G-04: the decision as corrected still states its reasons and basis.
         for g in reasons::stage_gaps(case, policy) {
+            r.add("stage", g);
+        }
+    }
+    // V-02: a case flagged as a suspected crime is not closed with a fine while the police
+    // have not sent it back.
+    if stage == Stage::Closure {
+        for g in crate::case::transfer::closure_gaps(case) {
             r.add("stage", g);
         }
     }

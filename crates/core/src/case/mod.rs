@@ -21,6 +21,7 @@ pub mod kinds;
 pub mod reasons;
 pub mod requirements;
 pub mod review;
+pub mod transfer;
 
 use std::collections::BTreeMap;
 
@@ -504,6 +505,11 @@ pub enum CaseEvent {
     DocumentIssued {
         document: documents::IssuedDocument,
     },
+    /// A step of a transfer to criminal justice (V-02), folded into
+    /// [`transfer::TransferState`].
+    Transfer {
+        event: transfer::TransferEvent,
+    },
 }
 
 /// Events of a case's access stream (`access:<case>`, R-18).
@@ -652,6 +658,8 @@ pub struct Case {
     pub archived: Option<(NaiveDate, Vec<CatalogueEntry>, Option<String>)>,
     /// The documents issued, in order ([`documents`]).
     pub documents: Vec<documents::IssuedDocument>,
+    /// The suspected-crime flag and the transfers to the police (V-02).
+    pub transfer: transfer::TransferState,
 }
 
 impl Case {
@@ -672,6 +680,7 @@ impl Case {
                         review: review::ReviewState::default(),
                         archived: None,
                         documents: vec![],
+                        transfer: transfer::TransferState::default(),
                     })
                 }
                 (_, Some(c)) => c.apply(e),
@@ -746,6 +755,7 @@ impl Case {
                 }
                 self.documents.push(document.clone())
             }
+            CaseEvent::Transfer { event } => self.transfer.apply(event),
         }
     }
 

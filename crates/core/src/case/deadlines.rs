@@ -55,16 +55,22 @@ pub struct Deadline {
     pub status: DeadlineStatus,
 }
 
-fn end_of(d: NaiveDate) -> NaiveDateTime {
+/// The last second of a day: a deadline counted in days ends at the end of its last day.
+pub fn end_of(d: NaiveDate) -> NaiveDateTime {
     d.and_hms_opt(23, 59, 59).expect("valid time")
 }
 
-fn status(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) -> DeadlineStatus {
+/// A deadline not yet met is "due soon" (即将到期) when this many days or fewer are left:
+/// the one threshold of the case page and of supervision's early warning (V-03).
+pub const DUE_SOON_DAYS: i64 = 3;
+
+/// Where a deadline `due` stands at `now`, met at `met` or not yet.
+pub fn status(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) -> DeadlineStatus {
     match met {
         Some(m) if m <= due => DeadlineStatus::Met,
         Some(_) => DeadlineStatus::MetLate,
         None if now > due => DeadlineStatus::Overdue,
-        None if due - now <= TimeDelta::days(3) => DeadlineStatus::DueSoon,
+        None if due - now <= TimeDelta::days(DUE_SOON_DAYS) => DeadlineStatus::DueSoon,
         None => DeadlineStatus::Open,
     }
 }
@@ -155,6 +161,15 @@ pub fn deadlines(
             format!("当事人{}申请书面说明理由，{days}日内书面说明", q.field("requester"))
         };
         push("G-05", what, due, met);
+    }
+    // each AV item in the system within the profile's `av_store` of its capture (or
+    // of the officers' return from remote work). An item is known once stored, so this
+    // deadline is always met, in time or late; it is the one `decide_attach_av` flagged.
+    for av in &case.av {
+        let due = crate::case::decide::av_store_deadline(profile, calendar, &av.meta)?;
+        let what =
+            format!("{}（{}采集）按期存入系统（R-11）", av.media.label(), av.meta.captured_at.format("%Y-%m-%d %H:%M"));
+        push("R-11", what, due, Some(av.stored_at));
     }
     // archived within archive_days of closing.
     if let Some(closed) = case.completed_on(Stage::Closure) {

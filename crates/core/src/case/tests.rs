@@ -597,6 +597,13 @@ fn late_av_storage_is_flagged_per_profile() {
     let e =
         decide_attach_av(&case, &profile("anxiang"), &calendar(), f.clone(), remote, t("2025-10-03 17:00")).unwrap();
     assert!(matches!(e, CaseEvent::AvAttached { av } if av.late.is_none()));
+    // The case's deadlines show each item's storage deadline, met in time or late.
+    let mut case = case.clone();
+    case.apply(&CaseEvent::AvAttached { av: av("anxiang", "2025-10-01 09:00") });
+    let dl = deadlines(&case, &profile("anxiang"), &calendar(), t("2025-10-02 09:00")).unwrap();
+    let r11 = dl.iter().find(|x| x.rule == "R-11").unwrap();
+    assert_eq!(r11.due, t("2025-09-29 23:59:59"));
+    assert_eq!(r11.status, DeadlineStatus::MetLate);
 }
 
 // rule: R-16
@@ -2257,3 +2264,4 @@ fn a_reminder_is_dated_by_its_issue_not_its_deadline() {
 }
 
 mod heard;
+mod transfer;

@@ -560,6 +560,10 @@ pub struct Publication {
     pub status: Status,
     /// The lateness flag of the first publication (D-05).
     pub late: Option<String>,
+    /// The day of the first publication, which answers the deadline (D-05).
+    pub published_on: Option<NaiveDate>,
+    /// The profile version the deadline was computed under.
+    pub profile: ProfileRef,
     /// The explanation published with a republication (D-09).
     pub explanation: Option<String>,
     /// Earlier notices withdrawn, in order.
@@ -572,7 +576,10 @@ impl Publication {
         let mut state: Option<Publication> = None;
         for e in events {
             match (e, state.as_mut()) {
-                (PublicationEvent::Prepared { case_id, record_id, act_kind, party_kind, notice, due, .. }, None) => {
+                (
+                    PublicationEvent::Prepared { case_id, record_id, act_kind, party_kind, notice, due, profile },
+                    None,
+                ) => {
                     state = Some(Publication {
                         case_id: *case_id,
                         record_id: *record_id,
@@ -582,6 +589,8 @@ impl Publication {
                         due: *due,
                         status: Status::Prepared,
                         late: None,
+                        published_on: None,
+                        profile: profile.clone(),
                         explanation: None,
                         withdrawn: vec![],
                     })
@@ -597,14 +606,16 @@ impl Publication {
         match e {
             // Prepared again: the decision was corrected and re-issued before it was
             // published; the notice and its deadline are the re-issued decision's.
-            PublicationEvent::Prepared { notice, due, .. } if self.status == Status::Prepared => {
+            PublicationEvent::Prepared { notice, due, profile, .. } if self.status == Status::Prepared => {
                 self.notice = notice.clone();
                 self.due = *due;
+                self.profile = profile.clone();
             }
             PublicationEvent::Prepared { .. } => {}
             PublicationEvent::Published { on, takedown_on, late, .. } => {
                 self.status = Status::Public { since: *on, until: *takedown_on };
                 self.late = late.clone();
+                self.published_on.get_or_insert(*on);
             }
             PublicationEvent::TakenDown { on, reason } => {
                 self.status = Status::TakenDown { on: *on, reason: reason.clone() }

@@ -20,6 +20,7 @@ pub mod money;
 pub mod personnel;
 pub mod profile;
 pub mod registry;
+pub mod supervision;
 pub mod validation;
 
 pub use access::{Principal, Role, Sensitivity};

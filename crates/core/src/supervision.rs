@@ -1,0 +1,88 @@
+//! Supervision (执法监督, rules V-02, V-03): what supervisors see of every agency — the
+//! early warning over the clocks of RULES.md and the problem models beyond deadlines.
+//!
+//! Nothing here computes a rule of its own. Each clock is computed where its rule lives,
+//! and [`warnings`] only reads them into one shape, [`warnings::Warning`] — the rule, the
+//! agency, the [`Subject`], what is due, when it was due and met, its
+//! [`warnings::State`] and the profile version it used:
+//!
+//! | rule | clock | computed by |
+//! |---|---|---|
+//! | R-03 | filing approval within 24 h of an urgent start | `case::deadlines` |
+//! | N-02 | penalty decision within 90 days of filing | `case::deadlines` |
+//! | N-03 | decision served within 7 working days | `case::deadlines` |
+//! | G-05 | written reasons within `reasons_request_days` | `case::deadlines` |
+//! | R-11 | AV material stored within `av_store` of capture | `case::deadlines` (`decide::av_store_deadline`) |
+//! | R-17 | archived within `archive_days` of closing | `case::deadlines` |
+//! | L-06 | legal review within `review_wd` working days | `case::review::clock` |
+//! | D-05 | publication within `*_publish_wd` working days | `disclosure::publication` (`Publication::due`) |
+//! | S-05 | an inspection result's notice prepared and published | `inspection::publish_due` |
+//! | D-10, D-12 | correction or complaint answered within `correction_answer_wd` | `disclosure::feedback` |
+//! | D-02 | pre-disclosure updated within `predisclosure_update_wd` | `disclosure::predisclosure` (`tracking`) |
+//! | D-11 | annual statistics by 31 January | `disclosure::statistics` (`publish_by`) |
+//!
+//! "Due soon" is [`crate::case::deadlines::DUE_SOON_DAYS`] (3 days), the same threshold as
+//! the case page's. [`warnings::summarize`] counts, per agency, what is overdue, due soon,
+//! met late or unknown (V-03).
+//!
+//! [`detectors`] are the problem models: each a named function over the state it needs,
+//! returning [`detectors::Problem`]s that say in Chinese what is wrong and what to do — a
+//! decision issued without the review it needed (L-02), a penalty outside its benchmark
+//! tier without reason (B-02), a case closed with a fine while flagged as a suspected
+//! crime (V-02), an on-site act by an officer without a valid certificate on its date
+//! (P-01), an agency short of legal reviewers (L-07), a mandatory-AV act without AV.
+//! The gates stop most of these at the command; the detectors catch what got past them —
+//! imported records, corrections, data older than a gate.
+
+pub mod detectors;
+pub mod warnings;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+/// What a warning or a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    Case {
+        id: Uuid,
+        number: String,
+    },
+    /// A publication stream (`publication:<record_id>`).
+    Publication {
+        record_id: Uuid,
+    },
+    /// A correction request or complaint, by its tracking number.
+    Feedback {
+        tracking: String,
+    },
+    Agency {
+        id: Uuid,
+    },
+    /// A random-inspection plan, or one of its tasks.
+    Plan {
+        id: Uuid,
+        task: Option<u32>,
+    },
+}
+
+impl Subject {
+    pub fn of_case(case: &crate::case::Case) -> Subject {
+        Subject::Case { id: case.id(), number: case.opening.number.clone() }
+    }
+
+    /// How a supervisor's list names it.
+    pub fn describe(&self) -> String {
+        match self {
+            Subject::Case { number, .. } => format!("案件{number}"),
+            Subject::Publication { record_id } => format!("公开事项{record_id}"),
+            Subject::Feedback { tracking } => format!("受理编号{tracking}"),
+            Subject::Agency { .. } => "本机关".into(),
+            Subject::Plan { task: Some(t), .. } => format!("抽查计划第{}个任务", t + 1),
+            Subject::Plan { task: None, .. } => "抽查计划".into(),
+        }
+    }
+}

@@ -201,6 +201,7 @@ fn notice(kind: NoticeKind) -> DecisionNotice {
 
 // rule: V-03
 // rule: D-05
+// rule: D-08
 #[test]
 fn a_publication_is_due_on_its_prepared_day_and_met_by_its_first_publication() {
     let p = profile("baishan");
@@ -229,6 +230,12 @@ fn a_publication_is_due_on_its_prepared_day_and_met_by_its_first_publication() {
     let w = publication_warnings(&pub_, AGENCY, d("2025-12-01"));
     assert_eq!(w[0].state, State::MetLate);
     assert_eq!(w[0].met_at, Some(t("2025-10-17 23:59:59")));
+    // rule: D-08 — still public after its retention: the takedown is overdue.
+    assert_eq!((w[1].rule, &w[1].state), ("D-08", &State::OnTime));
+    let w = publication_warnings(&pub_, AGENCY, d("2030-10-18"));
+    assert_eq!(w[1].state, State::Overdue);
+    pub_.apply(&PublicationEvent::TakenDown { on: d("2030-10-17"), reason: "公开期限届满".into() });
+    assert_eq!(publication_warnings(&pub_, AGENCY, d("2030-10-18")).len(), 1);
 }
 
 // rule: V-03
@@ -510,4 +517,149 @@ fn every_model_has_a_label_a_code_and_a_rule() {
     for m in Model::ALL {
         assert!(!m.label().is_empty() && m.rule().len() == 4);
     }
+}
+
+// rule: V-03
+// rule: L-06
+#[test]
+fn each_review_round_is_watched_on_its_working_day_clock_and_stops_for_supplements() {
+    use crate::case::review::{Level, ReviewEvent};
+    let p = profile("baishan"); // 7 working days
+    let cal = calendar();
+    let mut c = case();
+    let draft = add(&mut c, record(RecordKind::DecisionDraft, &[("fine", "50000")]));
+    let round = Uuid::new_v4();
+    c.apply(&CaseEvent::Review {
+        event: ReviewEvent::Submitted {
+            round,
+            level: Level::Agency,
+            urgent: false,
+            re_review: None,
+            materials: vec![],
+            note: String::new(),
+            draft: crate::case::review::DraftStamp { record: draft, corrections: 0 },
+            by: signer(),
+            at: t("2025-09-15 09:00"),
+        },
+    });
+    // Monday 09-15 + 7 working days = Wednesday 09-24.
+    let l06 = |c: &Case, now: &str| {
+        case_warnings(c, &p, &cal, t(now)).unwrap().into_iter().find(|w| w.rule == "L-06").unwrap()
+    };
+    let w = l06(&c, "2025-09-22 09:00");
+    assert_eq!(w.due, t("2025-09-24 23:59:59"));
+    assert_eq!(w.state, State::DueSoon);
+    assert_eq!(l06(&c, "2025-09-25 09:00").state, State::Overdue);
+    // The notice of missing materials stops the clock: its state cannot be told.
+    c.apply(&CaseEvent::Review {
+        event: ReviewEvent::MaterialsNoticed {
+            round,
+            missing: vec!["调查终结报告".into()],
+            by: signer(),
+            at: t("2025-09-16 09:00"),
+        },
+    });
+    let w = l06(&c, "2025-09-25 09:00");
+    assert!(matches!(&w.state, State::Unknown { reason } if reason.contains("计时暂停")), "{:?}", w.state);
+    assert_eq!(summarize(&[w])[&AGENCY].unknown, 1);
+}
+
+// rule: V-03
+// rule: D-10
+#[test]
+fn a_correction_request_is_due_its_answer_in_correction_answer_wd() {
+    use crate::disclosure::feedback::{Feedback, FeedbackEvent, FeedbackKind, Filer, Matter, Outcome, TrackingNumber};
+    let p = profile("baishan");
+    let filed = FeedbackEvent::Filed {
+        tracking: TrackingNumber::new(FeedbackKind::Correction, d("2025-09-15"), [1, 2, 3, 4, 5]),
+        matter: Matter::Correction { publication: Uuid::nil() },
+        agency: AGENCY,
+        filer: Filer { name: Some("王某".into()), phone: None, email: None },
+        content: "当事人名称有误".into(),
+        evidence: "营业执照".into(),
+        filed_at: "2025-09-15T01:00:00Z".parse().unwrap(),
+        due: d("2025-09-18"),
+        profile: p.reference(),
+    };
+    let mut f = Feedback::fold([&filed]).unwrap();
+    let w = feedback_warnings(&f, d("2025-09-17"));
+    assert_eq!((w[0].rule, &w[0].state), ("D-10", &State::DueSoon));
+    assert!(matches!(&w[0].subject, Subject::Feedback { tracking } if tracking.starts_with("GZ-20250915")));
+    assert_eq!(feedback_warnings(&f, d("2025-09-19"))[0].state, State::Overdue);
+    f.apply(&FeedbackEvent::Answered {
+        answer: "已更正".into(),
+        outcome: Outcome::Corrected { what: "名称".into() },
+        by: Uuid::nil(),
+        at: "2025-09-15T01:00:00Z".parse().unwrap(),
+        on: d("2025-09-18"),
+    });
+    assert_eq!(feedback_warnings(&f, d("2025-09-19"))[0].state, State::Met);
+}
+
+// rule: V-03
+// rule: D-02
+#[test]
+fn a_change_of_law_is_due_its_predisclosure_update_in_working_days() {
+    use crate::disclosure::predisclosure::{Change, ChangeKind};
+    let p = profile("baishan"); // 20 working days
+    let mut agency = Agency { id: AGENCY, ..Default::default() };
+    let id = Uuid::new_v4();
+    agency.predisclosure.changes.push(Change {
+        id,
+        kind: ChangeKind::Law,
+        description: "《食品安全法实施条例》修订施行".into(),
+        changed_on: d("2025-09-01"),
+        recorded_on: d("2025-09-02"),
+    });
+    let d02 = |a: &Agency, today: &str| {
+        agency_warnings(a, &p, &calendar(), d(today)).into_iter().find(|w| w.rule == "D-02").unwrap()
+    };
+    // 20 working days from Monday 09-01, across the National Day holiday: 10-11 (a make-up
+    // Saturday) counts. The same day as the predisclosure's own tracking.
+    let w = d02(&agency, "2025-09-10");
+    let tracked = agency.predisclosure.tracking(p.params.predisclosure_update_wd, &calendar(), d("2025-09-10"));
+    assert_eq!(w.due.date(), tracked[0].due.unwrap());
+    assert_eq!(w.state, State::OnTime);
+    let after = w.due.date().succ_opt().unwrap().to_string();
+    assert_eq!(d02(&agency, &after).state, State::Overdue);
+    assert!(agency.predisclosure.tracking(p.params.predisclosure_update_wd, &calendar(), d(&after))[0].late);
+    agency.predisclosure.updated.push((id, d("2025-09-20")));
+    assert_eq!(d02(&agency, &after).state, State::Met);
+}
+
+// rule: V-03
+// rule: S-05
+#[test]
+fn an_inspection_result_without_its_notice_is_due_in_inspection_publish_wd() {
+    use crate::inspection::{InspectionResult, Plan, PlanSpec, TaskRecord, TaskResult};
+    let p = profile("baishan");
+    let mut plan = Plan {
+        id: Uuid::new_v4(),
+        spec: PlanSpec {
+            name: "2025年食品销售抽查".into(),
+            lead_agency: AGENCY,
+            items: vec![],
+            from: d("2025-09-01"),
+            to: d("2025-09-30"),
+            ratio: None,
+            inspectors_per_target: 2,
+            joining_agencies: vec![],
+        },
+        commitment: None,
+        drawn: None,
+        results: Default::default(),
+    };
+    let result = InspectionResult {
+        ended_on: d("2025-09-01"),
+        result: TaskResult::NoProblem,
+        summary: "未发现问题".into(),
+        record_id: None,
+    };
+    plan.results.insert(0, TaskRecord { result, corrected: vec![] });
+    let w = plan_warnings(&plan, &p, &calendar(), d("2025-10-20"), |_| false).unwrap();
+    assert_eq!(w[0].due.date(), crate::inspection::publish_due(d("2025-09-01"), &p, &calendar()).unwrap());
+    assert_eq!(w[0].subject, Subject::Plan { id: plan.id, task: Some(0) });
+    assert_eq!(w[0].state, State::Overdue);
+    // Once its notice is prepared, the publication's own clock watches it.
+    assert!(plan_warnings(&plan, &p, &calendar(), d("2025-10-20"), |_| true).unwrap().is_empty());
 }

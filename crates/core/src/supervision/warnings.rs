@@ -153,7 +153,8 @@ pub fn case_warnings(
 
 /// The publication clock of a notice (D-05; S-05 for an inspection result), as of
 /// `today`: its due day as prepared, met by its first publication. A notice withdrawn
-/// before it was ever published has nothing left to publish.
+/// before it was ever published has nothing left to publish. While the notice is public,
+/// also its takedown at the end of its retention (D-08).
 pub fn publication_warnings(p: &Publication, agency_id: Uuid, today: NaiveDate) -> Vec<Warning> {
     if p.published_on.is_none() && p.status != Status::Prepared {
         return vec![];
@@ -164,7 +165,7 @@ pub fn publication_warnings(p: &Publication, agency_id: Uuid, today: NaiveDate) 
     let what = p.lateness(today).unwrap_or_else(|| {
         format!("{}（{}）应于{}前在门户网站公开", p.notice.category, p.notice.document_number, p.due)
     });
-    vec![Warning {
+    let mut out = vec![Warning {
         rule,
         agency_id,
         subject: Subject::Publication { record_id: p.record_id },
@@ -173,7 +174,22 @@ pub fn publication_warnings(p: &Publication, agency_id: Uuid, today: NaiveDate) 
         met_at: met,
         state: State::at(due, met, start_of(today)),
         profile: Some(p.profile.clone()),
-    }]
+    }];
+    // D-08: a notice still public is taken down on the day its retention ends.
+    if let Status::Public { until, .. } = p.status {
+        let due = end_of(until);
+        out.push(Warning {
+            rule: "D-08",
+            agency_id,
+            subject: Subject::Publication { record_id: p.record_id },
+            what: format!("{}（{}）公开期限届满，应于{until}撤下", p.notice.category, p.notice.document_number),
+            due,
+            met_at: None,
+            state: State::at(due, None, start_of(today)),
+            profile: Some(p.profile.clone()),
+        });
+    }
+    out
 }
 
 /// The answer clock of a correction request (D-10) or complaint (D-12), as of `today`.

@@ -116,6 +116,8 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &CaseEvent) -> Result
         CaseEvent::RecordCorrected { .. } | CaseEvent::ApprovalGiven { .. } => {}
         // The review queue is read from the cases' folds (L-06), not from a table.
         CaseEvent::Review { .. } => {}
+        // Transfers to the police (V-02) are read from the case's fold, not from a table.
+        CaseEvent::Transfer { .. } => {}
     }
     w.push("UPDATE cases SET last_event_at = $2 WHERE id = $1", args![&id, touch(ev)]);
     Ok(())

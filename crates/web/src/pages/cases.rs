@@ -370,6 +370,7 @@ pub fn describe(ev: &RecordedEvent, view: Option<&CaseView>) -> (String, String)
             ),
             CaseEvent::MarkedMajor { reason } => ("认定为重大执法决定".into(), reason.clone()),
             CaseEvent::Review { event } => (event.title(), event.summary()),
+            CaseEvent::Transfer { event } => (event.title(), event.summary()),
             CaseEvent::StageCompleted { stage, on } => (format!("完成“{}”阶段", stage.label()), on.to_string()),
             CaseEvent::CaseArchived { on, catalogue, late } => (
                 "立卷归档".into(),

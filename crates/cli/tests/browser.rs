@@ -41,11 +41,18 @@
 //! 9. `portal_correction` (in `browser/portal.rs`) — a correction of that decision asked
 //!    for from its page, its tracking number, its status followed by the number.
 //!
+//! 10. `random_inspection` (in `browser/inspection.rs`) — 双随机、一公开: an officer creates a
+//!     plan over the demo's list, the head commits and draws it with a public input, records
+//!     task 1's result and publishes it; without a login the portal's page of the plan says
+//!     验证结果：一致 and the result opens at its `/gs/decisions/…` page.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
 //! `test-artifacts/<scenario>.png` at the workspace root.
 
+#[path = "browser/inspection.rs"]
+mod inspection;
 #[path = "browser/major_penalty.rs"]
 mod major_penalty;
 #[path = "browser/portal.rs"]
@@ -146,6 +153,9 @@ async fn browser_scenarios() {
         failures.push(e);
     }
     if let Err(e) = run(&ctx, "portal_correction", portal::portal_correction(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "random_inspection", inspection::random_inspection(ctx.clone())).await {
         failures.push(e);
     }
 

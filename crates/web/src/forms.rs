@@ -28,6 +28,7 @@ impl Nav {
             ("/gs", "执法公示"),
             ("/gs/decisions", "执法决定"),
             ("/gs/certificates", "执法证查询"),
+            ("/gs/inspections", "双随机抽查"),
             ("/gs/feedback/new?kind=complaint", "投诉举报"),
             ("/gs/feedback", "办理进度查询"),
             ("/ledger", "账本验证"),
@@ -51,6 +52,9 @@ impl Nav {
         }
         if p.role != Role::Auxiliary && (p.agency_id.is_some() || p.role == Role::Supervisor) {
             links.push(("/publications".into(), "决定公示".into()));
+        }
+        if matches!(p.role, Role::Officer | Role::Head | Role::Supervisor) {
+            links.push(("/inspection".into(), "双随机抽查".into()));
         }
         if p.role != Role::Auxiliary {
             links.push(("/feedback".into(), "更正与投诉".into()));
@@ -221,13 +225,23 @@ impl Section {
     }
 }
 
-/// A detail or list page: info rows, actions, tables.
+/// A one-field search box above a list, sent with GET.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub action: String,
+    pub name: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// A detail or list page: info rows, actions, an optional search box, tables.
 #[derive(Debug, Clone, Default)]
 pub struct TablePage {
     pub title: String,
     pub notice: Option<String>,
     pub info: Vec<(String, String)>,
     pub actions: Vec<(String, String)>,
+    pub search: Option<Search>,
     pub sections: Vec<Section>,
 }
 

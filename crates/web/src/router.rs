@@ -6,8 +6,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    agencies, benchmarks, cases, documents, evidence, files, home, lists, officers, portal, portal_search,
-    publications, records, review, review_forms as rf, settings,
+    agencies, benchmarks, cases, documents, evidence, files, home, inspection as insp, inspection_plans as plans,
+    inspection_tasks as tasks, lists, officers, portal, portal_inspection as gs_insp, portal_search, publications,
+    records, review, review_forms as rf, settings,
 };
 use crate::{AppState, api, api_review, api_uploads, session};
 
@@ -83,6 +84,26 @@ pub fn router(state: AppState) -> Router {
         .route("/gs/decisions", get(portal_search::decisions))
         .route("/gs/decisions/{id}", get(portal::decision))
         .route("/gs/decisions/{id}/proof", get(portal::decision_proof))
+        .route("/gs/inspections", get(gs_insp::list))
+        .route("/gs/inspections/{id}", get(gs_insp::show))
+        .route("/gs/inspections/{id}/draw.json", get(gs_insp::draw_json))
+        .route("/inspection", get(insp::overview))
+        .route("/inspection/items/new", get(insp::item_new))
+        .route("/inspection/items", post(insp::item_create))
+        .route("/inspection/targets", get(insp::targets))
+        .route("/inspection/targets/import", get(insp::import_page).post(insp::import_submit))
+        .route("/inspection/inspectors", get(insp::inspectors).post(insp::inspector_add))
+        .route("/inspection/inspectors/new", get(insp::inspector_new))
+        .route("/inspection/inspectors/{officer}/remove", get(insp::remove_new).post(insp::remove))
+        .route("/inspection/plans", post(plans::create))
+        .route("/inspection/plans/new", get(plans::new_form))
+        .route("/inspection/plans/{id}", get(plans::show))
+        .route("/inspection/plans/{id}/edit", get(plans::edit_page).post(plans::edit_submit))
+        .route("/inspection/plans/{id}/commit", get(plans::commit_new).post(plans::commit))
+        .route("/inspection/plans/{id}/draw", get(plans::draw_new).post(plans::draw))
+        .route("/inspection/plans/{id}/tasks/{n}", get(tasks::show))
+        .route("/inspection/plans/{id}/tasks/{n}/result", get(tasks::result_new).post(tasks::result_submit))
+        .route("/inspection/plans/{id}/tasks/{n}/publish", get(tasks::publish_new).post(tasks::publish))
         .route("/gs/feed.atom", get(crate::api_open::feed))
         .route("/publications", get(publications::overview))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))

@@ -304,6 +304,7 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
         info,
         actions: actions(&user, &v),
         sections,
+        ..Default::default()
     };
     render_table(&Nav::for_user(&user), &page)
 }

@@ -81,6 +81,8 @@ async fn an_officer_adds_an_item_a_bad_ratio_comes_back_with_its_error_and_nothi
     assert_eq!(list.items.len(), before + 1);
     let page = t.get(Some(&zf), "/inspection").await;
     assert!(page.body.contains("食品经营许可事项检查") && page.body.contains("5%"), "{}", page.body);
+    // S-04: the year's joint share against the profile's minimum; no drawn task yet.
+    assert!(page.body.contains("跨部门联合抽查占比（S-04）") && page.body.contains("不低于10%"), "{}", page.body);
     // The same item twice is the service's refusal, next to the name.
     let twice = t.post_form(&zf, "/inspection/items", &fields, true).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 use zhifa_app::AppError;
 use zhifa_app::import_service::ImportFailure;
@@ -140,6 +140,26 @@ pub async fn overview(State(s): State<AppState>, user: CurrentUser) -> Response 
             targets.actions.push(("/inspection/targets/import".into(), "导入检查对象".into()));
         }
         page.sections.extend([items, targets, inspectors]);
+        // S-04: this year's share of joint tasks against the profile's minimum.
+        let year = today.year();
+        match s.app.joint_inspection_share(p, agency, year).await {
+            Ok((share, min)) => {
+                let mut joint = Section::new(
+                    &format!("{year}年跨部门联合抽查占比（S-04）"),
+                    &["抽查任务", "联合抽查任务", "占比", "要求"],
+                );
+                let met = share.total > 0 && share.joint * 100 >= min as usize * share.total;
+                let pct = Cell::from(format!("{}%", share.percent));
+                joint.rows.push(vec![
+                    share.total.to_string().into(),
+                    share.joint.to_string().into(),
+                    if met { pct } else { pct.tagged("bad", "未达到") },
+                    format!("不低于{min}%").into(),
+                ]);
+                page.sections.push(joint);
+            }
+            Err(e) => return page_error(&user, e),
+        }
     }
     let mut headers = vec!["计划名称", "状态", "计划期间", "联合检查", "任务数", "已登记结果"];
     if supervisor {

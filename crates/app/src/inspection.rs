@@ -478,4 +478,49 @@ impl App {
         let profile = self.profile_for(&state, beijing_now().date()).await?;
         Ok((joint_share(&plans, agency, year), profile.params.joint_inspection_min_pct))
     }
+
+    /// Starts the whole-process record of a task (S-04, R-01…): an inspection case of the
+    /// lead agency against the task's target, handled by the task's inspectors of that
+    /// agency, in which the site-inspection record (with its AV where mandatory) is made
+    /// and to which the result then points. By an inspector of the task or the head; once
+    /// per task — a second call returns the case already opened.
+    pub async fn start_inspection_case(&self, by: &Principal, id: Uuid, task: u32) -> AppResult<Uuid> {
+        let (plan, _) = self.db.load_plan(id).await?.ok_or(AppError::NotFound("抽查计划"))?;
+        self.may_record(by, &plan, task).await?;
+        let t = plan.tasks().get(task as usize).cloned().ok_or(AppError::NotFound("检查任务"))?;
+        let summary = format!("{}第{}号随机抽查任务：{}", plan.spec.name, task + 1, t.target_name);
+        let lead = plan.spec.lead_agency;
+        if let Some(c) = self.db.cases_with_summary(lead, &summary).await?.first() {
+            return Ok(c.id);
+        }
+        let officers: Vec<Uuid> = t.inspectors.iter().filter(|a| a.agency_id == lead).map(|a| a.officer_id).collect();
+        let first = officers.first().copied().ok_or(AppError::NotFound("本机关检查人员"))?;
+        let (officer, _) = self.db.load_officer(first).await?.ok_or(AppError::NotFound("检查人员"))?;
+        let (list, _) = self.db.load_random_list(lead).await?;
+        let address = list.targets.get(&t.target_key).map(|x| x.address.clone()).unwrap_or_default();
+        let input = crate::cases::OpenCaseInput {
+            agency_id: lead,
+            act_kind: ActKind::Inspection,
+            procedure: zhifa_core::case::Procedure::Ordinary,
+            initiation: zhifa_core::case::Initiation::ExOfficio { urgent: false },
+            party: zhifa_core::case::Party {
+                kind: PartyKind::Organisation,
+                name: t.target_name.clone(),
+                id_number: t.target_key.clone(),
+                address,
+                phone: String::new(),
+                representative: String::new(),
+                minor: false,
+            },
+            summary,
+            item_code: None,
+            handling_unit: officer.profile.unit_id,
+            officers,
+            auxiliaries: vec![],
+            violation_ended_on: None,
+            serious_harm: false,
+            limitation_override: String::new(),
+        };
+        self.open_case(by, input).await
+    }
 }

@@ -143,6 +143,17 @@ async fn a_plan_is_committed_then_drawn_in_public_verified_and_its_result_publis
         summary: "营业执照未置于醒目位置，经营者张三（电话13907361234）当场改正".into(),
         record_id: None,
     };
+    // The task's whole-process record: an inspection case against the target, handled by
+    // the task's inspectors; asked again, the same case.
+    let case_id = w.app.start_inspection_case(&w.head, plan, 0).await.unwrap();
+    assert_eq!(w.app.start_inspection_case(&w.head, plan, 0).await.unwrap(), case_id);
+    let (case, _, _) = w.app.db.load_case(case_id).await.unwrap().unwrap();
+    let task = &drawn.outcome.tasks[0];
+    assert_eq!(case.opening.act_kind, zhifa_core::registry::ActKind::Inspection);
+    assert_eq!(case.opening.party.id_number, task.target_key);
+    let officers: BTreeSet<Uuid> = case.opening.officers.iter().map(|o| o.officer_id).collect();
+    assert_eq!(officers, task.inspectors.iter().map(|a| a.officer_id).collect());
+    assert!(w.app.start_inspection_case(&login(&w.app, "ltj-zf").await, plan, 0).await.is_err());
     w.app.record_inspection_result(&w.head, plan, 0, result.clone()).await.unwrap();
     assert!(w.app.record_inspection_result(&w.head, plan, 0, result).await.is_err(), "recorded once");
     let rid = task_publication_id(plan, 0);

@@ -264,6 +264,17 @@ impl Db {
         rows.iter().map(case_row).collect()
     }
 
+    /// An agency's cases opened with exactly this summary (the whole-process record of a
+    /// random-inspection task is found by its summary).
+    pub async fn cases_with_summary(&self, agency: Uuid, summary: &str) -> Result<Vec<CaseRow>> {
+        let rows = q(format!("SELECT {CASE_COLUMNS} FROM cases WHERE agency_id = $1 AND summary = $2"))
+            .bind(agency.to_string())
+            .bind(summary)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(case_row).collect()
+    }
+
     /// The cases an officer is assigned to, newest first.
     pub async fn cases_of_officer(&self, officer: Uuid) -> Result<Vec<CaseRow>> {
         let rows = q(format!(

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection/plans/{id}/tasks/{n}", get(tasks::show))
         .route("/inspection/plans/{id}/tasks/{n}/result", get(tasks::result_new).post(tasks::result_submit))
         .route("/inspection/plans/{id}/tasks/{n}/publish", get(tasks::publish_new).post(tasks::publish))
+        .route("/inspection/plans/{id}/tasks/{n}/case", get(tasks::case_new).post(tasks::case_open))
         .route("/gs/feed.atom", get(crate::api_open::feed))
         .route("/publications", get(publications::overview))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))

@@ -229,6 +229,18 @@ async fn the_head_commits_and_draws_a_plan_then_a_result_is_recorded_and_publish
     }
     assert!(page.body.contains(&format!("/inspection/plans/{id}/tasks/1/result")));
 
+    // Task 1's whole-process record: the task page offers it, the head opens the
+    // inspection case and lands on it; asked again, the same case.
+    let before = t.get(Some(&head), &format!("/inspection/plans/{id}/tasks/1")).await;
+    assert!(before.body.contains(&format!("/inspection/plans/{id}/tasks/1/case")), "{}", before.body);
+    let opened = t.post_form(&head, &format!("/inspection/plans/{id}/tasks/1/case"), &[], true).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    assert!(location(&opened).starts_with("/cases/"));
+    let again = t.post_form(&head, &format!("/inspection/plans/{id}/tasks/1/case"), &[], true).await;
+    assert_eq!(location(&again), location(&opened));
+    let case_page = t.get(Some(&head), &location(&opened)).await;
+    assert!(case_page.body.contains(&plan.tasks()[0].target_name), "{}", case_page.body);
+
     // The result of task 1: a bad form first, then recorded, previewed, published.
     let result = format!("/inspection/plans/{id}/tasks/1/result");
     let today = beijing_now().date().to_string();

@@ -69,7 +69,10 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed((id, n)):
             }
             page.actions.push((format!("/inspection/plans/{id}/tasks/{n}/result"), "更正结果".into()));
         }
-        None => page.actions.push((format!("/inspection/plans/{id}/tasks/{n}/result"), "登记结果".into())),
+        None => {
+            page.actions.push((format!("/inspection/plans/{id}/tasks/{n}/case"), "开始检查（建立全过程记录）".into()));
+            page.actions.push((format!("/inspection/plans/{id}/tasks/{n}/result"), "登记结果".into()));
+        }
     }
     match publication_of(&s, id, task.index).await {
         Some((status, pid)) => {
@@ -280,4 +283,37 @@ pub async fn publish(
         Err(e) => Err(e),
     };
     after_submit(&user, result, publish_form(id, n), &v, |_| format!("/inspection/plans/{id}/tasks/{n}"))
+}
+
+fn case_form(id: Uuid, n: u32) -> FormPage {
+    let mut page = FormPage::new("开始检查", &format!("/inspection/plans/{id}/tasks/{n}/case"), vec![]);
+    page.intro = "以本任务的检查对象为当事人、本机关的检查人员为承办人，建立行政检查案件，在其中制作现场检查笔录并上传音像记录（全过程记录）；\
+                  检查结束后回到本任务登记结果，并填写现场检查笔录的记录编号。同一任务只建立一个案件。"
+        .into();
+    page.submit = "建立检查案件".into();
+    page
+}
+
+/// GET /inspection/plans/{id}/tasks/{n}/case: the confirmation.
+pub async fn case_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, n)): Parsed<(Uuid, u32)>) -> Response {
+    match plan_task(&s, &user, id, n).await {
+        Ok(_) => render_form(&Nav::for_user(&user), &case_form(id, n)),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// POST /inspection/plans/{id}/tasks/{n}/case: opens (or finds) the task's inspection case
+/// and goes to it.
+pub async fn case_open(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, n)): Parsed<(Uuid, u32)>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let result = match plan_task(&s, &user, id, n).await {
+        Ok((_, task)) => s.app.start_inspection_case(&user.principal, id, task.index).await,
+        Err(e) => Err(e),
+    };
+    after_submit(&user, result, case_form(id, n), &v, |case| format!("/cases/{case}"))
 }

@@ -23,10 +23,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zhifa_core::access::{AccessError, Role};
 use zhifa_core::case::PartyKind;
+use zhifa_core::disclosure::RedactionContext;
 use zhifa_core::disclosure::publication::{
-    DecisionNotice, FieldFinding, NoticeField, NoticeKind, Prepared, decide_prepare, decide_publish, decide_reprepare,
+    DecisionNotice, NoticeField, NoticeKind, NoticeRedactor, Prepared, decide_prepare, decide_publish, decide_reprepare,
 };
-use zhifa_core::disclosure::{RedactionContext, redact};
 use zhifa_core::events::{Actor, stream};
 use zhifa_core::inspection::{
     DrawOutcome, InspectionItem, InspectionResult, JointShare, Plan, PlanSpec, PoolInputs, RandomList, VerifyError,
@@ -393,13 +393,8 @@ impl App {
     pub async fn inspection_prepared(&self, plan: &Plan, task: u32) -> AppResult<Prepared> {
         let names = self.agency_names(&plan.spec.agencies()).await?;
         let n = inspection_notice(plan, task, &names)?;
-        let ctx = RedactionContext::default();
-        let mut findings = Vec::new();
-        let mut clean = |f: NoticeField, text: &str| {
-            let out = redact(text.trim(), &ctx);
-            findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field: f, finding }));
-            out.text
-        };
+        let mut redactor = NoticeRedactor::new(RedactionContext::default());
+        let mut clean = |f: NoticeField, text: &str| redactor.clean(f, text);
         let notice = DecisionNotice {
             kind: NoticeKind::Inspection,
             agency: n.inspecting_body.clone(),
@@ -417,7 +412,7 @@ impl App {
             act_kind: ActKind::Inspection,
             party_kind: PartyKind::Organisation,
             notice,
-            findings,
+            findings: redactor.findings,
         })
     }
 

@@ -131,6 +131,27 @@ impl DecisionNotice {
     }
 }
 
+/// Redacts a notice field by field (D-07), keeping what each removal took out for the
+/// reviewer's preview.
+#[derive(Debug)]
+pub struct NoticeRedactor {
+    ctx: RedactionContext,
+    pub findings: Vec<FieldFinding>,
+}
+
+impl NoticeRedactor {
+    pub fn new(ctx: RedactionContext) -> Self {
+        NoticeRedactor { ctx, findings: Vec::new() }
+    }
+
+    /// The field's text, trimmed and redacted.
+    pub fn clean(&mut self, field: NoticeField, text: &str) -> String {
+        let out = redact(text.trim(), &self.ctx);
+        self.findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field, finding }));
+        out.text
+    }
+}
+
 /// A field of the notice that redaction touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -229,13 +250,8 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
     }
     r.into_result()?;
 
-    let ctx = case_context(case);
-    let mut findings = Vec::new();
-    let mut clean = |f: NoticeField, text: &str| {
-        let out = redact(text.trim(), &ctx);
-        findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field: f, finding }));
-        out.text
-    };
+    let mut redactor = NoticeRedactor::new(case_context(case));
+    let mut clean = |f: NoticeField, text: &str| redactor.clean(f, text);
     let notice = DecisionNotice {
         kind: NoticeKind::Decision,
         agency: agency_name.trim().to_string(),
@@ -247,7 +263,14 @@ pub fn prepare_decision(case: &Case, record_id: Uuid, agency_name: &str) -> Resu
         conclusion: clean(NoticeField::Conclusion, &conclusion),
         decided_on,
     };
-    Ok(Prepared { case_id: case.id(), record_id, act_kind, party_kind: party.kind, notice, findings })
+    Ok(Prepared {
+        case_id: case.id(),
+        record_id,
+        act_kind,
+        party_kind: party.kind,
+        notice,
+        findings: redactor.findings,
+    })
 }
 
 /// Whether records of this kind are published after the fact (D-05, D-06): decisions, and
@@ -324,13 +347,8 @@ pub fn prepare_execution(case: &Case, record_id: Uuid, agency_name: &str) -> Res
     let (Some(number), Some(executed_on)) = (number, executed_on) else { return Err(r) };
     r.into_result()?;
 
-    let ctx = case_context(case);
-    let mut findings = Vec::new();
-    let mut clean = |f: NoticeField, text: &str| {
-        let out = redact(text.trim(), &ctx);
-        findings.extend(out.removed.into_iter().map(|finding| FieldFinding { field: f, finding }));
-        out.text
-    };
+    let mut redactor = NoticeRedactor::new(case_context(case));
+    let mut clean = |f: NoticeField, text: &str| redactor.clean(f, text);
     let notice = DecisionNotice {
         kind: NoticeKind::Execution,
         agency: agency_name.trim().to_string(),
@@ -348,7 +366,7 @@ pub fn prepare_execution(case: &Case, record_id: Uuid, agency_name: &str) -> Res
         act_kind: ActKind::Coercion,
         party_kind: party.kind,
         notice,
-        findings,
+        findings: redactor.findings,
     })
 }
 

@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection", get(insp::overview))
         .route("/inspection/items/new", get(insp::item_new))
         .route("/inspection/items", post(insp::item_create))
+        .route("/inspection/items/{id}/edit", get(insp::item_edit).post(insp::item_change))
         .route("/inspection/targets", get(insp::targets))
         .route("/inspection/targets/import", get(insp::import_page).post(insp::import_submit))
         .route("/inspection/inspectors", get(insp::inspectors).post(insp::inspector_add))

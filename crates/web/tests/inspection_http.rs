@@ -83,6 +83,29 @@ async fn an_officer_adds_an_item_a_bad_ratio_comes_back_with_its_error_and_nothi
     assert!(page.body.contains("食品经营许可事项检查") && page.body.contains("5%"), "{}", page.body);
     // S-04: the year's joint share against the profile's minimum; no drawn task yet.
     assert!(page.body.contains("跨部门联合抽查占比（S-04）") && page.body.contains("不低于10%"), "{}", page.body);
+    // The item changed: the form shows it as it stands, a bad ratio is refused, a good
+    // one stored as a change (S-01: every change an event).
+    let item = list.items.iter().find(|i| i.name == "食品经营许可事项检查").unwrap().clone();
+    let edit = format!("/inspection/items/{}/edit", item.id);
+    assert!(page.body.contains(&edit), "the list links the change form");
+    let form = t.get(Some(&zf), &edit).await;
+    assert!(form.body.contains("修改抽查事项") && form.body.contains("许可证是否在有效期内"), "{}", form.body);
+    let mut changed = fields.clone();
+    changed[6] = ("item.ratio", "一成");
+    let refused = t.post_form(&zf, &edit, &changed, true).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    changed[6] = ("item.ratio", "8%");
+    let ok = t.post_form(&zf, &edit, &changed, true).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let now = t.app.db.load_random_list(agency).await.unwrap().0;
+    assert_eq!(now.item(item.id).unwrap().ratio.basis_points(), 800);
+    assert_eq!(now.items.len(), list.items.len(), "changed, not added");
+    let other = t.login("ltj-zf").await;
+    // Another agency's officer edits only its own list: this item is not found there.
+    let theirs = t.get(Some(&other), &edit).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert!(!theirs.body.contains("许可证是否在有效期内"));
+
     // The same item twice is the service's refusal, next to the name.
     let twice = t.post_form(&zf, "/inspection/items", &fields, true).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);

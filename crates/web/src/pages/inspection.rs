@@ -108,7 +108,11 @@ pub async fn overview(State(s): State<AppState>, user: CurrentUser) -> Response 
         for i in &list.items {
             items.rows.push(vec![
                 i.subject.clone().into(),
-                i.name.clone().into(),
+                if keeper.is_some() {
+                    Cell::link(&i.name, format!("/inspection/items/{}/edit", i.id))
+                } else {
+                    i.name.clone().into()
+                },
                 i.target_type.label().into(),
                 i.basis.clone().into(),
                 i.content.clone().into(),
@@ -237,31 +241,24 @@ pub async fn item_new(State(s): State<AppState>, user: CurrentUser) -> Response 
     }
 }
 
-/// POST /inspection/items
-pub async fn item_create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
-    let v = pairs(&body);
-    let agency = match kept_agency(&user) {
-        Ok(a) => a,
-        Err(e) => return page_error(&user, e),
-    };
+/// The item a form describes, or every field's error.
+fn read_item(v: &[(String, String)], id: Uuid) -> Result<InspectionItem, Rejection> {
     let mut r = Rejection::new();
-    let target_type = TargetType::parse(value(&v, "item.target_type"));
+    let target_type = TargetType::parse(value(v, "item.target_type"));
     if target_type.is_none() {
         r.add("item.target_type", "请选择抽查对象类型");
     }
-    let ratio = match Ratio::parse(value(&v, "item.ratio")) {
+    let ratio = match Ratio::parse(value(v, "item.ratio")) {
         Ok(ratio) => Some(ratio),
         Err(e) => {
             r.add("item.ratio", e);
             None
         }
     };
-    let (Some(target_type), Some(ratio), true) = (target_type, ratio, r.is_empty()) else {
-        return render_form(&Nav::for_user(&user), &item_form("").fill(&v).with_errors(&r));
-    };
-    let get = |k: &str| value(&v, k).trim().to_string();
-    let item = InspectionItem {
-        id: Uuid::new_v4(),
+    let (Some(target_type), Some(ratio), true) = (target_type, ratio, r.is_empty()) else { return Err(r) };
+    let get = |k: &str| value(v, k).trim().to_string();
+    Ok(InspectionItem {
+        id,
         subject: get("item.subject"),
         name: get("item.name"),
         target_type,
@@ -270,9 +267,81 @@ pub async fn item_create(State(s): State<AppState>, user: CurrentUser, body: Byt
         method: get("item.method"),
         ratio,
         frequency: get("item.frequency"),
+    })
+}
+
+/// POST /inspection/items
+pub async fn item_create(State(s): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
+    let v = pairs(&body);
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    let item = match read_item(&v, Uuid::new_v4()) {
+        Ok(item) => item,
+        Err(r) => return render_form(&Nav::for_user(&user), &item_form("").fill(&v).with_errors(&r)),
     };
     let result = s.app.add_inspection_item(&user.principal, agency, item).await;
     after_submit(&user, result, item_form(""), &v, |_| "/inspection".into())
+}
+
+/// The change form of an item: the add form, filled with the item, posted to its address.
+fn item_edit_form(item: &InspectionItem) -> FormPage {
+    let mut form = item_form(&item.subject);
+    form.title = "修改抽查事项".into();
+    form.action = format!("/inspection/items/{}/edit", item.id);
+    let values: Vec<(String, String)> = [
+        ("item.subject", item.subject.clone()),
+        ("item.name", item.name.clone()),
+        ("item.target_type", item.target_type.as_str().to_string()),
+        ("item.basis", item.basis.clone()),
+        ("item.content", item.content.clone()),
+        ("item.method", item.method.clone()),
+        ("item.ratio", item.ratio.to_string()),
+        ("item.frequency", item.frequency.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    form.fill(&values)
+}
+
+/// GET /inspection/items/{id}/edit
+pub async fn item_edit(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    match s.app.random_list(&user.principal, agency).await {
+        Ok(list) => match list.item(id) {
+            Some(item) => render_form(&Nav::for_user(&user), &item_edit_form(item)),
+            None => page_error(&user, AppError::NotFound("抽查事项")),
+        },
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// POST /inspection/items/{id}/edit: the change is an event like any other (S-01).
+pub async fn item_change(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    let mut form = item_form("");
+    form.title = "修改抽查事项".into();
+    form.action = format!("/inspection/items/{id}/edit");
+    let item = match read_item(&v, id) {
+        Ok(item) => item,
+        Err(r) => return render_form(&Nav::for_user(&user), &form.fill(&v).with_errors(&r)),
+    };
+    let result = s.app.change_inspection_item(&user.principal, agency, item).await;
+    after_submit(&user, result, form, &v, |_| "/inspection".into())
 }
 
 /// The pairs of a query string, read by hand so that no input gets a framework's 400.

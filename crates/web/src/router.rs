@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection/items/{id}/edit", get(insp::item_edit).post(insp::item_change))
         .route("/inspection/targets", get(insp::targets))
         .route("/inspection/targets/import", get(insp::import_page).post(insp::import_submit))
+        .route("/inspection/targets/{key}/remove", get(insp::remove_target_new).post(insp::remove_target))
         .route("/inspection/inspectors", get(insp::inspectors).post(insp::inspector_add))
         .route("/inspection/inspectors/new", get(insp::inspector_new))
         .route("/inspection/inspectors/{officer}/remove", get(insp::remove_new).post(insp::remove))

@@ -106,6 +106,18 @@ async fn an_officer_adds_an_item_a_bad_ratio_comes_back_with_its_error_and_nothi
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert!(!theirs.body.contains("许可证是否在有效期内"));
 
+    // A target leaves the pool with its reason; without one it stays.
+    let key = list.targets.keys().next().unwrap().clone();
+    let remove = format!("/inspection/targets/{key}/remove");
+    assert!(t.get(Some(&zf), "/inspection/targets").await.body.contains(&remove));
+    let no_reason = t.post_form(&zf, &remove, &[("reason", " ")], true).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.body);
+    assert!(t.app.db.load_random_list(agency).await.unwrap().0.targets.contains_key(&key));
+    let gone = t.post_form(&zf, &remove, &[("reason", "已注销")], true).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    assert!(!t.app.db.load_random_list(agency).await.unwrap().0.targets.contains_key(&key));
+    assert_eq!(t.get(Some(&zf), &remove).await.status, StatusCode::NOT_FOUND);
+
     // The same item twice is the service's refusal, next to the name.
     let twice = t.post_form(&zf, "/inspection/items", &fields, true).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);

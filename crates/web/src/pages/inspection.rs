@@ -365,8 +365,13 @@ pub async fn targets(State(s): State<AppState>, user: CurrentUser, RawQuery(q): 
         list.targets.values().filter(|t| q.is_empty() || t.name.contains(&q) || t.key().contains(&upper)).collect();
     let mut section = Section::new("检查对象", &["统一社会信用代码", "名称", "对象类型", "地址", "所属区域", "行业"]);
     for t in matching.iter().take(TARGETS_SHOWN) {
+        let keeps = kept_agency(&user).is_ok();
         section.rows.push(vec![
-            t.key().to_string().into(),
+            if keeps {
+                Cell::link(t.key(), format!("/inspection/targets/{}/remove", t.key()))
+            } else {
+                t.key().to_string().into()
+            },
             t.name.clone().into(),
             t.target_type.label().into(),
             t.address.clone().into(),
@@ -632,4 +637,46 @@ pub async fn remove(
     };
     let name = officer_name(&s, agency, officer).await.unwrap_or_default();
     after_submit(&user, result, remove_form(officer, &name), &v, |_| "/inspection/inspectors".into())
+}
+
+fn remove_target_form(key: &str, name: &str) -> FormPage {
+    let mut page = FormPage::new(
+        "移出检查对象名录库",
+        &format!("/inspection/targets/{key}/remove"),
+        vec![Field::new("reason", "移出原因", "textarea").required().hint("例如 已注销、已迁出本辖区")],
+    );
+    page.intro = format!("将{name}（{key}）移出检查对象名录库；移出记录和原因永久保留（S-01）。");
+    page.submit = "确认移出".into();
+    page
+}
+
+/// GET /inspection/targets/{key}/remove
+pub async fn remove_target_new(State(s): State<AppState>, user: CurrentUser, Parsed(key): Parsed<String>) -> Response {
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    match s.app.random_list(&user.principal, agency).await {
+        Ok(list) => match list.targets.get(&key) {
+            Some(t) => render_form(&Nav::for_user(&user), &remove_target_form(&key, &t.name)),
+            None => page_error(&user, AppError::NotFound("检查对象")),
+        },
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// POST /inspection/targets/{key}/remove
+pub async fn remove_target(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(key): Parsed<String>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    let result = s.app.remove_target(&user.principal, agency, &key, value(&v, "reason")).await;
+    after_submit(&user, result, remove_target_form(&key, ""), &v, |_| "/inspection/targets".into())
 }

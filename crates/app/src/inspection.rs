@@ -130,6 +130,21 @@ impl App {
         self.append_list(by, agency, version, event).await
     }
 
+    /// Takes an item off the list with the reason; plans already committed keep their
+    /// frozen copy (S-01).
+    pub async fn remove_inspection_item(
+        &self,
+        by: &Principal,
+        agency: Uuid,
+        item: Uuid,
+        reason: &str,
+    ) -> AppResult<()> {
+        can_keep(by, agency)?;
+        let (list, version) = self.db.load_random_list(agency).await?;
+        let event = list.decide_remove_item(item, reason)?;
+        self.append_list(by, agency, version, event).await
+    }
+
     /// Imports targets into the agency's pool from an .xlsx or .csv file: every row or
     /// none, every bad row reported with its number (S-01).
     pub async fn import_targets(

@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection/items/new", get(insp::item_new))
         .route("/inspection/items", post(insp::item_create))
         .route("/inspection/items/{id}/edit", get(insp::item_edit).post(insp::item_change))
+        .route("/inspection/items/{id}/remove", get(insp::remove_item_new).post(insp::remove_item))
         .route("/inspection/targets", get(insp::targets))
         .route("/inspection/targets/import", get(insp::import_page).post(insp::import_submit))
         .route("/inspection/targets/{key}/remove", get(insp::remove_target_new).post(insp::remove_target))

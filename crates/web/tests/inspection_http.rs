@@ -122,6 +122,15 @@ async fn an_officer_adds_an_item_a_bad_ratio_comes_back_with_its_error_and_nothi
     let twice = t.post_form(&zf, "/inspection/items", &fields, true).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(twice.body.contains("清单中已有针对企业的抽查事项"), "{}", twice.body);
+
+    // An item leaves the list with its reason.
+    let remove_item = format!("/inspection/items/{}/remove", item.id);
+    assert!(t.get(Some(&zf), "/inspection").await.body.contains(&remove_item));
+    let kept = t.post_form(&zf, &remove_item, &[("reason", "")], true).await;
+    assert_eq!(kept.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", kept.body);
+    let removed = t.post_form(&zf, &remove_item, &[("reason", "法律修改，不再列入随机抽查")], true).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert!(t.app.db.load_random_list(agency).await.unwrap().0.item(item.id).is_none());
 }
 
 // rule: S-01

@@ -103,7 +103,21 @@ pub async fn overview(State(s): State<AppState>, user: CurrentUser) -> Response 
         };
         let mut items = Section::new(
             "抽查事项清单（S-01）",
-            &["检查主体", "抽查事项", "抽查对象类型", "依据", "检查内容", "检查方式", "抽查比例", "抽查频次"],
+            &if keeper.is_some() {
+                vec![
+                    "检查主体",
+                    "抽查事项",
+                    "抽查对象类型",
+                    "依据",
+                    "检查内容",
+                    "检查方式",
+                    "抽查比例",
+                    "抽查频次",
+                    "操作",
+                ]
+            } else {
+                vec!["检查主体", "抽查事项", "抽查对象类型", "依据", "检查内容", "检查方式", "抽查比例", "抽查频次"]
+            },
         );
         for i in &list.items {
             items.rows.push(vec![
@@ -120,6 +134,11 @@ pub async fn overview(State(s): State<AppState>, user: CurrentUser) -> Response 
                 i.ratio.to_string().into(),
                 i.frequency.clone().into(),
             ]);
+            if keeper.is_some()
+                && let Some(row) = items.rows.last_mut()
+            {
+                row.push(Cell::link("移出清单", format!("/inspection/items/{}/remove", i.id)));
+            }
         }
         let mut targets = Section::new("检查对象名录库", &["对象类型", "数量"]);
         for t in TargetType::ALL {
@@ -679,4 +698,47 @@ pub async fn remove_target(
     };
     let result = s.app.remove_target(&user.principal, agency, &key, value(&v, "reason")).await;
     after_submit(&user, result, remove_target_form(&key, ""), &v, |_| "/inspection/targets".into())
+}
+
+fn remove_item_form(id: Uuid, name: &str) -> FormPage {
+    let mut page = FormPage::new(
+        "移出抽查事项清单",
+        &format!("/inspection/items/{id}/remove"),
+        vec![Field::new("reason", "移出原因", "textarea").required().hint("例如 法律修改，该事项不再列入随机抽查")],
+    );
+    page.intro =
+        format!("将抽查事项“{name}”移出清单；已公布承诺的计划保留其冻结的事项，移出记录和原因永久保留（S-01）。");
+    page.submit = "确认移出".into();
+    page
+}
+
+/// GET /inspection/items/{id}/remove
+pub async fn remove_item_new(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    match s.app.random_list(&user.principal, agency).await {
+        Ok(list) => match list.item(id) {
+            Some(item) => render_form(&Nav::for_user(&user), &remove_item_form(id, &item.name)),
+            None => page_error(&user, AppError::NotFound("抽查事项")),
+        },
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// POST /inspection/items/{id}/remove
+pub async fn remove_item(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed(id): Parsed<Uuid>,
+    body: Bytes,
+) -> Response {
+    let v = pairs(&body);
+    let agency = match kept_agency(&user) {
+        Ok(a) => a,
+        Err(e) => return page_error(&user, e),
+    };
+    let result = s.app.remove_inspection_item(&user.principal, agency, id, value(&v, "reason")).await;
+    after_submit(&user, result, remove_item_form(id, ""), &v, |_| "/inspection".into())
 }

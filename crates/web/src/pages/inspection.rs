@@ -327,17 +327,18 @@ fn item_edit_form(item: &InspectionItem) -> FormPage {
 
 /// GET /inspection/items/{id}/edit
 pub async fn item_edit(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    let agency = match kept_agency(&user) {
-        Ok(a) => a,
-        Err(e) => return page_error(&user, e),
-    };
-    match s.app.random_list(&user.principal, agency).await {
-        Ok(list) => match list.item(id) {
-            Some(item) => render_form(&Nav::for_user(&user), &item_edit_form(item)),
-            None => page_error(&user, AppError::NotFound("抽查事项")),
-        },
+    match own_item(&s, &user, id).await {
+        Ok(item) => render_form(&Nav::for_user(&user), &item_edit_form(&item)),
         Err(e) => page_error(&user, e),
     }
+}
+
+/// Item `id` of the list the user keeps, for the pages that change it; another agency's
+/// item is not found there.
+async fn own_item(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<InspectionItem, AppError> {
+    let agency = kept_agency(user)?;
+    let list = s.app.random_list(&user.principal, agency).await?;
+    list.item(id).cloned().ok_or(AppError::NotFound("抽查事项"))
 }
 
 /// POST /inspection/items/{id}/edit: the change is an event like any other (S-01).
@@ -714,15 +715,8 @@ fn remove_item_form(id: Uuid, name: &str) -> FormPage {
 
 /// GET /inspection/items/{id}/remove
 pub async fn remove_item_new(State(s): State<AppState>, user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
-    let agency = match kept_agency(&user) {
-        Ok(a) => a,
-        Err(e) => return page_error(&user, e),
-    };
-    match s.app.random_list(&user.principal, agency).await {
-        Ok(list) => match list.item(id) {
-            Some(item) => render_form(&Nav::for_user(&user), &remove_item_form(id, &item.name)),
-            None => page_error(&user, AppError::NotFound("抽查事项")),
-        },
+    match own_item(&s, &user, id).await {
+        Ok(item) => render_form(&Nav::for_user(&user), &remove_item_form(id, &item.name)),
         Err(e) => page_error(&user, e),
     }
 }

@@ -659,15 +659,23 @@ pub async fn remove(
     after_submit(&user, result, remove_form(officer, &name), &v, |_| "/inspection/inspectors".into())
 }
 
-fn remove_target_form(key: &str, name: &str) -> FormPage {
-    let mut page = FormPage::new(
-        "移出检查对象名录库",
-        &format!("/inspection/targets/{key}/remove"),
-        vec![Field::new("reason", "移出原因", "textarea").required().hint("例如 已注销、已迁出本辖区")],
-    );
-    page.intro = format!("将{name}（{key}）移出检查对象名录库；移出记录和原因永久保留（S-01）。");
+/// The confirmation of taking something off the list or out of the pool: the reason is
+/// required and kept with the removal (S-01).
+fn removal_form(title: &str, action: String, hint: &str, intro: String) -> FormPage {
+    let mut page =
+        FormPage::new(title, &action, vec![Field::new("reason", "移出原因", "textarea").required().hint(hint)]);
+    page.intro = intro;
     page.submit = "确认移出".into();
     page
+}
+
+fn remove_target_form(key: &str, name: &str) -> FormPage {
+    removal_form(
+        "移出检查对象名录库",
+        format!("/inspection/targets/{key}/remove"),
+        "例如 已注销、已迁出本辖区",
+        format!("将{name}（{key}）移出检查对象名录库；移出记录和原因永久保留（S-01）。"),
+    )
 }
 
 /// GET /inspection/targets/{key}/remove
@@ -702,15 +710,12 @@ pub async fn remove_target(
 }
 
 fn remove_item_form(id: Uuid, name: &str) -> FormPage {
-    let mut page = FormPage::new(
+    removal_form(
         "移出抽查事项清单",
-        &format!("/inspection/items/{id}/remove"),
-        vec![Field::new("reason", "移出原因", "textarea").required().hint("例如 法律修改，该事项不再列入随机抽查")],
-    );
-    page.intro =
-        format!("将抽查事项“{name}”移出清单；已公布承诺的计划保留其冻结的事项，移出记录和原因永久保留（S-01）。");
-    page.submit = "确认移出".into();
-    page
+        format!("/inspection/items/{id}/remove"),
+        "例如 法律修改，该事项不再列入随机抽查",
+        format!("将抽查事项“{name}”移出清单；已公布承诺的计划保留其冻结的事项，移出记录和原因永久保留（S-01）。"),
+    )
 }
 
 /// GET /inspection/items/{id}/remove

@@ -35,6 +35,9 @@
 //! imported records, corrections, data older than a gate.
 
 pub mod detectors;
+pub mod facts;
+pub mod metrics;
+pub mod same_penalty;
 pub mod warnings;
 
 #[cfg(test)]

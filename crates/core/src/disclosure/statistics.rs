@@ -75,7 +75,7 @@ fn dated(rec: &RecordState) -> Option<NaiveDate> {
 
 /// The date of a decision record: a decision document's 决定日期, an on-the-spot decision's
 /// 决定时间.
-fn decision_date(rec: &RecordState) -> Option<NaiveDate> {
+pub(crate) fn decision_date(rec: &RecordState) -> Option<NaiveDate> {
     match rec.record.kind {
         RecordKind::DecisionDocument => parse_date(rec.field("decided_on")),
         RecordKind::OnTheSpotDecision => parse_datetime(rec.field("decided_at")).map(|t| t.date()),
@@ -84,7 +84,7 @@ fn decision_date(rec: &RecordState) -> Option<NaiveDate> {
 }
 
 /// The penalty types and the fine a decision record states.
-fn penalty_of(rec: &RecordState) -> (Vec<PenaltyType>, Option<Money>) {
+pub(crate) fn penalty_of(rec: &RecordState) -> (Vec<PenaltyType>, Option<Money>) {
     if rec.record.kind == RecordKind::OnTheSpotDecision {
         let Some(p) = &rec.record.penalty else { return (vec![], None) };
         let mut types = Vec::new();
@@ -102,7 +102,7 @@ fn penalty_of(rec: &RecordState) -> (Vec<PenaltyType>, Option<Money>) {
 
 /// The case's decision as it stands: its last decision document, or else its last
 /// on-the-spot decision (as [`Case::decided_on`] reads it).
-fn decision(case: &Case) -> Option<&RecordState> {
+pub(crate) fn decision(case: &Case) -> Option<&RecordState> {
     case.records_of(RecordKind::DecisionDocument)
         .last()
         .or_else(|| case.records_of(RecordKind::OnTheSpotDecision).last())
@@ -110,7 +110,7 @@ fn decision(case: &Case) -> Option<&RecordState> {
 
 /// The date a closed case was closed: its closing record's (结案报告's 结案日期, a simplified
 /// case's 备案日期), else the day its closure stage was completed.
-fn closed_on(case: &Case) -> Option<NaiveDate> {
+pub(crate) fn closed_on(case: &Case) -> Option<NaiveDate> {
     let completed = case.completed_on(Stage::Closure)?;
     let record = case
         .records

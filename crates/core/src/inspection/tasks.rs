@@ -211,7 +211,13 @@ impl JointShare {
     /// Whether the share reaches the profile's `joint_inspection_min_pct` (exactly, without
     /// rounding). A year without tasks does not.
     pub fn meets(&self, profile: &PolicyProfile) -> bool {
-        self.total > 0 && self.joint * 100 >= profile.params.joint_inspection_min_pct as usize * self.total
+        self.meets_pct(profile.params.joint_inspection_min_pct)
+    }
+
+    /// Whether the share reaches `min_pct` percent (exactly, without rounding); the test
+    /// behind [`Self::meets`], for a total over agencies that share one profile value.
+    pub fn meets_pct(&self, min_pct: u32) -> bool {
+        self.total > 0 && self.joint * 100 >= min_pct as usize * self.total
     }
 }
 

@@ -169,7 +169,7 @@ pub fn fine_while_suspected_crime(case: &Case) -> Vec<Problem> {
 }
 
 /// The date of an act: its own field (corrections applied), else the day it was entered.
-fn act_on(r: &RecordState) -> Option<NaiveDate> {
+pub(crate) fn act_on(r: &RecordState) -> Option<NaiveDate> {
     r.act_date().or(r.record.entered_on)
 }
 

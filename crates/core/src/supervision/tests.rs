@@ -114,4 +114,5 @@ fn signer() -> Signer {
 }
 
 mod detectors;
+mod metrics;
 mod warnings;

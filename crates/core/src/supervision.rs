@@ -1,5 +1,6 @@
-//! Supervision (执法监督, rules V-02, V-03): what supervisors see of every agency — the
-//! early warning over the clocks of RULES.md and the problem models beyond deadlines.
+//! Supervision (执法监督, rules V-02, V-03, V-04, B-03): what supervisors see of every
+//! agency — the early warning over the clocks of RULES.md, the problem models beyond
+//! deadlines, the metrics per agency and period, and the distribution of penalties.
 //!
 //! Nothing here computes a rule of its own. Each clock is computed where its rule lives,
 //! and [`warnings`] only reads them into one shape, [`warnings::Warning`] — the rule, the
@@ -33,6 +34,30 @@
 //! (P-01), an agency short of legal reviewers (L-07), a mandatory-AV act without AV.
 //! The gates stop most of these at the command; the detectors catch what got past them —
 //! imported records, corrections, data older than a gate.
+//!
+//! The aggregates read [`facts`], not folds: [`facts::CaseFacts`] is what they need of one
+//! case, read once by the rules' own computations and serializable, so that the app can
+//! keep it per case stream version and aggregate a county's cases without folding them
+//! again; [`facts::PublicationFacts`] and [`facts::FeedbackFacts`] do the same for a
+//! publication stream and a correction request or complaint. From them:
+//!
+//! | rule | aggregate | reads |
+//! |---|---|---|
+//! | V-04 | disclosure timeliness | `PublicationFacts` (`Publication::due`, first publication; D-05) |
+//! | V-04 | legal-review coverage | `CaseFacts` (`review::requirement`, `review::standing`; L-02) |
+//! | V-04 | legal-review timeliness | `CaseFacts` (each concluded round's `review::clock`; L-06) |
+//! | V-04 | AV coverage of mandatory acts | `CaseFacts` (`requirements::av_requirement`; R-08) |
+//! | V-04 | 被纠错率 | `CaseFacts` decisions, `PublicationFacts` withdrawals (D-09) |
+//! | V-04 | correction and complaint handling | `FeedbackFacts` (D-10, D-12) |
+//! | V-04 | joint-inspection share | `inspection::JointShare` against `joint_inspection_min_pct` (S-04) |
+//! | B-03 | fines per violation type and tier, outliers | `CaseFacts` (the decision's B-02 assessment, D-11's fine) |
+//!
+//! [`metrics::AgencyMetrics`] holds each V-04 metric as a [`metrics::Ratio`] — met over
+//! due in a [`metrics::Period`], with the subjects behind the shortfall for drill-down —,
+//! gives fixed Chinese rows for tables, charts and CSV, and sums agencies into a county
+//! total. [`same_penalty::groups`] gives, per violation type and tier, the minimum,
+//! quartiles (linear interpolation, documented there), maximum and the outliers: fines
+//! outside the tier's own range, or outside Tukey's fences once a group has four cases.
 
 pub mod detectors;
 pub mod facts;

@@ -530,3 +530,104 @@ fn a_fine_outside_both_its_tier_and_the_fences_gives_both_reasons() {
     assert_eq!(o[0].fine, Money::from_yuan(30000));
     assert!(o[0].why.contains("高于该阶次罚款上限") && o[0].why.contains("明显高于同类案件"), "{}", o[0].why);
 }
+
+// rule: V-04
+// rule: D-09
+#[test]
+fn publication_facts_keep_the_first_decision_and_every_withdrawal() {
+    use crate::disclosure::publication::{DecisionNotice, PublicationEvent};
+    let p = profile("baishan");
+    let (first, remade) = (Uuid::new_v4(), Uuid::new_v4());
+    let notice = |decided: &str| DecisionNotice {
+        kind: NoticeKind::Decision,
+        agency: "白山乡人民政府".into(),
+        party: "某某超市".into(),
+        category: "行政处罚".into(),
+        document_number: "白罚决〔2025〕3号".into(),
+        facts: "销售过期食品".into(),
+        basis: "《食品安全法》第一百二十四条".into(),
+        conclusion: "罚款五千元".into(),
+        decided_on: d(decided),
+    };
+    let events = [
+        PublicationEvent::Prepared {
+            case_id: Uuid::new_v4(),
+            record_id: first,
+            act_kind: ActKind::Penalty,
+            party_kind: PartyKind::Organisation,
+            notice: notice("2025-03-03"),
+            due: d("2025-03-12"),
+            profile: p.reference(),
+        },
+        PublicationEvent::Published {
+            on: d("2025-03-12"),
+            takedown_on: d("2028-03-12"),
+            late: None,
+            profile: p.reference(),
+        },
+        PublicationEvent::Withdrawn {
+            on: d("2025-05-06"),
+            ground: RevocationGround::Remade,
+            explanation: "复议决定责令重新作出".into(),
+        },
+        PublicationEvent::Republished {
+            on: d("2025-06-02"),
+            case_id: Uuid::new_v4(),
+            record_id: remade,
+            notice: notice("2025-06-01"),
+            explanation: "重新作出的处罚决定".into(),
+            takedown_on: d("2028-06-01"),
+            profile: p.reference(),
+        },
+    ];
+    let publication = Publication::fold(&events).unwrap();
+    let f = PublicationFacts::of(&publication, AGENCY);
+    assert_eq!((f.record_id, f.agency_id, f.decided_on), (first, AGENCY, d("2025-03-03")));
+    assert_eq!((f.due, f.published_on, f.on_time()), (d("2025-03-12"), Some(d("2025-03-12")), Some(true)));
+    assert_eq!(
+        f.overturned,
+        vec![Overturn { record_id: first, on: d("2025-05-06"), ground: RevocationGround::Remade }]
+    );
+    assert!(!f.withdrawn_unpublished);
+    // Withdrawn before it was ever published: nothing is left to publish.
+    let never = Publication::fold([&events[0], &events[2]]).unwrap();
+    assert!(PublicationFacts::of(&never, AGENCY).withdrawn_unpublished);
+}
+
+// rule: V-04
+// rule: D-12
+#[test]
+fn feedback_facts_are_the_requests_due_day_and_answer_day() {
+    use crate::disclosure::feedback::{
+        ComplaintTopic, Feedback, FeedbackEvent, Filer, Matter, Outcome, TrackingNumber,
+    };
+    let p = profile("baishan");
+    let tracking = TrackingNumber::new(FeedbackKind::Complaint, d("2025-09-15"), [1, 2, 3, 4, 5]);
+    let filed = FeedbackEvent::Filed {
+        tracking,
+        matter: Matter::Complaint { topic: ComplaintTopic::DisclosureLate, about: None },
+        agency: AGENCY,
+        filer: Filer { name: None, phone: None, email: None },
+        content: "执法人员未出示证件".into(),
+        evidence: String::new(),
+        filed_at: "2025-09-15T01:00:00Z".parse().unwrap(),
+        due: d("2025-09-18"),
+        profile: p.reference(),
+    };
+    let answered = FeedbackEvent::Answered {
+        answer: "经核查属实，已责令改正".into(),
+        outcome: Outcome::Substantiated,
+        by: Uuid::nil(),
+        at: "2025-09-19T01:00:00Z".parse().unwrap(),
+        on: d("2025-09-19"),
+    };
+    let f = FeedbackFacts::of(&Feedback::fold([&filed, &answered]).unwrap());
+    assert_eq!((f.kind, f.agency_id, f.filed_on), (FeedbackKind::Complaint, AGENCY, d("2025-09-15")));
+    assert_eq!((f.due, f.answered_on), (d("2025-09-18"), Some(d("2025-09-19"))));
+    assert_eq!(f.subject(), Subject::Feedback { tracking: tracking.to_string() });
+    // Answered a day late: behind in its period.
+    let sept = Period::month(2025, 9).unwrap();
+    let m = AgencyMetrics::compute(AGENCY, sept, d("2025-10-01"), &[], &[], std::slice::from_ref(&f), None);
+    assert_eq!((m.complaint_handling.met, m.complaint_handling.of), (0, 1));
+    assert_eq!(m.complaint_handling.behind, vec![f.subject()]);
+}

@@ -35,6 +35,7 @@
 //! imported records, corrections, data older than a gate.
 
 pub mod detectors;
+pub mod evaluation;
 pub mod warnings;
 
 #[cfg(test)]

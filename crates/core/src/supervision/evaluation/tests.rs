@@ -1,0 +1,1 @@
+//! Tests of case-file evaluation (V-01).

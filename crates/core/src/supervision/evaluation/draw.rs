@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{CaseInput, CaseRef, Evaluation, EvaluationEvent, EvaluationSpec};
+use crate::inspection::draw::PUBLIC_INPUT_MAX_CHARS;
 use crate::inspection::draw::domain_draw_seed;
 use crate::inspection::pools::Canonical;
-use crate::inspection::draw::PUBLIC_INPUT_MAX_CHARS;
 use crate::inspection::{DrawRng, Ratio, from_hex, seed_commitment, to_hex};
 use crate::validation::Rejection;
 

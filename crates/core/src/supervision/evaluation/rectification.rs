@@ -110,11 +110,7 @@ impl Rectification {
 
 /// Issues the rectification notice of a scored case with findings — a 不合格 file, or any
 /// file with deductions at the bureau's choice. Once per case.
-pub fn decide_issue(
-    ev: &Evaluation,
-    case_id: Uuid,
-    notice: RectificationNotice,
-) -> Result<EvaluationEvent, Rejection> {
+pub fn decide_issue(ev: &Evaluation, case_id: Uuid, notice: RectificationNotice) -> Result<EvaluationEvent, Rejection> {
     let case = ev.selected(case_id)?;
     let number = &case.case.number;
     let Some(score) = &case.score else {

@@ -310,7 +310,10 @@ pub fn decide_score(
 ) -> Result<EvaluationEvent, Rejection> {
     let case = ev.selected(case_id)?;
     if case.score.is_some() {
-        return Err(Rejection::one("case_id", format!("案件{}已评分；如需更正，请提交评分更正并说明理由", case.case.number)));
+        return Err(Rejection::one(
+            "case_id",
+            format!("案件{}已评分；如需更正，请提交评分更正并说明理由", case.case.number),
+        ));
     }
     let mut r = Rejection::new();
     check(ev, case, &scoring, staff, &mut r);

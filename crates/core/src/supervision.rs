@@ -1,10 +1,11 @@
-//! Supervision (执法监督, rules V-02, V-03): what supervisors see of every agency — the
-//! early warning over the clocks of RULES.md and the problem models beyond deadlines.
+//! Supervision (执法监督, rules V-01…V-03): what supervisors see of every agency — the
+//! early warning over the clocks of RULES.md, the problem models beyond deadlines, and
+//! the evaluation of closed case files.
 //!
-//! Nothing here computes a rule of its own. Each clock is computed where its rule lives,
-//! and [`warnings`] only reads them into one shape, [`warnings::Warning`] — the rule, the
-//! agency, the [`Subject`], what is due, when it was due and met, its
-//! [`warnings::State`] and the profile version it used:
+//! Apart from [`evaluation`], nothing here computes a rule of its own. Each clock is
+//! computed where its rule lives, and [`warnings`] only reads them into one shape,
+//! [`warnings::Warning`] — the rule, the agency, the [`Subject`], what is due, when it was
+//! due and met, its [`warnings::State`] and the profile version it used:
 //!
 //! | rule | clock | computed by |
 //! |---|---|---|
@@ -33,6 +34,19 @@
 //! (P-01), an agency short of legal reviewers (L-07), a mandatory-AV act without AV.
 //! The gates stop most of these at the command; the detectors catch what got past them —
 //! imported records, corrections, data older than a gate.
+//!
+//! [`evaluation`] is case-file evaluation (案卷评查, V-01), the one part here that records
+//! events of its own: a batch by the judicial bureau, or an agency's self-evaluation, is
+//! the stream `evaluation:<id>`. Its closed cases are picked by hand with a reason or
+//! drawn at random with the commit–reveal draw of [`inspection`](crate::inspection) — a
+//! percentage per agency, verifiable from the stream alone —; each is scored by an
+//! evaluator who is neither its officer nor its legal reviewer on seven dimensions
+//! (5/10/25/15/15/20/10 points, a comment for every deduction) and graded 优秀 ≥ 90, 合格
+//! ≥ 60, else 不合格, any veto (否决项) failing it outright; a score is changed only by a
+//! correction with its reason. A file with findings gets a rectification notice to its
+//! agency, answered, then accepted (销号) or returned, and tracked as 待整改 / 已答复 /
+//! 已销号 / 逾期 as of a given day; `summary` counts grades, the average and the
+//! rectifications per batch and agency.
 
 pub mod detectors;
 pub mod evaluation;

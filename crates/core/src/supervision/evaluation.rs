@@ -70,9 +70,12 @@
 //! deducted. The [`Grade`] is 优秀 at 90 points or more, 合格 at 60 or more, else 不合格 —
 //! unless a [`Veto`] (否决项: no legal basis, wrong subject or no jurisdiction, a mandatory
 //! legal review skipped) is found, which makes the file 不合格 whatever its points. The seeds
-//! name the dimensions and the three grades (002 四(十一)) but no points or thresholds;
-//! 90/60 is the usual practice of provincial evaluation standards and is a default, stated
-//! here, not a rule of the seeds. The evaluator must be one of the batch's and must not be
+//! name the dimensions and the three grades (002 四(十一): 卷宗装订、卷宗材料、执法程序、事实
+//! 认定、证据采信、适用法律、执法效果; 优秀、合格、不合格) but no points, weights, thresholds or
+//! vetoes: the weights, 90/60 and the three vetoes are this project's defaults, a common
+//! shape of local evaluation standards, not a rule of the seeds. The first dimension is
+//! stored as `binding` (RULES.md's word) and labelled 主体与管辖; the seed's word is
+//! 卷宗装订, the binding of the file — see [`Dimension`]. The evaluator must be one of the batch's and must not be
 //! one of the case's officers nor its legal reviewer ([`CaseStaff`]).
 //!
 //! # Rectification — [`rectification`]

@@ -380,3 +380,51 @@ fn a_veto_fails_the_file_whatever_its_points() {
     assert!(text.contains("否决项“应当法制审核而未审核”选择了两次"), "{text}");
     assert_eq!(Veto::WrongSubjectOrJurisdiction.label(), "执法主体不适格或无管辖权");
 }
+
+// rule: V-01
+#[test]
+fn a_case_is_eligible_from_the_day_its_closure_stage_is_completed() {
+    use crate::case::{Case, CaseEvent, CaseOpening, Initiation, LimitationCheck, Party, PartyKind, Procedure, Stage};
+    use crate::profile::bundled_profiles;
+    use crate::registry::ActKind;
+    let opening = CaseOpening {
+        case_id: case_id(1),
+        agency_id: AGENCY_1,
+        number: "安市监罚〔2025〕1号".into(),
+        act_kind: ActKind::Penalty,
+        procedure: Procedure::Ordinary,
+        initiation: Initiation::ExOfficio { urgent: false },
+        party: Party {
+            kind: PartyKind::Organisation,
+            name: "某某超市".into(),
+            id_number: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            representative: String::new(),
+            minor: false,
+        },
+        summary: "销售过期食品".into(),
+        item_code: None,
+        handling_unit: Uuid::nil(),
+        opened_at: crate::case::kinds::parse_datetime("2025-01-06 09:00").unwrap(),
+        officers: vec![],
+        auxiliaries: vec![],
+        limitation: LimitationCheck::default(),
+        profile: bundled_profiles().remove(0).reference(),
+    };
+    let mut c = Case::fold([&CaseEvent::CaseOpened { opening }]).unwrap();
+    let open = CaseInput::of(&c);
+    assert_eq!((open.case_id, open.agency_id, open.closed_on), (case_id(1), AGENCY_1, None));
+    let ev = created();
+    assert!(
+        decide_pick(&ev, vec![(open, "投诉".into())], d("2025-06-01")).unwrap_err().to_string().contains("尚未结案")
+    );
+    c.completed.push((Stage::Closure, d("2025-03-01")));
+    let closed = CaseInput::of(&c);
+    assert_eq!(closed.closed_on, Some(d("2025-03-01")));
+    assert!(decide_pick(&ev, vec![(closed, "投诉".into())], d("2025-06-01")).is_ok());
+    // An archived case without a recorded closure (older data) counts as closed on its archive day.
+    c.completed.clear();
+    c.archived = Some((d("2025-03-05"), vec![], None));
+    assert_eq!(CaseInput::of(&c).closed_on, Some(d("2025-03-05")));
+}

@@ -266,8 +266,11 @@ fn check(ev: &Evaluation, case: &EvaluatedCase, s: &Scoring, staff: &CaseStaff, 
     if staff.legal_reviewers.contains(&s.evaluator) {
         r.add("evaluator", format!("评查人员系案件{}的法制审核人员，应当回避，不能评查本案", case.case.number));
     }
-    if s.on < case.case.closed_on {
-        r.add("on", format!("评查日期不能早于结案日期{}", case.case.closed_on));
+    let selected_on = match &case.selection {
+        super::Selection::Picked { on, .. } | super::Selection::Drawn { on } => *on,
+    };
+    if s.on < selected_on {
+        r.add("on", format!("评查日期不能早于案卷选取日期{selected_on}"));
     }
     let sheet = &ev.spec.scoresheet;
     let mut seen = BTreeSet::new();

@@ -311,8 +311,9 @@ fn each_dimension_is_scored_once_within_its_maximum_and_deductions_are_explained
     assert!(text.contains("“主体与管辖”评了两次") && text.contains("请为“执法效果”评分"), "{text}");
 
     let mut early = scoring(FULL);
-    early.on = d("2025-02-01");
-    assert!(decide_score(&ev, case_id(1), early, &staff()).unwrap_err().message_for("on").is_some());
+    early.on = d("2025-05-31");
+    let r = decide_score(&ev, case_id(1), early, &staff()).unwrap_err();
+    assert_eq!(r.message_for("on"), Some("评查日期不能早于案卷选取日期2025-06-01"));
 
     let r = decide_score(&ev, Uuid::from_u128(0x9999), scoring(FULL), &staff()).unwrap_err();
     assert_eq!(r.message_for("case_id"), Some("该案件不在本次评查的案卷中"));

@@ -85,8 +85,16 @@ fn the_draw_reveals_the_committed_seed_once_and_verifies() {
     assert_ne!(drawn_numbers(&drawn(seed, "99")), drawn_numbers(&ev));
     // Not the inspection draw's stream for the same seed: the domain differs.
     assert_ne!(d_.draw_seed, to_hex(&crate::inspection::draw_seed(&seed, "17 03 29")));
-    // Drawn cases are scored like picked ones.
-    assert!(ev.case(ev.cases[0].case.case_id).is_some());
+    // The commitment and the draw decode from their stored form, tagged or not.
+    let committed_event =
+        decide_commit(&created(), candidates(), Ratio::parse("25%").unwrap(), &seed_commitment(&seed), d("2025-06-01"))
+            .unwrap();
+    for event in [committed_event, e] {
+        let json = serde_json::to_string(&event).unwrap();
+        let de = crate::events::DomainEvent::from(event);
+        assert_eq!(crate::events::DomainEvent::decode("evaluation", &json).unwrap(), de);
+        assert_eq!(serde_json::from_str::<crate::events::DomainEvent>(&json).unwrap(), de, "{json}");
+    }
 }
 
 // rule: V-01

@@ -55,9 +55,10 @@
 //! **Canonical encoding** of the frozen candidates (SHA-256, lower-case hex, the same
 //! primitives as the inspection pools: u32 big-endian, a text as its UTF-8 length (u32)
 //! and bytes, an id as its 16 bytes, a date as `YYYY-MM-DD`): the 25 bytes
-//! `zhifa-evaluation-cases-v1`; the evaluation id; the ratio in basis points; the agency count, then per agency
-//! in the batch's order: its id, its candidate count, then per candidate in case-id order:
-//! case id, number, closing date.
+//! `zhifa-evaluation-cases-v1`; the evaluation id; the ratio in basis points; the number of
+//! candidates stored (so a candidate of an agency outside the batch, never drawn, still
+//! changes the hash); the agency count, then per agency in the batch's order: its id, its
+//! candidate count, then per candidate in case-id order: case id, number, closing date.
 //!
 //! [`verify_draw`] re-runs everything from the stream alone: the candidates against their
 //! hash (a case added, removed or altered after the commitment is detected), the seed
@@ -75,8 +76,9 @@
 //! vetoes: the weights, 90/60 and the three vetoes are this project's defaults, a common
 //! shape of local evaluation standards, not a rule of the seeds. The first dimension is
 //! stored as `binding` (RULES.md's word) and labelled 主体与管辖; the seed's word is
-//! 卷宗装订, the binding of the file — see [`Dimension`]. The evaluator must be one of the batch's and must not be
-//! one of the case's officers nor its legal reviewer ([`CaseStaff`]).
+//! 卷宗装订, the binding of the file — see [`Dimension`]. The evaluator must be one of the
+//! batch's and must not be one of the case's officers nor its legal reviewer
+//! ([`CaseStaff`]); a score is dated no earlier than the case's selection.
 //!
 //! # Rectification — [`rectification`]
 //!

@@ -3,8 +3,8 @@
 //! Streams are named `<kind>:<key>`: `agency:<uuid>`, `officer:<uuid>`, `account:<uuid>`,
 //! `profile:<id>`, `calendar:<year>`, `case:<uuid>`, `access:<case uuid>`,
 //! `publication:<record uuid>`, `feedback:<tracking number>`,
-//! `randomlist:<agency uuid>`, `plan:<plan uuid>`. An event's payload is its JSON form; the store adds
-//! the stream version and global position.
+//! `randomlist:<agency uuid>`, `plan:<plan uuid>`, `evaluation:<evaluation uuid>`. An
+//! event's payload is its JSON form; the store adds the stream version and global position.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ use crate::inspection::{ListEvent, PlanEvent};
 use crate::personnel::OfficerEvent;
 use crate::profile::PolicyProfile;
 use crate::registry::AgencyEvent;
+use crate::supervision::evaluation::EvaluationEvent;
 
 /// Who did it, in which role, for which agency, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +95,7 @@ pub enum DomainEvent {
     Feedback(FeedbackEvent),
     RandomList(ListEvent),
     Plan(PlanEvent),
+    Evaluation(EvaluationEvent),
 }
 
 macro_rules! from_event {
@@ -114,7 +116,8 @@ from_event!(
     Publication(PublicationEvent),
     Feedback(FeedbackEvent),
     RandomList(ListEvent),
-    Plan(PlanEvent)
+    Plan(PlanEvent),
+    Evaluation(EvaluationEvent)
 );
 
 impl DomainEvent {
@@ -132,6 +135,7 @@ impl DomainEvent {
             DomainEvent::Feedback(_) => "feedback",
             DomainEvent::RandomList(_) => "randomlist",
             DomainEvent::Plan(_) => "plan",
+            DomainEvent::Evaluation(_) => "evaluation",
         }
     }
 
@@ -155,6 +159,7 @@ impl DomainEvent {
             "feedback" => DomainEvent::Feedback(serde_json::from_str(payload)?),
             "randomlist" => DomainEvent::RandomList(serde_json::from_str(payload)?),
             "plan" => DomainEvent::Plan(serde_json::from_str(payload)?),
+            "evaluation" => DomainEvent::Evaluation(serde_json::from_str(payload)?),
             other => return Err(serde::de::Error::custom(format!("unknown stream kind {other}"))),
         })
     }
@@ -218,6 +223,11 @@ pub mod stream {
     /// A random-inspection plan with its draw and tasks (S-02…S-05), by plan id.
     pub fn inspection_plan(plan: Uuid) -> String {
         format!("plan:{plan}")
+    }
+    /// A case-file evaluation batch with its selection, scores and rectifications (V-01),
+    /// by evaluation id.
+    pub fn evaluation(id: Uuid) -> String {
+        format!("evaluation:{id}")
     }
     /// The kind prefix of a stream id.
     pub fn kind(stream_id: &str) -> &str {

@@ -1,11 +1,12 @@
-//! Supervision (执法监督, rules V-02, V-03, V-04, B-03): what supervisors see of every
-//! agency — the early warning over the clocks of RULES.md, the problem models beyond
-//! deadlines, the metrics per agency and period, and the distribution of penalties.
+//! Supervision (执法监督, rules V-01…V-04, B-03): what supervisors see of every agency —
+//! the early warning over the clocks of RULES.md, the problem models beyond deadlines, the
+//! metrics per agency and period, the distribution of penalties, and the evaluation of
+//! closed case files.
 //!
-//! Nothing here computes a rule of its own. Each clock is computed where its rule lives,
-//! and [`warnings`] only reads them into one shape, [`warnings::Warning`] — the rule, the
-//! agency, the [`Subject`], what is due, when it was due and met, its
-//! [`warnings::State`] and the profile version it used:
+//! Apart from [`evaluation`], nothing here computes a rule of its own. Each clock is
+//! computed where its rule lives, and [`warnings`] only reads them into one shape,
+//! [`warnings::Warning`] — the rule, the agency, the [`Subject`], what is due, when it was
+//! due and met, its [`warnings::State`] and the profile version it used:
 //!
 //! | rule | clock | computed by |
 //! |---|---|---|
@@ -59,7 +60,22 @@
 //! quartiles (linear interpolation, documented there), maximum and the outliers: fines
 //! outside the tier's own range, or outside Tukey's fences once a group has four cases.
 
+//!
+//! [`evaluation`] is case-file evaluation (案卷评查, V-01), the one part here that records
+//! events of its own: a batch by the judicial bureau, or an agency's self-evaluation, is
+//! the stream `evaluation:<id>`. Its closed cases are picked by hand with a reason or
+//! drawn at random with the commit–reveal draw of [`inspection`](crate::inspection) — a
+//! percentage per agency, verifiable from the stream alone —; each is scored by an
+//! evaluator who is neither its officer nor its legal reviewer on seven dimensions
+//! (5/10/25/15/15/20/10 points, a comment for every deduction) and graded 优秀 ≥ 90, 合格
+//! ≥ 60, else 不合格, any veto (否决项) failing it outright; a score is changed only by a
+//! correction with its reason. A file with findings gets a rectification notice to its
+//! agency, answered, then accepted (销号) or returned, and tracked as 待整改 / 已答复 /
+//! 已销号 / 逾期 as of a given day; `summary` counts grades, the average and the
+//! rectifications per batch and agency.
+
 pub mod detectors;
+pub mod evaluation;
 pub mod facts;
 pub mod metrics;
 pub mod same_penalty;

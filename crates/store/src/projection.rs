@@ -187,6 +187,9 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         // An agency's list and pools fold from their stream; no table.
         DomainEvent::RandomList(_) => {}
         DomainEvent::Plan(e) => crate::inspection::apply(w, ev, e)?,
+        // Case-file evaluations (V-01) have no projection yet: a batch folds from its
+        // stream (`evaluation:<id>`).
+        DomainEvent::Evaluation(_) => {}
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(

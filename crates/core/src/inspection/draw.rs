@@ -57,8 +57,15 @@ pub fn seed_commitment(seed: &[u8; 32]) -> String {
 
 /// The key of the random stream: SHA-256("zhifa-draw-v1" ‖ seed ‖ public input as UTF-8).
 pub fn draw_seed(seed: &[u8; 32], public_input: &str) -> [u8; 32] {
+    domain_draw_seed(DRAW_DOMAIN, seed, public_input)
+}
+
+/// SHA-256(domain ‖ seed ‖ public input as UTF-8): the key of a random stream. Each kind of
+/// draw has its own domain, so one seed never yields the same stream for two purposes
+/// (the case-file evaluation uses `zhifa-evaluation-draw-v1`).
+pub(crate) fn domain_draw_seed(domain: &[u8], seed: &[u8; 32], public_input: &str) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(DRAW_DOMAIN);
+    h.update(domain);
     h.update(seed);
     h.update(public_input.as_bytes());
     h.finalize().into()
@@ -98,6 +105,16 @@ impl DrawRng {
         for i in (1..v.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             v.swap(i, j);
+        }
+    }
+
+    /// A partial Fisher–Yates shuffle: for j in 0..k, swap positions j and
+    /// j + below(len − j). The first k elements are then a uniform sample, in draw order.
+    pub fn choose_first<T>(&mut self, v: &mut [T], k: usize) {
+        let n = v.len();
+        for j in 0..k.min(n) {
+            let pick = j + self.below((n - j) as u64) as usize;
+            v.swap(j, pick);
         }
     }
 }
@@ -143,10 +160,8 @@ pub fn run_draw(spec: &PlanSpec, pools: &FrozenPools, draw_seed: [u8; 32]) -> Re
         let mut eligible = pools.eligible(i);
         let n = eligible.len();
         let k = item.ratio.sample_size(n);
-        for j in 0..k {
-            let pick = j + rng.below((n - j) as u64) as usize;
-            eligible.swap(j, pick);
-            let t = eligible[j];
+        rng.choose_first(&mut eligible, k);
+        for &t in &eligible[..k] {
             match task_of.get(&t) {
                 Some(&task) => tasks[task].1.push(item.id),
                 None => {

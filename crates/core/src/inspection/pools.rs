@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use super::list::{RandomList, Ratio, TargetType};
 use super::plan::PlanSpec;
-use super::to_hex;
 use crate::personnel::Officer;
 use crate::validation::Rejection;
 
@@ -185,7 +184,7 @@ impl FrozenPools {
     /// SHA-256, in lower-case hex, of the canonical encoding of the pools and the draw's
     /// parameters (see the module documentation of [`inspection`](super)).
     pub fn hash(&self, plan_id: Uuid, spec: &PlanSpec) -> String {
-        let mut h = Canonical(Sha256::new());
+        let mut h = Canonical::new();
         h.raw(b"zhifa-pools-v1");
         h.uuid(plan_id);
         h.str(&spec.from.to_string());
@@ -219,7 +218,7 @@ impl FrozenPools {
                 o.conflicts.iter().for_each(|k| h.str(k));
             }
         }
-        to_hex(&h.0.finalize())
+        h.finish()
     }
 
     /// Indices (into `targets`) of the targets eligible for item `i`, in key order.
@@ -360,20 +359,27 @@ pub(super) fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
 
 /// The canonical encoding, written straight into the hash: integers as 4 bytes
 /// big-endian, a text as its UTF-8 byte length then its bytes, an id as its 16 bytes.
-struct Canonical(Sha256);
+pub(crate) struct Canonical(pub(crate) Sha256);
 
 impl Canonical {
-    fn raw(&mut self, b: &[u8]) {
+    pub(crate) fn new() -> Self {
+        Canonical(Sha256::new())
+    }
+    /// The digest, lower-case hex.
+    pub(crate) fn finish(self) -> String {
+        super::to_hex(&self.0.finalize())
+    }
+    pub(crate) fn raw(&mut self, b: &[u8]) {
         self.0.update(b);
     }
-    fn u32(&mut self, n: u32) {
+    pub(crate) fn u32(&mut self, n: u32) {
         self.0.update(n.to_be_bytes());
     }
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         self.u32(s.len() as u32);
         self.0.update(s.as_bytes());
     }
-    fn uuid(&mut self, id: Uuid) {
+    pub(crate) fn uuid(&mut self, id: Uuid) {
         self.0.update(id.as_bytes());
     }
 }

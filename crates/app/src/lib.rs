@@ -34,6 +34,8 @@ pub mod reference;
 pub mod registry;
 pub mod review;
 pub mod search;
+pub mod supervision;
+pub mod supervision_metrics;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;

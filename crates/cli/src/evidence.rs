@@ -55,3 +55,29 @@ pub fn spawn_takedown(app: zhifa_app::App) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// How often the server sweeps for supervision (V-03); the first sweep runs at start.
+const SUPERVISION_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Keeps supervision's early warning current: a sweep every [`SUPERVISION_EVERY`], which
+/// does nothing while another node holds the sweep's lease (`zhifa_app::supervision`).
+pub fn spawn_supervision(app: zhifa_app::App, node: std::sync::Arc<str>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SUPERVISION_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match app.sweep(&node).await {
+                Ok(Some(r)) => tracing::info!(
+                    streams = r.streams.values().sum::<usize>(),
+                    clocks = r.clocks,
+                    problems = r.problems,
+                    millis = r.millis as u64,
+                    "supervision sweep"
+                ),
+                Ok(None) => tracing::debug!("supervision sweep held by another node"),
+                Err(e) => tracing::warn!(error = %e, "supervision sweep failed"),
+            }
+        }
+    })
+}

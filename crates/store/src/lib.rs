@@ -20,6 +20,7 @@ mod projection;
 pub mod publications;
 pub mod queries;
 mod script;
+pub mod supervision;
 pub mod testing;
 
 pub use db::{Backend, Db, sqlite_url};

@@ -59,6 +59,9 @@ impl Nav {
         if p.role != Role::Auxiliary {
             links.push(("/feedback".into(), "更正与投诉".into()));
         }
+        if p.role != Role::Auxiliary && (p.agency_id.is_some() || p.role == Role::Supervisor || p.is_platform_admin()) {
+            links.push(("/supervision".into(), "执法监督".into()));
+        }
         links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {
             links.push(("/accounts".into(), "账号".into()));
@@ -242,6 +245,8 @@ pub struct TablePage {
     pub info: Vec<(String, String)>,
     pub actions: Vec<(String, String)>,
     pub search: Option<Search>,
+    /// Charts drawn on the server (`zhifa_docs::svg`), shown before the tables.
+    pub charts: Vec<String>,
     pub sections: Vec<Section>,
 }
 

@@ -27,6 +27,8 @@ use zhifa_app::App;
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// This node's name for the supervision sweep's lease (`zhifa_app::supervision`).
+    pub node: Arc<str>,
 }
 
 /// Settings of the web layer.
@@ -46,6 +48,6 @@ impl Default for WebConfig {
 
 impl AppState {
     pub fn new(app: App, config: WebConfig) -> Self {
-        Self { app, config: Arc::new(config) }
+        Self { app, config: Arc::new(config), node: zhifa_app::supervision::node_name().into() }
     }
 }

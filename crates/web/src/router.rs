@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use crate::pages::{
     agencies, benchmarks, cases, documents, evidence, files, home, inspection as insp, inspection_plans as plans,
     inspection_tasks as tasks, lists, officers, portal, portal_inspection as gs_insp, portal_search, publications,
-    records, review, review_forms as rf, settings,
+    records, review, review_forms as rf, settings, supervision,
 };
 use crate::{AppState, api, api_review, api_uploads, session};
 
@@ -110,6 +110,17 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection/plans/{id}/tasks/{n}/case", get(tasks::case_new).post(tasks::case_open))
         .route("/gs/feed.atom", get(crate::api_open::feed))
         .route("/publications", get(publications::overview))
+        .route("/supervision", get(supervision::dashboard))
+        .route("/supervision/sweep", get(supervision::sweep_confirm).post(supervision::sweep_now))
+        .route("/supervision/warnings", get(supervision::warnings))
+        .route("/supervision/warnings.csv", get(supervision::warnings_csv))
+        .route("/supervision/problems", get(supervision::problems))
+        .route("/supervision/problems.csv", get(supervision::problems_csv))
+        .route("/supervision/subject/{kind}/{id}", get(supervision::subject))
+        .route("/supervision/metrics", get(supervision::metrics))
+        .route("/supervision/metrics.csv", get(supervision::metrics_csv))
+        .route("/supervision/metrics/behind", get(supervision::metric_behind))
+        .route("/supervision/penalties", get(supervision::penalties))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))
         .route("/gs/feedback/new", get(crate::pages::portal_feedback::new_form))
         .route("/gs/feedback/{tracking}", get(crate::pages::portal_feedback::status))

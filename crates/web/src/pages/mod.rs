@@ -24,6 +24,7 @@ pub mod records;
 pub mod review;
 pub mod review_forms;
 pub mod settings;
+pub mod supervision;
 pub mod verify;
 
 use axum::response::{IntoResponse, Redirect, Response};

@@ -1,0 +1,161 @@
+//! Supervision through the services, on either backend (issue 7): the sweep derives the
+//! clocks the case page shows, states move with the reader's clock, a change re-derives
+//! only what it touches, nodes never sweep at once, and the scope of each role.
+
+use chrono::{Days, TimeDelta, Utc};
+use uuid::Uuid;
+use zhifa_app::App;
+use zhifa_app::cases::beijing_now;
+use zhifa_core::access::Principal;
+use zhifa_core::events::stream;
+use zhifa_store::supervision::{ClockQuery, ClockState};
+use zhifa_store::testing::TestDb;
+
+async fn login(app: &App, user: &str) -> Principal {
+    app.db.account_for_login(user).await.unwrap().unwrap().0.principal()
+}
+
+async fn demo() -> (TestDb, App) {
+    let t = TestDb::new().await;
+    let app = App::new(t.db.clone());
+    app.load_demo().await.unwrap();
+    (t, app)
+}
+
+// rule: V-03
+#[tokio::test]
+async fn the_sweep_watches_every_case_clock_and_states_follow_the_clock() {
+    let (_t, app) = demo().await;
+    let report = app.sweep("node-a").await.unwrap().expect("no other node sweeps");
+    assert!(report.daily, "the first sweep of the day refreshes everything");
+    assert!(report.streams.get("case").copied().unwrap_or(0) > 0, "{report:?}");
+    assert!(report.clocks > 0);
+
+    // The sweep's clocks of a case are the case page's deadlines.
+    let zf = login(&app, "scj-zf").await;
+    let mut with_open = None;
+    for c in app.cases_for(&zf).await.unwrap() {
+        let (clocks, _) = app.case_watch(&zf, c.id).await.unwrap();
+        if clocks.iter().any(|c| c.met_at.is_none() && c.unknown.is_none()) {
+            with_open = Some((c, clocks));
+            break;
+        }
+    }
+    let (case, clocks) = with_open.expect("a demo case with an open deadline");
+    let view = app.open_case_file(&zf, case.id, "核查期限").await.unwrap();
+    let mut watched: Vec<(String, String)> =
+        clocks.iter().filter(|c| c.rule != "L-06").map(|c| (c.rule.clone(), c.what.clone())).collect();
+    let mut page: Vec<(String, String)> = view.deadlines.iter().map(|d| (d.rule.to_string(), d.what.clone())).collect();
+    watched.sort();
+    page.sort();
+    assert_eq!(watched, page);
+
+    // The same stored clocks read a year later: every open one is overdue, none was
+    // written again.
+    let jd = login(&app, "sfj-jd").await;
+    let now = beijing_now();
+    let later = now + TimeDelta::days(400);
+    let today = app.warning_counts(&jd, now, now.date()).await.unwrap();
+    let next_year = app.warning_counts(&jd, later, now.date()).await.unwrap();
+    let overdue = |c: &[(Uuid, zhifa_store::supervision::StateCounts)]| c.iter().map(|(_, n)| n.overdue).sum::<i64>();
+    let open = clocks.iter().filter(|c| c.met_at.is_none() && c.unknown.is_none()).count() as i64;
+    assert!(open > 0, "a demo case has an open deadline");
+    assert!(overdue(&next_year) >= overdue(&today) + open, "{today:?} {next_year:?}");
+    let q = ClockQuery {
+        subject: Some(("case".into(), case.id.to_string())),
+        state: Some(ClockState::Overdue),
+        limit: 100,
+        ..Default::default()
+    };
+    let late = app.warning_list(&jd, q, later).await.unwrap();
+    assert_eq!(late.len() as i64, open, "every open clock of the case is overdue a year on");
+}
+
+// rule: V-03
+#[tokio::test]
+async fn a_sweep_derives_again_only_what_changed_and_an_officer_change_reaches_their_cases() {
+    let (_t, app) = demo().await;
+    app.sweep("node-a").await.unwrap().unwrap();
+    let again = app.sweep("node-a").await.unwrap().unwrap();
+    assert!(!again.daily);
+    assert!(again.streams.is_empty(), "nothing changed, nothing derived: {again:?}");
+
+    // A certificate revoked from before the demo's acts: the officer's cases are derived
+    // again and the acts flagged (P-01).
+    let admin = login(&app, "admin").await;
+    let zf_account = app.db.account_for_login("scj-zf").await.unwrap().unwrap().0;
+    let officer = zf_account.officer_id.expect("scj-zf is an officer");
+    let (_, certs) = app.officer_for(&admin, officer).await.unwrap();
+    let from = beijing_now().date() - Days::new(60);
+    app.revoke_certificate(&admin, officer, &certs[0].number, from, "测试：证件被注销").await.unwrap();
+    let report = app.sweep("node-a").await.unwrap().unwrap();
+    assert!(report.streams.get("case").copied().unwrap_or(0) > 0, "{report:?}");
+    assert!(report.streams.contains_key("agency"), "{report:?}");
+    let jd = login(&app, "sfj-jd").await;
+    let found = app
+        .problem_list(&jd, None, Some(zhifa_core::supervision::detectors::Model::UncertifiedAct), 100)
+        .await
+        .unwrap();
+    assert!(!found.is_empty(), "acts after the revocation are flagged");
+    assert!(found.iter().all(|p| p.rule == "P-01" && p.subject.kind == "case"));
+    assert!(found[0].detail.contains("无有效执法证"), "{}", found[0].detail);
+}
+
+// rule: V-03
+#[tokio::test]
+async fn two_nodes_never_sweep_at_once_and_a_dead_nodes_lease_runs_out() {
+    let (_t, app) = demo().await;
+    // Another node holds the lease: this one does nothing.
+    let now = Utc::now();
+    assert!(app.db.claim_sweep("node-b", now, zhifa_app::supervision::lease_end(now)).await.unwrap().is_some());
+    assert!(app.sweep("node-a").await.unwrap().is_none());
+    // Its lease runs out (the node died): the sweep is taken over.
+    app.db.claim_sweep("node-b", now, now - TimeDelta::seconds(1)).await.unwrap().unwrap();
+    let report = app.sweep("node-a").await.unwrap().expect("lease expired");
+    assert!(report.daily);
+    // node-b wakes up: its writes are refused and its position never lands.
+    let w = zhifa_store::supervision::Watched { stream_id: stream::agency(Uuid::nil()), ..Default::default() };
+    assert!(app.db.put_watched("node-b", Utc::now(), &[w]).await.is_err());
+    assert!(!app.db.finish_sweep("node-b", 0, "2000-01-01", Utc::now(), "{}").await.unwrap());
+    assert_eq!(app.db.sweep_info().await.unwrap().unwrap().position, report.position);
+
+    // Two nodes started together: one sweeps, the other finds the lease taken or nothing
+    // left to do — the streams are derived once in all.
+    let app2 = app.clone();
+    app.db.reset_sweep().await.unwrap();
+    let (a, b) = tokio::join!(app.sweep("node-a"), app2.sweep("node-c"));
+    let derived = |r: &Option<zhifa_app::supervision::SweepReport>| {
+        r.as_ref().map(|r| r.streams.values().sum::<usize>()).unwrap_or(0)
+    };
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let once: usize = report.streams.values().sum();
+    assert!(derived(&a) + derived(&b) <= once + report.streams.get("agency").copied().unwrap_or(0), "{a:?} {b:?}");
+    assert!(a.is_some() || b.is_some());
+}
+
+// rule: V-03
+#[tokio::test]
+async fn each_agency_sees_its_own_the_bureau_sees_all_and_the_digest_is_written_once() {
+    let (_t, app) = demo().await;
+    app.sweep("node-a").await.unwrap().unwrap();
+    let zf = login(&app, "scj-zf").await;
+    let ltj = login(&app, "ltj-zf").await;
+    let jd = login(&app, "sfj-jd").await;
+    let now = beijing_now() + TimeDelta::days(400);
+    let all = app.warning_counts(&jd, now, now.date()).await.unwrap();
+    let own = app.warning_counts(&zf, now, now.date()).await.unwrap();
+    assert!(all.len() > own.len(), "{all:?}");
+    assert!(own.iter().all(|(a, _)| Some(*a) == zf.agency_id));
+    let other = ClockQuery { agency: ltj.agency_id, limit: 10, ..Default::default() };
+    assert!(app.warning_list(&zf, other, now).await.is_err(), "another agency's clocks are refused");
+    let scj_case = app.cases_for(&zf).await.unwrap()[0].id;
+    assert!(app.case_watch(&ltj, scj_case).await.is_err());
+
+    let county = app.latest_digest(&jd).await.unwrap().expect("the county's digest");
+    let mine = app.latest_digest(&zf).await.unwrap().expect("the agency's digest");
+    assert_eq!(county.day, beijing_now().date());
+    assert!(county.overdue >= mine.overdue && county.due_soon >= mine.due_soon);
+    assert!(county.text("某县").contains("执法监督日报"));
+    // Written once a day: a second node's attempt writes nothing.
+    assert!(!app.db.put_digest(&county.day.to_string(), None, "{}", Utc::now()).await.unwrap());
+}

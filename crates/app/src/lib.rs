@@ -8,6 +8,7 @@
 //! Chinese messages; access is refused with the reason; a stale write is a conflict; a
 //! store failure is internal and logged by the caller.
 
+pub mod annual_report;
 pub mod auth;
 pub mod cases;
 pub mod demo;

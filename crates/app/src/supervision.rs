@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zhifa_core::access::{AccessError, Principal, Role};
@@ -31,6 +31,7 @@ use zhifa_core::case::Case;
 use zhifa_core::case::deadlines::DUE_SOON_DAYS;
 use zhifa_core::case::review::ReviewPolicy;
 use zhifa_core::disclosure::feedback::TrackingNumber;
+use zhifa_core::disclosure::statistics::AnnualStatistics;
 use zhifa_core::events::stream;
 use zhifa_core::personnel::Officer;
 use zhifa_core::profile::PolicyProfile;
@@ -173,6 +174,9 @@ impl App {
         let mut w = Watched { stream_id: stream::case(id), ..Default::default() };
         let Some((case, ..)) = self.db.load_case(id).await? else { return Ok(w) };
         let label = Some(format!("案件{}", case.opening.number));
+        // Its share of each year's statistics (D-11), summed by the annual report.
+        let shares = AnnualStatistics::of_case(&case, cx.now.year());
+        w.facts.push(facts_row(case.opening.agency_id, "statistics", &shares));
         let profile = self.case_profile(cx, &case).await?;
         let (now, today) = (cx.now, cx.now.date());
         match warnings::case_warnings(&case, &profile, &cx.calendar, now) {
@@ -194,7 +198,7 @@ impl App {
             let av = parts.agency.av_requirements();
             let found = detectors::case_problems(&case, policy, &parts.officers, &av, today);
             w.problems.extend(found.into_iter().map(|p| problem(p, &label)));
-            w.facts = Some(facts_row(case.opening.agency_id, "case", &CaseFacts::of(&case, policy, &av, &calendar)));
+            w.facts.push(facts_row(case.opening.agency_id, "case", &CaseFacts::of(&case, policy, &av, &calendar)));
         }
         Ok(w)
     }
@@ -211,7 +215,7 @@ impl App {
             .into_iter()
             .map(|x| clock(x, &label))
             .collect();
-        w.facts = Some(facts_row(row.agency_id, "publication", &PublicationFacts::of(&p, row.agency_id)));
+        w.facts.push(facts_row(row.agency_id, "publication", &PublicationFacts::of(&p, row.agency_id)));
         Ok(w)
     }
 
@@ -220,7 +224,7 @@ impl App {
         let Ok(t) = tracking.parse::<TrackingNumber>() else { return Ok(w) };
         let Some((f, _)) = self.db.load_feedback(&t).await? else { return Ok(w) };
         w.clocks = warnings::feedback_warnings(&f, cx.now.date()).into_iter().map(|x| clock(x, &None)).collect();
-        w.facts = Some(facts_row(f.agency, "feedback", &FeedbackFacts::of(&f)));
+        w.facts.push(facts_row(f.agency, "feedback", &FeedbackFacts::of(&f)));
         Ok(w)
     }
 

@@ -159,3 +159,46 @@ async fn each_agency_sees_its_own_the_bureau_sees_all_and_the_digest_is_written_
     // Written once a day: a second node's attempt writes nothing.
     assert!(!app.db.put_digest(&county.day.to_string(), None, "{}", Utc::now()).await.unwrap());
 }
+
+// rule: D-11
+// rule: V-04
+#[tokio::test]
+async fn the_annual_report_adds_up_what_folding_every_case_gives_and_renders_as_pdf() {
+    use chrono::Datelike;
+    use zhifa_core::disclosure::statistics::AnnualStatistics;
+    let (_t, app) = demo().await;
+    app.sweep("node-a").await.unwrap().unwrap();
+    let jd = login(&app, "sfj-jd").await;
+    let year = beijing_now().year();
+    let county = app.annual_report(&jd, None, year).await.unwrap();
+    assert!(county.county && county.title().starts_with("安乡县") && county.title().ends_with("年度行政执法情况报告"));
+    let mut any = false;
+    for part in &county.parts {
+        let mut folds = Vec::new();
+        for row in app.db.cases_of_agency(part.id).await.unwrap() {
+            folds.push(app.db.load_case(row.id).await.unwrap().unwrap().0);
+        }
+        let folded = AnnualStatistics::compute(part.id, year, &folds);
+        assert_eq!(part.statistics, folded, "{}", part.name);
+        any |= !folded.is_empty();
+    }
+    assert!(any, "the demo did something this year");
+    let opened: u64 = county.statistics.opened.iter().map(|(_, n)| n).sum();
+    assert_eq!(
+        opened,
+        county.parts.iter().map(|p| p.statistics.opened.iter().map(|(_, n)| n).sum::<u64>()).sum::<u64>()
+    );
+    assert!(county.summary().contains(&format!("共办理行政执法案件{opened}件")));
+
+    // An agency's own report; another's is refused.
+    let zf = login(&app, "scj-zf").await;
+    let own = app.annual_report(&zf, None, year).await.unwrap();
+    assert!(!own.county && own.parts.len() == 1 && Some(own.parts[0].id) == zf.agency_id);
+    let other = county.parts.iter().find(|p| Some(p.id) != zf.agency_id).unwrap().id;
+    assert!(app.annual_report(&zf, Some(other), year).await.is_err());
+    assert!(app.annual_report(&jd, None, year + 1).await.is_err(), "a year not begun is refused");
+
+    let (name, pdf) = app.annual_report_pdf(&jd, None, year).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    assert!(name.ends_with("年度行政执法情况报告.pdf"));
+}

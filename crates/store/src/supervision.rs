@@ -91,7 +91,8 @@ pub struct Watched {
     pub stream_id: String,
     pub clocks: Vec<ClockRow>,
     pub problems: Vec<ProblemRow>,
-    pub facts: Option<FactsRow>,
+    /// At most one of each kind.
+    pub facts: Vec<FactsRow>,
 }
 
 /// The sweep's state when a node claims it.
@@ -258,12 +259,11 @@ fn replace(out: &mut Writes, w: &Watched) {
             })
             .collect(),
     );
-    if let Some(f) = &w.facts {
-        out.push(
-            "INSERT INTO watch_facts (stream_id, agency_id, kind, payload) VALUES ($1, $2, $3, $4)",
-            args![&w.stream_id, f.agency_id.to_string(), &f.kind, &f.payload],
-        );
-    }
+    out.push_rows(
+        "INSERT INTO watch_facts (stream_id, agency_id, kind, payload) VALUES ",
+        "($1, $2, $3, $4)",
+        w.facts.iter().map(|f| args![&w.stream_id, f.agency_id.to_string(), &f.kind, &f.payload]).collect(),
+    );
 }
 
 impl Db {

@@ -121,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/metrics.csv", get(supervision::metrics_csv))
         .route("/supervision/metrics/behind", get(supervision::metric_behind))
         .route("/supervision/penalties", get(supervision::penalties))
+        .route("/supervision/report", get(supervision::report))
+        .route("/supervision/report.pdf", get(supervision::report_pdf))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))
         .route("/gs/feedback/new", get(crate::pages::portal_feedback::new_form))
         .route("/gs/feedback/{tracking}", get(crate::pages::portal_feedback::status))

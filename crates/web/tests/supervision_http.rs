@@ -120,3 +120,45 @@ async fn bad_filters_are_answered_in_chinese_not_with_a_500() {
     let r = t.get(Some(&jd), "/supervision/subject/case/not-a-uuid").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+// rule: V-04
+// rule: B-03
+// rule: D-11
+#[tokio::test]
+async fn metrics_penalties_and_the_annual_report_pages_with_their_exports() {
+    use chrono::Datelike;
+    let t = swept().await;
+    let jd = t.login("sfj-jd").await;
+    let year = zhifa_app::cases::beijing_now().year();
+    let m = t.get(Some(&jd), &format!("/supervision/metrics?year={year}")).await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.body);
+    assert!(m.body.contains("全县合计") && m.body.contains(AGENCY) && m.body.contains("<svg"));
+    for metric in zhifa_core::supervision::metrics::Metric::ALL {
+        assert!(m.body.contains(metric.label()), "{}", metric.label());
+    }
+    let csv = t.get(Some(&jd), &format!("/supervision/metrics.csv?year={year}")).await;
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    let agencies = t.app.db.agencies().await.unwrap().len();
+    let metrics = zhifa_core::supervision::metrics::Metric::ALL.len();
+    assert_eq!(lines.len(), 1 + (agencies + 1) * metrics, "{}", csv.body);
+    let behind =
+        t.get(Some(&jd), &format!("/supervision/metrics/behind?year={year}&metric=disclosure_timeliness")).await;
+    assert_eq!(behind.status, StatusCode::OK, "{}", behind.body);
+    let bad = t.get(Some(&jd), "/supervision/metrics?year=20x5").await;
+    assert!(bad.status.is_client_error() && bad.body.contains("年度无效"));
+
+    let p = t.get(Some(&jd), &format!("/supervision/penalties?year={year}")).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("罚款分布") && p.body.contains("异常值"));
+
+    let r = t.get(Some(&jd), &format!("/supervision/report?year={year}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("年度行政执法情况报告") && r.body.contains("各执法机关情况") && r.body.contains("<svg"));
+    let pdf = t.get(Some(&jd), &format!("/supervision/report.pdf?year={year}")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    let zf = t.login("scj-zf").await;
+    let own = t.get(Some(&zf), &format!("/supervision/report?year={year}")).await;
+    assert!(own.body.contains(AGENCY) && !own.body.contains("各执法机关情况"));
+}

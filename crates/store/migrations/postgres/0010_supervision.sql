@@ -42,13 +42,15 @@ CREATE TABLE watch_problems (
 );
 CREATE INDEX watch_problems_agency ON watch_problems (agency_id, model);
 
--- The facts the metrics (V-04) and same-case-same-penalty (B-03) aggregate, one JSON
--- document per stream, so a county's figures never refold 100,000 cases.
+-- The facts the metrics (V-04), same-case-same-penalty (B-03) and the annual statistics
+-- (D-11) aggregate, one JSON document per stream and kind (`case`, `statistics`,
+-- `publication`, `feedback`), so a county's figures never refold 100,000 cases.
 CREATE TABLE watch_facts (
-    stream_id TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL,
     agency_id TEXT NOT NULL,
     kind      TEXT NOT NULL,
-    payload   TEXT NOT NULL
+    payload   TEXT NOT NULL,
+    PRIMARY KEY (stream_id, kind)
 );
 CREATE INDEX watch_facts_kind ON watch_facts (kind, agency_id);
 

@@ -37,6 +37,7 @@ pub mod review;
 pub mod search;
 pub mod supervision;
 pub mod supervision_metrics;
+pub mod webhooks;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;

@@ -207,6 +207,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_millis()
             );
             evidence::spawn_supervision(state.app.clone(), state.node.clone());
+            evidence::spawn_webhooks(state.app.clone(), state.node.clone());
             let mut router = zhifa_web::router(state);
             if let Some(path) = &args.bench_static_file {
                 let body = bytes::Bytes::from(std::fs::read(path).with_context(|| format!("{}", path.display()))?);

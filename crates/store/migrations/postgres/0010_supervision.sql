@@ -77,3 +77,18 @@ CREATE TABLE supervision_digests (
     mailed_at  TEXT,
     PRIMARY KEY (day, agency_id)
 );
+
+-- Webhooks of upper-level platforms (D-14): each is told of every publication that changed
+-- after its `position` (the publications projection's `changed_at`), the position moving
+-- only when the platform answered 2xx. Delivered by one node at a time (`sweep_state` job
+-- `webhooks`).
+CREATE TABLE webhooks (
+    id           TEXT PRIMARY KEY,
+    url          TEXT    NOT NULL,
+    secret       TEXT    NOT NULL,
+    created_at   TEXT    NOT NULL,
+    position     INTEGER NOT NULL,
+    delivered_at TEXT,
+    failures     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT
+);

@@ -66,7 +66,7 @@ impl AnnualReport {
         let transferred: u64 = self.parts.iter().map(|p| p.transferred).sum();
         let of = if self.county { format!("全县{}个执法机关", self.parts.len()) } else { "本机关".into() };
         format!(
-            "{}年，{of}共办理行政执法案件{opened}件，作出行政处罚决定{}件（其中当场处罚{}件），罚款金额合计{}元；结案{}件；重大执法决定经法制审核{}件；举行听证{}件。涉嫌犯罪案件{flagged}件，已移送公安机关{transferred}件。",
+            "{}年，{of}共办理行政执法案件{opened}件，作出行政处罚决定{}件（其中当场处罚{}件），罚款金额合计{}；结案{}件；重大执法决定经法制审核{}件；举行听证{}件。涉嫌犯罪案件{flagged}件，已移送公安机关{transferred}件。",
             self.year,
             s.penalty_decisions,
             s.on_the_spot,

@@ -138,6 +138,13 @@ fn link(path: &str, agency: Option<Uuid>, extra: &[(&str, &str)]) -> String {
     if q.is_empty() { path.to_string() } else { format!("{path}?{}", q.join("&")) }
 }
 
+/// A stored UTC instant (RFC 3339) as Beijing time, `2026-11-30 13:57`.
+fn beijing_time(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc)
+        .map(|t| (t.with_timezone(&chrono::Utc) + chrono::TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| utc.to_string())
+}
+
 fn can_sweep(p: &Principal) -> bool {
     p.role == Role::Supervisor || p.is_platform_admin()
 }
@@ -162,7 +169,7 @@ async fn dashboard_page(s: &AppState, p: &Principal) -> AppResult<TablePage> {
     };
     match s.app.sweep_info().await? {
         Some(info) => {
-            page.info.push(("最近一次扫描".into(), info.finished_at.unwrap_or_else(|| "进行中".into())));
+            page.info.push(("最近一次扫描".into(), info.finished_at.as_deref().map(beijing_time).unwrap_or_else(|| "进行中".into())));
             if let Some(h) = info.holder {
                 page.info.push(("正在扫描的节点".into(), h));
             }

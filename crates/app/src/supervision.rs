@@ -5,7 +5,8 @@
 //! position), what `zhifa_core::supervision` reads from it — the clocks
 //! (`warnings::*_warnings`), the problems (`detectors`) — and stores them in the `watch_*`
 //! tables, replacing what was stored for that stream. Once a day it also derives again
-//! what time alone changes: every case not archived (an act without AV growing old), every
+//! what time alone changes: the cases whose recheck day has come (an act without AV
+//! growing old, `detectors::recheck_on` — no other case problem depends on the date), every
 //! agency (the year's D-11 clock, reviewer staffing as people leave). States are not
 //! stored: the queries compute them from due and met against the reader's clock, so a
 //! clock turns overdue at midnight with no sweep.
@@ -199,6 +200,13 @@ impl App {
             let found = detectors::case_problems(&case, policy, &parts.officers, &av, today);
             w.problems.extend(found.into_iter().map(|p| problem(p, &label)));
             w.facts.push(facts_row(case.opening.agency_id, "case", &CaseFacts::of(&case, policy, &av, &calendar)));
+            if let Some(day) = detectors::recheck_on(&case, &av, today) {
+                w.facts.push(FactsRow {
+                    agency_id: case.opening.agency_id,
+                    kind: "recheck".into(),
+                    payload: day.to_string(),
+                });
+            }
         }
         Ok(w)
     }
@@ -311,7 +319,7 @@ impl App {
         }
         streams.extend(officers_cases);
         if daily {
-            streams.extend(self.db.open_case_ids().await?.into_iter().map(stream::case));
+            streams.extend(self.db.recheck_due(&today.to_string()).await?);
             agencies.extend(self.db.agencies().await?.into_iter().map(|a| a.id));
         }
         streams.extend(agencies.into_iter().map(stream::agency));

@@ -5,6 +5,7 @@ mod bench_docs;
 mod bench_draw;
 mod bench_ingest;
 mod bench_portal;
+mod bench_supervision;
 mod config;
 mod draw;
 mod evidence;

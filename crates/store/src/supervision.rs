@@ -417,16 +417,14 @@ impl Db {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// The cases not archived yet: refolded each day, because time alone changes what
-    /// they owe (an act without AV growing old, R-08).
-    pub async fn open_case_ids(&self) -> Result<Vec<Uuid>> {
-        let rows = sqlx::query("SELECT id FROM cases WHERE archived_on IS NULL").fetch_all(&self.read).await?;
-        rows.iter()
-            .map(|r| {
-                let s: String = r.try_get(0)?;
-                uuid(&s, "cases.id")
-            })
-            .collect()
+    /// The streams whose `recheck` facts (a `YYYY-MM-DD` day on which time alone may
+    /// change what they owe) fall on or before `day`.
+    pub async fn recheck_due(&self, day: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT stream_id FROM watch_facts WHERE kind = 'recheck' AND payload <= $1")
+            .bind(day)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
     /// Per agency, the clocks in each state at `now` (`soon` = now + the due-soon days);

@@ -169,7 +169,10 @@ async fn dashboard_page(s: &AppState, p: &Principal) -> AppResult<TablePage> {
     };
     match s.app.sweep_info().await? {
         Some(info) => {
-            page.info.push(("最近一次扫描".into(), info.finished_at.as_deref().map(beijing_time).unwrap_or_else(|| "进行中".into())));
+            page.info.push((
+                "最近一次扫描".into(),
+                info.finished_at.as_deref().map(beijing_time).unwrap_or_else(|| "进行中".into()),
+            ));
             if let Some(h) = info.holder {
                 page.info.push(("正在扫描的节点".into(), h));
             }

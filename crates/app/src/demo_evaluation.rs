@@ -4,9 +4,7 @@
 //! `serve --demo`. [`App::demo_closed_case`] is also what the tests close cases with.
 
 use uuid::Uuid;
-use zhifa_core::case::{
-    Initiation, Party, PartyKind, Procedure, RecordKind, Signature, SpotPenalty, Stage,
-};
+use zhifa_core::case::{Initiation, Party, PartyKind, Procedure, RecordKind, Signature, SpotPenalty, Stage};
 use zhifa_core::money::Money;
 use zhifa_core::registry::ActKind;
 use zhifa_core::supervision::evaluation::{Dimension, DimensionScore, EvaluationKind, Scoresheet};
@@ -135,7 +133,9 @@ fn full_marks(deductions: &[(Dimension, u32, &str)]) -> ScoreInput {
         scores: Dimension::ALL
             .iter()
             .map(|&d| match deductions.iter().find(|x| x.0 == d) {
-                Some((_, points, comment)) => DimensionScore { dimension: d, points: *points, comment: (*comment).into() },
+                Some((_, points, comment)) => {
+                    DimensionScore { dimension: d, points: *points, comment: (*comment).into() }
+                }
                 None => DimensionScore { dimension: d, points: sheet.max(d), comment: String::new() },
             })
             .collect(),

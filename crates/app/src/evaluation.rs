@@ -182,7 +182,10 @@ impl App {
         }
         let choices = self.evaluator_choices(by, new.kind).await?;
         if new.evaluators.iter().any(|e| !choices.iter().any(|(id, _)| id == e)) {
-            r.add("evaluators", "评查人员只能从本机关的执法监督人员、法制审核人员（自查时为法制审核人员、负责人）中指定");
+            r.add(
+                "evaluators",
+                "评查人员只能从本机关的执法监督人员、法制审核人员（自查时为法制审核人员、负责人）中指定",
+            );
         }
         let spec = EvaluationSpec {
             name: new.name,
@@ -216,11 +219,9 @@ impl App {
         let mut rows = Vec::new();
         for row in self.db.evaluations(None).await? {
             let evaluator = match me {
-                Some(me) if !row.agencies.contains(&agency) => self
-                    .db
-                    .load_evaluation(row.id)
-                    .await?
-                    .is_some_and(|(ev, _)| ev.spec.evaluators.contains(&me)),
+                Some(me) if !row.agencies.contains(&agency) => {
+                    self.db.load_evaluation(row.id).await?.is_some_and(|(ev, _)| ev.spec.evaluators.contains(&me))
+                }
                 _ => false,
             };
             if row.agencies.contains(&agency) || evaluator {
@@ -358,7 +359,9 @@ impl App {
     /// concluded a review round, and the reviewer step of each approval.
     async fn case_staff(&self, case: &Case) -> AppResult<CaseStaff> {
         let mut staff = CaseStaff::default();
-        staff.officers.extend(case.opening.officers.iter().chain(&case.officers).chain(&case.auxiliaries).map(|o| o.officer_id));
+        staff
+            .officers
+            .extend(case.opening.officers.iter().chain(&case.officers).chain(&case.auxiliaries).map(|o| o.officer_id));
         let mut reviewer_accounts = Vec::new();
         for r in &case.records {
             for a in &r.approvals {
@@ -383,7 +386,12 @@ impl App {
         Ok(staff)
     }
 
-    async fn scoring_parts(&self, by: &Principal, id: Uuid, case_id: Uuid) -> AppResult<(Evaluation, ExpectedVersion, Uuid, CaseStaff)> {
+    async fn scoring_parts(
+        &self,
+        by: &Principal,
+        id: Uuid,
+        case_id: Uuid,
+    ) -> AppResult<(Evaluation, ExpectedVersion, Uuid, CaseStaff)> {
         let (ev, version) = self.load_ev(id).await?;
         let me = self.evaluator_of(by).await?.ok_or(AccessError::Role(by.role.label()))?;
         if !ev.spec.evaluators.contains(&me) {
@@ -396,7 +404,13 @@ impl App {
 
     /// Scores a selected case (V-01): by an evaluator of the batch who neither handled nor
     /// legally reviewed the case.
-    pub async fn score_evaluation_case(&self, by: &Principal, id: Uuid, case_id: Uuid, input: ScoreInput) -> AppResult<()> {
+    pub async fn score_evaluation_case(
+        &self,
+        by: &Principal,
+        id: Uuid,
+        case_id: Uuid,
+        input: ScoreInput,
+    ) -> AppResult<()> {
         let (ev, version, me, staff) = self.scoring_parts(by, id, case_id).await?;
         let scoring = Scoring { evaluator: me, on: beijing_now().date(), scores: input.scores, vetoes: input.vetoes };
         let event = decide_score(&ev, case_id, scoring, &staff)?;
@@ -430,18 +444,20 @@ impl App {
     ) -> AppResult<()> {
         let (ev, version) = self.load_ev(id).await?;
         must_run(by, &ev.spec)?;
-        let notice = RectificationNotice {
-            number: number.trim().to_string(),
-            problems,
-            issued_on: beijing_now().date(),
-            due,
-        };
+        let notice =
+            RectificationNotice { number: number.trim().to_string(), problems, issued_on: beijing_now().date(), due };
         let event = decide_issue(&ev, case_id, notice)?;
         self.append_ev(by, id, version, event).await
     }
 
     /// The agency answers a notice addressed to it: its head or officers.
-    pub async fn answer_rectification(&self, by: &Principal, id: Uuid, case_id: Uuid, what_done: &str) -> AppResult<()> {
+    pub async fn answer_rectification(
+        &self,
+        by: &Principal,
+        id: Uuid,
+        case_id: Uuid,
+        what_done: &str,
+    ) -> AppResult<()> {
         let (ev, version) = self.load_ev(id).await?;
         let case = ev.case(case_id).ok_or(AppError::NotFound("评查案卷"))?;
         if by.agency_id != Some(case.case.agency_id) {

@@ -250,3 +250,13 @@ async fn open_cases_handlers_and_other_agencies_are_refused() {
         Err(AppError::Forbidden(_))
     ));
 }
+
+#[tokio::test]
+async fn the_demo_batch_has_two_scored_cases_and_a_notice() {
+    let (_t, app) = demo().await;
+    let id = app.load_demo_evaluation().await.unwrap();
+    let jd = login(&app, "sfj-jd").await;
+    let ev = app.evaluation(&jd, id).await.unwrap().evaluation;
+    let s = summary(&ev, zhifa_app::cases::beijing_now().date());
+    assert_eq!((s.total.cases, s.total.scored, s.total.excellent, s.total.fail, s.total.open), (2, 2, 1, 1, 1));
+}

@@ -74,7 +74,8 @@ fn row(r: &AnyRow) -> Result<EvaluationRow> {
 pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &EvaluationEvent) -> Result<()> {
     let id = ev.stream_id.split_once(':').map(|(_, k)| k).unwrap_or_default();
     let id = id.parse::<Uuid>().map_err(|e| StoreError::Corrupt(format!("{}: {e}", ev.stream_id)))?.to_string();
-    let touch = |w: &mut Writes| w.push("UPDATE evaluations SET changed_at = $2 WHERE id = $1", args![&id, ev.position]);
+    let touch =
+        |w: &mut Writes| w.push("UPDATE evaluations SET changed_at = $2 WHERE id = $1", args![&id, ev.position]);
     match e {
         EvaluationEvent::EvaluationCreated { spec, .. } => w.push(
             "INSERT INTO evaluations (id, kind, agencies, name, year, status, changed_at) \
@@ -100,18 +101,16 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent, e: &EvaluationEvent) -> 
             "UPDATE evaluations SET status = 'drawn', cases = cases + $2, changed_at = $3 WHERE id = $1",
             args![&id, drawn.cases.len() as i64, ev.position],
         ),
-        EvaluationEvent::EvaluationCaseScored { .. } => w.push(
-            "UPDATE evaluations SET scored = scored + 1, changed_at = $2 WHERE id = $1",
-            args![&id, ev.position],
-        ),
+        EvaluationEvent::EvaluationCaseScored { .. } => {
+            w.push("UPDATE evaluations SET scored = scored + 1, changed_at = $2 WHERE id = $1", args![&id, ev.position])
+        }
         EvaluationEvent::RectificationIssued { .. } => w.push(
             "UPDATE evaluations SET rectifications = rectifications + 1, changed_at = $2 WHERE id = $1",
             args![&id, ev.position],
         ),
-        EvaluationEvent::RectificationAccepted { .. } => w.push(
-            "UPDATE evaluations SET closed = closed + 1, changed_at = $2 WHERE id = $1",
-            args![&id, ev.position],
-        ),
+        EvaluationEvent::RectificationAccepted { .. } => {
+            w.push("UPDATE evaluations SET closed = closed + 1, changed_at = $2 WHERE id = $1", args![&id, ev.position])
+        }
         EvaluationEvent::EvaluationScoreCorrected { .. }
         | EvaluationEvent::RectificationAnswered { .. }
         | EvaluationEvent::RectificationReturned { .. } => touch(w),
@@ -136,12 +135,10 @@ impl Db {
     pub async fn evaluations(&self, agency: Option<Uuid>) -> Result<Vec<EvaluationRow>> {
         let rows = match agency {
             Some(a) => {
-                crate::q(format!(
-                    "SELECT {COLUMNS} FROM evaluations WHERE agencies LIKE $1 ORDER BY year DESC, name"
-                ))
-                .bind(format!("%{a}%"))
-                .fetch_all(&self.read)
-                .await?
+                crate::q(format!("SELECT {COLUMNS} FROM evaluations WHERE agencies LIKE $1 ORDER BY year DESC, name"))
+                    .bind(format!("%{a}%"))
+                    .fetch_all(&self.read)
+                    .await?
             }
             None => {
                 crate::q(format!("SELECT {COLUMNS} FROM evaluations ORDER BY year DESC, name"))

@@ -121,11 +121,16 @@ async fn a_batch_is_picked_scored_and_its_rectification_answered_and_closed_over
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不是有效日期"), "{}", r.body);
     let due = (zhifa_app::cases::beijing_now().date() + chrono::Days::new(30)).to_string();
-    let fields = [("number", "安司评查〔2026〕1号"), ("problems", "缺少处罚依据\n程序记录不完整"), ("due", due.as_str())];
+    let fields =
+        [("number", "安司评查〔2026〕1号"), ("problems", "缺少处罚依据\n程序记录不完整"), ("due", due.as_str())];
     let r = t.post_form(&jd, &notice, &fields, true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = t.get(Some(&jd), &base).await;
-    assert!(page.body.contains("优秀") && page.body.contains("不合格") && page.body.contains("待整改"), "{}", page.body);
+    assert!(
+        page.body.contains("优秀") && page.body.contains("不合格") && page.body.contains("待整改"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("评查结果汇总") && page.body.contains("缺少处罚依据"));
 
     // The agency sees the notice addressed to it and answers.

@@ -38,7 +38,12 @@ async fn run_view(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<Evaluati
 }
 
 /// The batch and one of its cases the reader sees.
-async fn case_view(s: &AppState, user: &CurrentUser, id: Uuid, case: Uuid) -> Result<(EvaluationView, EvaluatedCase), AppError> {
+async fn case_view(
+    s: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    case: Uuid,
+) -> Result<(EvaluationView, EvaluatedCase), AppError> {
     let view = s.app.evaluation(&user.principal, id).await?;
     let c = view.evaluation.case(case).filter(|c| view.shows(c.case.agency_id)).cloned();
     let c = c.ok_or(AppError::NotFound("评查案卷"))?;
@@ -50,7 +55,12 @@ async fn pick_form(s: &AppState, user: &CurrentUser, id: Uuid) -> Result<FormPag
     let candidates = s.app.evaluation_candidates(&user.principal, id).await?;
     let options = candidates
         .iter()
-        .map(|c| (c.case_id.to_string(), format!("{}（{}结案）", c.number, c.closed_on.map(|d| d.to_string()).unwrap_or_default())))
+        .map(|c| {
+            (
+                c.case_id.to_string(),
+                format!("{}（{}结案）", c.number, c.closed_on.map(|d| d.to_string()).unwrap_or_default()),
+            )
+        })
         .collect();
     let mut page = FormPage::new(
         "人工选取评查案卷",
@@ -95,7 +105,12 @@ fn commit_form(id: Uuid) -> FormPage {
     let mut page = FormPage::new(
         "公布随机抽取承诺",
         &format!("/supervision/evaluations/{id}/commit"),
-        vec![Field::text("ratio", "抽取比例").required().value("10%").hint("每个被评查机关已结案案卷的抽取比例，如 10%；不足一件的按一件抽取")],
+        vec![
+            Field::text("ratio", "抽取比例")
+                .required()
+                .value("10%")
+                .hint("每个被评查机关已结案案卷的抽取比例，如 10%；不足一件的按一件抽取"),
+        ],
     );
     page.intro = "公布承诺时冻结各被评查机关已结案的案卷作为候选名单，系统生成保密的随机种子并公布其SHA-256承诺值和名单哈希；抽取时公开种子，任何人都可以重新计算核验。".into();
     page.submit = "确认公布承诺".into();
@@ -162,7 +177,11 @@ fn score_form(view: &EvaluationView, c: &EvaluatedCase) -> FormPage {
     let mut fields = vec![Field::new("scores", "评分（每项在0至满分之间；扣分的须写明理由）", "heading")];
     for d in Dimension::ALL {
         let max = sheet.max(d);
-        fields.push(Field::text(&format!("points_{}", key(d)), &format!("{}（满分{max}分）", d.label())).required().value(max.to_string()));
+        fields.push(
+            Field::text(&format!("points_{}", key(d)), &format!("{}（满分{max}分）", d.label()))
+                .required()
+                .value(max.to_string()),
+        );
         fields.push(Field::new(&format!("comment_{}", key(d)), &format!("{}扣分理由", d.label()), "textarea"));
     }
     fields.push(Field::new("vetoes", "否决项（有任一项的，案卷评为不合格）", "heading"));
@@ -171,7 +190,9 @@ fn score_form(view: &EvaluationView, c: &EvaluatedCase) -> FormPage {
         fields.push(Field::new(&format!("veto_comment_{}", key(v)), &format!("“{}”的具体情形", v.label()), "textarea"));
     }
     if c.score.is_some() {
-        fields.push(Field::new("reason", "更正理由", "textarea").required().hint("已评分的案卷只能更正，原评分保留在记录中"));
+        fields.push(
+            Field::new("reason", "更正理由", "textarea").required().hint("已评分的案卷只能更正，原评分保留在记录中"),
+        );
     }
     let title = if c.score.is_some() { "更正评分" } else { "案卷评分" };
     let mut page = FormPage::new(
@@ -198,7 +219,12 @@ fn score_pairs(c: &EvaluatedCase) -> Vec<(String, String)> {
     v
 }
 
-async fn evaluator_view(s: &AppState, user: &CurrentUser, id: Uuid, case: Uuid) -> Result<(EvaluationView, EvaluatedCase), AppError> {
+async fn evaluator_view(
+    s: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    case: Uuid,
+) -> Result<(EvaluationView, EvaluatedCase), AppError> {
     let (view, c) = case_view(s, user, id, case).await?;
     if view.evaluator.is_none() {
         return Err(AccessError::Role(user.principal.role.label()).into());
@@ -207,7 +233,11 @@ async fn evaluator_view(s: &AppState, user: &CurrentUser, id: Uuid, case: Uuid) 
 }
 
 /// GET /supervision/evaluations/{id}/cases/{case}/score
-pub async fn score_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, case)): Parsed<(Uuid, Uuid)>) -> Response {
+pub async fn score_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, case)): Parsed<(Uuid, Uuid)>,
+) -> Response {
     match evaluator_view(&s, &user, id, case).await {
         Ok((view, c)) => render_form(&Nav::for_user(&user), &score_form(&view, &c).fill(&score_pairs(&c))),
         Err(e) => page_error(&user, e),
@@ -233,7 +263,9 @@ fn read_scores(v: &[(String, String)]) -> Result<ScoreInput, Rejection> {
     }
     for veto in VETOES {
         if value(v, &format!("veto_{}", key(veto))) == "1" {
-            input.vetoes.push(VetoFinding { veto, comment: value(v, &format!("veto_comment_{}", key(veto))).to_string() });
+            input
+                .vetoes
+                .push(VetoFinding { veto, comment: value(v, &format!("veto_comment_{}", key(veto))).to_string() });
         }
     }
     r.into_result().map(|_| input)
@@ -277,8 +309,15 @@ fn notice_form(id: Uuid, c: &EvaluatedCase) -> FormPage {
 }
 
 /// GET /supervision/evaluations/{id}/cases/{case}/rectification
-pub async fn notice_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, case)): Parsed<(Uuid, Uuid)>) -> Response {
-    match run_view(&s, &user, id).await.and_then(|v| v.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷"))) {
+pub async fn notice_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, case)): Parsed<(Uuid, Uuid)>,
+) -> Response {
+    match run_view(&s, &user, id)
+        .await
+        .and_then(|v| v.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷")))
+    {
         Ok(c) => render_form(&Nav::for_user(&user), &notice_form(id, &c)),
         Err(e) => page_error(&user, e),
     }
@@ -292,7 +331,10 @@ pub async fn notice(
     body: Bytes,
 ) -> Response {
     let v = pairs(&body);
-    let c = match run_view(&s, &user, id).await.and_then(|v| v.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷"))) {
+    let c = match run_view(&s, &user, id)
+        .await
+        .and_then(|v| v.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷")))
+    {
         Ok(c) => c,
         Err(e) => return page_error(&user, e),
     };
@@ -326,7 +368,11 @@ fn answer_form(id: Uuid, c: &EvaluatedCase) -> FormPage {
 }
 
 /// GET /supervision/evaluations/{id}/cases/{case}/answer
-pub async fn answer_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, case)): Parsed<(Uuid, Uuid)>) -> Response {
+pub async fn answer_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, case)): Parsed<(Uuid, Uuid)>,
+) -> Response {
     match case_view(&s, &user, id, case).await {
         Ok((_, c)) if user.principal.agency_id == Some(c.case.agency_id) => {
             render_form(&Nav::for_user(&user), &answer_form(id, &c))
@@ -353,7 +399,8 @@ pub async fn answer(
 }
 
 fn accept_form(id: Uuid, c: &EvaluatedCase) -> FormPage {
-    let answer = c.rectification.as_ref().and_then(|r| r.answers.last()).map(|a| a.what_done.clone()).unwrap_or_default();
+    let answer =
+        c.rectification.as_ref().and_then(|r| r.answers.last()).map(|a| a.what_done.clone()).unwrap_or_default();
     let mut page = FormPage::new(
         &format!("整改销号：{}", c.case.number),
         &format!("/supervision/evaluations/{id}/cases/{}/accept", c.case.case_id),
@@ -382,7 +429,11 @@ async fn runner_case(s: &AppState, user: &CurrentUser, id: Uuid, case: Uuid) -> 
 }
 
 /// GET /supervision/evaluations/{id}/cases/{case}/accept
-pub async fn accept_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, case)): Parsed<(Uuid, Uuid)>) -> Response {
+pub async fn accept_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, case)): Parsed<(Uuid, Uuid)>,
+) -> Response {
     match runner_case(&s, &user, id, case).await {
         Ok(c) => render_form(&Nav::for_user(&user), &accept_form(id, &c)),
         Err(e) => page_error(&user, e),
@@ -406,7 +457,11 @@ pub async fn accept(
 }
 
 /// GET /supervision/evaluations/{id}/cases/{case}/return
-pub async fn return_new(State(s): State<AppState>, user: CurrentUser, Parsed((id, case)): Parsed<(Uuid, Uuid)>) -> Response {
+pub async fn return_new(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Parsed((id, case)): Parsed<(Uuid, Uuid)>,
+) -> Response {
     match runner_case(&s, &user, id, case).await {
         Ok(c) => render_form(&Nav::for_user(&user), &return_form(id, &c)),
         Err(e) => page_error(&user, e),

@@ -15,9 +15,7 @@ use zhifa_app::cases::beijing_now;
 use zhifa_app::evaluation::{EvaluationView, NewEvaluation};
 use zhifa_core::Rejection;
 use zhifa_core::access::{AccessError, Role};
-use zhifa_core::supervision::evaluation::{
-    EvaluatedCase, EvaluationKind, Rectification, Selection, Tally, summary,
-};
+use zhifa_core::supervision::evaluation::{EvaluatedCase, EvaluationKind, Rectification, Selection, Tally, summary};
 
 use crate::AppState;
 use crate::forms::{Cell, Field, FormPage, Nav, Section, TablePage, pairs, render_form, render_table, value, values};
@@ -135,7 +133,8 @@ async fn new_form(s: &AppState, user: &CurrentUser) -> Result<FormPage, AppError
         EvaluationKind::SelfEvaluation => "新建本机关案卷自查",
     };
     let mut page = FormPage::new(title, "/supervision/evaluations", fields);
-    page.intro = "评查活动创建后，可人工选取已结案的案卷并说明理由，或公布随机抽取承诺后现场随机抽取（二者只能选其一）。".into();
+    page.intro =
+        "评查活动创建后，可人工选取已结案的案卷并说明理由，或公布随机抽取承诺后现场随机抽取（二者只能选其一）。".into();
     Ok(page)
 }
 
@@ -304,7 +303,8 @@ fn rectification_section(view: &EvaluationView) -> Option<Section> {
             }
         }
         if let Some((on, comment)) = &r.accepted {
-            history.push(format!("{on}销号{}", if comment.is_empty() { String::new() } else { format!("：{comment}") }));
+            history
+                .push(format!("{on}销号{}", if comment.is_empty() { String::new() } else { format!("：{comment}") }));
         }
         section.rows.push(vec![
             c.case.number.clone().into(),

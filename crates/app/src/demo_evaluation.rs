@@ -86,8 +86,8 @@ impl App {
 
     /// The demo's evaluation batch (after [`App::load_demo`]): returns its id.
     pub async fn load_demo_evaluation(&self) -> AppResult<Uuid> {
-        let first = self.demo_closed_case("钱某某", 2).await?;
-        let second = self.demo_closed_case("孔某某", 3).await?;
+        let first = self.demo_closed_case("蒋某某", 2).await?;
+        let second = self.demo_closed_case("韩某某", 3).await?;
         let jd = self.principal("sfj-jd").await?;
         let reviewer = self.db.account_for_login("sfj-fzsh").await?.ok_or(AppError::NotFound("演示账号"))?.0;
         let agency = self.cast().await?.agency;

@@ -132,6 +132,7 @@ async fn a_batch_is_picked_scored_and_its_rectification_answered_and_closed_over
         page.body
     );
     assert!(page.body.contains("评查结果汇总") && page.body.contains("缺少处罚依据"));
+    assert!(page.body.contains("执法程序扣20分：未告知陈述申辩权利") && page.body.contains("否决项“无法律依据”"));
 
     // The agency sees the notice addressed to it and answers.
     let zf = t.login("scj-zf").await;

@@ -265,9 +265,22 @@ fn case_row(view: &EvaluationView, id: Uuid, c: &EvaluatedCase) -> Vec<Cell> {
         (Some(_), true) => Cell::link(format!("{points}（更正）"), format!("{base}/score")),
         _ => points.into(),
     };
+    let sheet = &view.evaluation.spec.scoresheet;
+    let findings = c.score.as_ref().is_some_and(|s| s.scoring.has_findings(sheet));
+    let deductions = c.score.as_ref().map_or(String::new(), |s| {
+        let mut items: Vec<String> = s
+            .scoring
+            .scores
+            .iter()
+            .filter(|d| d.points < sheet.max(d.dimension))
+            .map(|d| format!("{}扣{}分：{}", d.dimension.label(), sheet.max(d.dimension) - d.points, d.comment))
+            .collect();
+        items.extend(s.scoring.vetoes.iter().map(|v| format!("否决项“{}”：{}", v.veto.label(), v.comment)));
+        items.join("；")
+    });
     let today = beijing_now().date();
     let rect = match &c.rectification {
-        None if c.score.is_some() && view.runs => Cell::link("下发整改通知", format!("{base}/rectification")),
+        None if findings && view.runs => Cell::link("下发整改通知", format!("{base}/rectification")),
         None => "".into(),
         Some(r) => {
             use zhifa_core::supervision::evaluation::RectificationState as S;
@@ -286,6 +299,7 @@ fn case_row(view: &EvaluationView, id: Uuid, c: &EvaluatedCase) -> Vec<Cell> {
         selection.into(),
         score_cell,
         grade.into(),
+        deductions.into(),
         rect,
     ]
 }
@@ -347,7 +361,10 @@ pub async fn show(State(s): State<AppState>, user: CurrentUser, Parsed(id): Pars
         }
     }
     page.actions.push(("/supervision/evaluations".into(), "返回案卷评查".into()));
-    let mut cases = Section::new("评查案卷", &["案号", "被评查机关", "结案日期", "选取方式", "得分", "等次", "整改"]);
+    let mut cases = Section::new(
+        "评查案卷",
+        &["案号", "被评查机关", "结案日期", "选取方式", "得分", "等次", "扣分与否决项", "整改"],
+    );
     for c in ev.cases.iter().filter(|c| view.shows(c.case.agency_id)) {
         cases.rows.push(case_row(&view, id, c));
         let answered = c.rectification.as_ref().is_some_and(|r| {

@@ -84,8 +84,9 @@ pub fn scope(by: &Principal) -> Result<Option<Uuid>, AccessError> {
     }
 }
 
-/// The subject as stored, with the label a supervisor reads.
-fn subject_ref(s: &Subject, label: Option<String>) -> SubjectRef {
+/// The subject as stored, with the label a supervisor reads (its own description unless
+/// `label` is given).
+pub fn subject_ref(s: &Subject, label: Option<String>) -> SubjectRef {
     let (kind, id) = match s {
         Subject::Case { id, .. } => ("case", id.to_string()),
         Subject::Publication { record_id } => ("publication", record_id.to_string()),
@@ -93,6 +94,7 @@ fn subject_ref(s: &Subject, label: Option<String>) -> SubjectRef {
         Subject::Agency { id } => ("agency", id.to_string()),
         Subject::Plan { id, task: Some(t) } => ("plan", format!("{id}:{t}")),
         Subject::Plan { id, task: None } => ("plan", id.to_string()),
+        Subject::Evaluation { id, case, .. } => ("evaluation", format!("{id}:{case}")),
     };
     SubjectRef { kind: kind.into(), id, label: label.unwrap_or_else(|| s.describe()) }
 }
@@ -273,6 +275,14 @@ impl App {
         Ok(w)
     }
 
+    async fn watch_evaluation(&self, cx: &Context, id: Uuid) -> AppResult<Watched> {
+        let mut w = Watched { stream_id: stream::evaluation(id), ..Default::default() };
+        if let Some((ev, _)) = self.db.load_evaluation(id).await? {
+            w.clocks = warnings::evaluation_warnings(&ev, cx.now.date()).into_iter().map(|x| clock(x, &None)).collect();
+        }
+        Ok(w)
+    }
+
     /// Derives one stream; streams of other kinds derive nothing.
     async fn watch_stream(&self, cx: &mut Context, stream_id: &str) -> AppResult<Option<Watched>> {
         let (kind, rest) = stream_id.split_once(':').unwrap_or((stream_id, ""));
@@ -283,6 +293,7 @@ impl App {
             ("feedback", _) => Some(self.watch_feedback(cx, stream_id, rest).await?),
             ("agency", Ok(id)) => Some(self.watch_agency(cx, id).await?),
             ("plan", Ok(id)) => Some(self.watch_plan(cx, id).await?),
+            ("evaluation", Ok(id)) => Some(self.watch_evaluation(cx, id).await?),
             _ => None,
         })
     }

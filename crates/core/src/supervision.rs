@@ -22,6 +22,7 @@
 //! | D-10, D-12 | correction or complaint answered within `correction_answer_wd` | `disclosure::feedback` |
 //! | D-02 | pre-disclosure updated within `predisclosure_update_wd` | `disclosure::predisclosure` (`tracking`) |
 //! | D-11 | annual statistics by 31 January | `disclosure::statistics` (`publish_by`) |
+//! | V-01 | a rectification answered by its due day (the notice's, or the last return's) | `evaluation::Rectification::due` |
 //!
 //! "Due soon" is [`crate::case::deadlines::DUE_SOON_DAYS`] (3 days), the same threshold as
 //! the case page's. [`warnings::summarize`] counts, per agency, what is overdue, due soon,
@@ -111,6 +112,12 @@ pub enum Subject {
         id: Uuid,
         task: Option<u32>,
     },
+    /// A case's rectification in a case-file evaluation (V-01).
+    Evaluation {
+        id: Uuid,
+        case: Uuid,
+        number: String,
+    },
 }
 
 impl Subject {
@@ -127,6 +134,7 @@ impl Subject {
             Subject::Agency { .. } => "本机关".into(),
             Subject::Plan { task: Some(t), .. } => format!("抽查计划第{}个任务", t + 1),
             Subject::Plan { task: None, .. } => "抽查计划".into(),
+            Subject::Evaluation { number, .. } => format!("案件{number}的评查整改"),
         }
     }
 }

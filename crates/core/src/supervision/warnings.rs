@@ -327,3 +327,34 @@ pub fn summarize(warnings: &[Warning]) -> BTreeMap<Uuid, Counts> {
     }
     out
 }
+
+/// The rectifications of a case-file evaluation (V-01), as of `today`: each due from the
+/// agency by its notice's day (or the last return's), met by the answer that came after
+/// the last return; once the bureau accepted it, met.
+pub fn evaluation_warnings(ev: &crate::supervision::evaluation::Evaluation, today: NaiveDate) -> Vec<Warning> {
+    ev.cases
+        .iter()
+        .filter_map(|c| Some((c, c.rectification.as_ref()?)))
+        .map(|(c, r)| {
+            let due = end_of(r.due());
+            // The answer to the current round: after the last return, if any.
+            let met = r.answers.get(r.returns.len()).map(|a| end_of(a.on));
+            Warning {
+                rule: "V-01",
+                agency_id: c.case.agency_id,
+                subject: Subject::Evaluation { id: ev.id, case: c.case.case_id, number: c.case.number.clone() },
+                what: format!(
+                    "{}整改通知（{}）应于{}前答复：{}",
+                    ev.spec.name,
+                    r.notice.number,
+                    r.due(),
+                    r.state(today).label()
+                ),
+                due,
+                met_at: met,
+                state: State::at(due, met, start_of(today)),
+                profile: None,
+            }
+        })
+        .collect()
+}

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 use zhifa_app::cases::beijing_now;
 use zhifa_app::portal_disclosure::bar_chart;
-use zhifa_app::supervision::scope;
+use zhifa_app::supervision::{scope, subject_ref};
 use zhifa_app::{AppError, AppResult};
 use zhifa_core::access::{Principal, Role};
 use zhifa_core::supervision::detectors::Model;
@@ -481,6 +481,10 @@ pub async fn subject(
                 }
             }
             "feedback" => format!("/feedback/{id}"),
+            "evaluation" => {
+                let ev = id.split(':').next().unwrap_or("");
+                format!("/supervision/evaluations/{}", ev.parse::<Uuid>().map_err(|_| AppError::NotFound("案卷评查"))?)
+            }
             "agency" => format!("/agencies/{}", uuid()?),
             "plan" => {
                 let (plan, task) = id.split_once(':').unwrap_or((&id, ""));
@@ -670,19 +674,6 @@ pub async fn metrics_csv(State(s): State<AppState>, user: CurrentUser, Query(q):
     csv_response(&format!("metrics-{}-{}.csv", report.period.from(), report.period.to()), out)
 }
 
-fn subject_label(s: &zhifa_core::supervision::Subject) -> (String, String, String) {
-    use zhifa_core::supervision::Subject;
-    match s {
-        Subject::Case { id, number } => ("case".into(), id.to_string(), format!("案件{number}")),
-        Subject::Publication { record_id } => ("publication".into(), record_id.to_string(), s.describe()),
-        Subject::Feedback { tracking } => ("feedback".into(), tracking.clone(), s.describe()),
-        Subject::Agency { id } => ("agency".into(), id.to_string(), s.describe()),
-        Subject::Plan { id, task } => {
-            ("plan".into(), task.map(|t| format!("{id}:{t}")).unwrap_or_else(|| id.to_string()), s.describe())
-        }
-    }
-}
-
 /// `/supervision/metrics/behind?metric=…`: the cases, publications or requests behind a
 /// metric's shortfall (the drill-down from a figure).
 pub async fn metric_behind(State(s): State<AppState>, user: CurrentUser, Query(q): Query<PeriodQuery>) -> Response {
@@ -703,10 +694,10 @@ pub async fn metric_behind(State(s): State<AppState>, user: CurrentUser, Query(q
         page.actions.push((with_params("/supervision/metrics", None, &q.params(period), &[]), "返回指标".into()));
         let mut t = Section::new("事项", &["执法机关", "对象"]);
         for (a, subject) in &rows {
-            let (kind, id, label) = subject_label(subject);
+            let r = subject_ref(subject, None);
             t.rows.push(vec![
                 names.get(a).cloned().unwrap_or_default().into(),
-                Cell::link(label, subject_href(&kind, &id)),
+                Cell::link(r.label, subject_href(&r.kind, &r.id)),
             ]);
         }
         page.sections.push(t);
@@ -764,12 +755,12 @@ pub async fn penalties(State(s): State<AppState>, user: CurrentUser, Query(q): Q
                 g.outliers.len().to_string().into(),
             ]);
             for o in &g.outliers {
-                let (kind, id, label) = subject_label(&o.subject);
+                let r = subject_ref(&o.subject, None);
                 out.rows.push(vec![
                     name.clone().into(),
                     g.violation_name.clone().into(),
                     g.tier.clone().into(),
-                    Cell::link(label, subject_href(&kind, &id)),
+                    Cell::link(r.label, subject_href(&r.kind, &r.id)),
                     o.fine.to_string().into(),
                     o.why.clone().into(),
                 ]);

@@ -132,3 +132,28 @@ fn the_summary_counts_grades_average_and_rectifications_per_agency() {
     let before = summary(&ev, d("2025-07-15"));
     assert_eq!((before.total.open, before.total.overdue), (1, 0));
 }
+
+// rule: V-01
+// rule: V-03
+#[test]
+fn an_unanswered_rectification_is_an_early_warning_clock() {
+    use crate::supervision::Subject;
+    use crate::supervision::warnings::{State, evaluation_warnings};
+    let ev = noticed();
+    let w = evaluation_warnings(&ev, d("2025-07-13"));
+    assert_eq!(w.len(), 1);
+    assert_eq!((w[0].rule, &w[0].state), ("V-01", &State::DueSoon));
+    assert_eq!(w[0].agency_id, AGENCY_1);
+    assert!(matches!(w[0].subject, Subject::Evaluation { case, .. } if case == case_id(1)));
+    assert_eq!(evaluation_warnings(&ev, d("2025-07-16"))[0].state, State::Overdue);
+    // Answered late, then returned with a new due day: the new round's answer is due.
+    let answered = then(ev, &decide_answer(&noticed(), case_id(1), "已补正", d("2025-07-20")).unwrap());
+    assert_eq!(evaluation_warnings(&answered, d("2025-07-21"))[0].state, State::MetLate);
+    let returned = then(
+        answered.clone(),
+        &decide_return(&answered, case_id(1), "未附证明材料", d("2025-07-22"), d("2025-08-05")).unwrap(),
+    );
+    let w = evaluation_warnings(&returned, d("2025-08-06"));
+    assert_eq!(w[0].state, State::Overdue, "the returned round waits for its own answer");
+    assert_eq!(w[0].due.date(), d("2025-08-05"));
+}

@@ -18,6 +18,7 @@ pub mod demo_inspection;
 pub mod demo_penalty;
 pub mod demo_portal;
 pub mod demo_review;
+pub mod demo_transfer;
 pub mod discretion;
 pub mod documents;
 pub mod evidence;
@@ -36,6 +37,7 @@ pub mod review;
 pub mod search;
 pub mod supervision;
 pub mod supervision_metrics;
+pub mod transfer;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;

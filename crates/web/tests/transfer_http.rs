@@ -96,7 +96,8 @@ async fn a_case_is_flagged_transferred_and_answered_through_the_forms_and_closes
 
     // Sent back without the organ's reason: 422, nothing stored.
     let action = format!("/cases/{id}/transfer/outcome");
-    let r = t.post_form(&zf, &action, &[("on", &today()), ("outcome", "returned"), ("reason", "")], true).await;
+    let day = today();
+    let r = t.post_form(&zf, &action, &[("on", day.as_str()), ("outcome", "returned"), ("reason", "")], true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请写明公安机关不予立案或退回的理由"), "{}", r.body);
     assert!(transfer_state(&t, id).await.last().unwrap().outcome.is_none());
@@ -154,9 +155,9 @@ async fn the_list_and_its_csv_show_the_transfers_in_scope_and_another_agency_is_
     let r = flag(&t, &other, unflagged).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(!transfer_state(&t, unflagged).await.flagged());
-    let r = t
-        .post_form(&other, &format!("/cases/{waiting}/transfer/outcome"), &[("on", &today()), ("outcome", "accepted")], true)
-        .await;
+    let day = today();
+    let action = format!("/cases/{waiting}/transfer/outcome");
+    let r = t.post_form(&other, &action, &[("on", day.as_str()), ("outcome", "accepted")], true).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(transfer_state(&t, waiting).await.last().unwrap().outcome.is_none());
 }

@@ -322,7 +322,7 @@ pub async fn csv(State(s): State<AppState>, user: CurrentUser) -> Response {
         Err(e) => return page_error(&user, e),
     };
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let titles = [
         "案号",
         "执法机关",
         "当事人",
@@ -337,7 +337,7 @@ pub async fn csv(State(s): State<AppState>, user: CurrentUser) -> Response {
         "公安机关处理结果",
         "状态",
     ];
-    let mut ok = w.write_record(header).is_ok();
+    let mut ok = w.write_record(titles).is_ok();
     for l in &lines {
         let t = l.last.as_ref();
         ok &= w

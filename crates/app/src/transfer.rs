@@ -20,8 +20,7 @@ use uuid::Uuid;
 use zhifa_core::access::{AccessError, Principal, Role};
 use zhifa_core::case::review::Signer;
 use zhifa_core::case::transfer::{
-    CrimeFlag, NewTransfer, Transfer, TransferOutcome, TransferState, decide_flag, decide_outcome,
-    decide_transfer,
+    CrimeFlag, NewTransfer, Transfer, TransferOutcome, TransferState, decide_flag, decide_outcome, decide_transfer,
 };
 use zhifa_core::case::{Case, CaseEvent};
 use zhifa_core::events::{Actor, stream};

@@ -110,7 +110,9 @@ async fn a_flagged_case_is_transferred_and_answered_and_closes_with_its_fine_onl
             &d.head,
             id,
             today(),
-            TransferOutcome::ReturnedForAdministrativeHandling { reason: "情节显著轻微，不构成犯罪".into() },
+            TransferOutcome::ReturnedForAdministrativeHandling {
+                reason: "情节显著轻微，不构成犯罪".into()
+            },
         )
         .await
         .unwrap();

@@ -134,8 +134,14 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))
-        .route("/cases/{id}/transfer/flag", get(crate::pages::transfers::flag_new).post(crate::pages::transfers::flag_create))
-        .route("/cases/{id}/transfer/send", get(crate::pages::transfers::send_new).post(crate::pages::transfers::send_create))
+        .route(
+            "/cases/{id}/transfer/flag",
+            get(crate::pages::transfers::flag_new).post(crate::pages::transfers::flag_create),
+        )
+        .route(
+            "/cases/{id}/transfer/send",
+            get(crate::pages::transfers::send_new).post(crate::pages::transfers::send_create),
+        )
         .route(
             "/cases/{id}/transfer/outcome",
             get(crate::pages::transfers::outcome_new).post(crate::pages::transfers::outcome_create),

@@ -70,7 +70,11 @@ async fn a_case_is_flagged_transferred_and_answered_through_the_forms_and_closes
     // The gate: closing with the fine is refused on the stage-completion page, in Chinese.
     let r = t.post_form(&zf, &format!("/cases/{id}/stages/closure"), &[], true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("不能完成") && r.body.contains("V-02") && r.body.contains("尚未移送公安机关"), "{}", r.body);
+    assert!(
+        r.body.contains("不能完成") && r.body.contains("V-02") && r.body.contains("尚未移送公安机关"),
+        "{}",
+        r.body
+    );
 
     // A bad transfer: the date is no date and the materials are missing.
     let r = t

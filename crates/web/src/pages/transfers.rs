@@ -163,11 +163,7 @@ pub async fn send_new(user: CurrentUser, Parsed(id): Parsed<Uuid>) -> Response {
 
 /// The materials, one per line (a list typed on one line with 、 is split too).
 fn materials(v: &str) -> Vec<String> {
-    v.lines()
-        .flat_map(|l| l.split('、'))
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
-        .collect()
+    v.lines().flat_map(|l| l.split('、')).map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect()
 }
 
 pub async fn send_create(
@@ -215,7 +211,8 @@ fn outcome_form(id: Uuid) -> FormPage {
             Field::new("reason", "理由", "longtext").hint("不予立案或退回依法处理的，必须写明公安机关的理由"),
         ],
     );
-    page.intro = "公安机关不予立案或退回依法处理的，本机关可依法作出行政处罚并结案；立案侦查的，不得仅以罚款结案。".into();
+    page.intro =
+        "公安机关不予立案或退回依法处理的，本机关可依法作出行政处罚并结案；立案侦查的，不得仅以罚款结案。".into();
     page.submit = "记录结果".into();
     page
 }
@@ -369,10 +366,7 @@ pub async fn csv(State(s): State<AppState>, user: CurrentUser) -> Response {
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"transfers-{}.csv\"", beijing_now().date()),
-            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"transfers-{}.csv\"", beijing_now().date())),
         ],
         out,
     )

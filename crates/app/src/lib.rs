@@ -8,6 +8,7 @@
 //! Chinese messages; access is refused with the reason; a stale write is a conflict; a
 //! store failure is internal and logged by the caller.
 
+pub mod annual_report;
 pub mod auth;
 pub mod cases;
 pub mod demo;
@@ -38,6 +39,7 @@ pub mod search;
 pub mod supervision;
 pub mod supervision_metrics;
 pub mod transfer;
+pub mod webhooks;
 
 use zhifa_core::Rejection;
 use zhifa_core::access::AccessError;

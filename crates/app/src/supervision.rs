@@ -5,7 +5,8 @@
 //! position), what `zhifa_core::supervision` reads from it — the clocks
 //! (`warnings::*_warnings`), the problems (`detectors`) — and stores them in the `watch_*`
 //! tables, replacing what was stored for that stream. Once a day it also derives again
-//! what time alone changes: every case not archived (an act without AV growing old), every
+//! what time alone changes: the cases whose recheck day has come (an act without AV
+//! growing old, `detectors::recheck_on` — no other case problem depends on the date), every
 //! agency (the year's D-11 clock, reviewer staffing as people leave). States are not
 //! stored: the queries compute them from due and met against the reader's clock, so a
 //! clock turns overdue at midnight with no sweep.
@@ -22,7 +23,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zhifa_core::access::{AccessError, Principal, Role};
@@ -31,6 +32,7 @@ use zhifa_core::case::Case;
 use zhifa_core::case::deadlines::DUE_SOON_DAYS;
 use zhifa_core::case::review::ReviewPolicy;
 use zhifa_core::disclosure::feedback::TrackingNumber;
+use zhifa_core::disclosure::statistics::AnnualStatistics;
 use zhifa_core::events::stream;
 use zhifa_core::personnel::Officer;
 use zhifa_core::profile::PolicyProfile;
@@ -173,6 +175,9 @@ impl App {
         let mut w = Watched { stream_id: stream::case(id), ..Default::default() };
         let Some((case, ..)) = self.db.load_case(id).await? else { return Ok(w) };
         let label = Some(format!("案件{}", case.opening.number));
+        // Its share of each year's statistics (D-11), summed by the annual report.
+        let shares = AnnualStatistics::of_case(&case, cx.now.year());
+        w.facts.push(facts_row(case.opening.agency_id, "statistics", &shares));
         let profile = self.case_profile(cx, &case).await?;
         let (now, today) = (cx.now, cx.now.date());
         match warnings::case_warnings(&case, &profile, &cx.calendar, now) {
@@ -194,7 +199,14 @@ impl App {
             let av = parts.agency.av_requirements();
             let found = detectors::case_problems(&case, policy, &parts.officers, &av, today);
             w.problems.extend(found.into_iter().map(|p| problem(p, &label)));
-            w.facts = Some(facts_row(case.opening.agency_id, "case", &CaseFacts::of(&case, policy, &av, &calendar)));
+            w.facts.push(facts_row(case.opening.agency_id, "case", &CaseFacts::of(&case, policy, &av, &calendar)));
+            if let Some(day) = detectors::recheck_on(&case, &av, today) {
+                w.facts.push(FactsRow {
+                    agency_id: case.opening.agency_id,
+                    kind: "recheck".into(),
+                    payload: day.to_string(),
+                });
+            }
         }
         Ok(w)
     }
@@ -211,7 +223,7 @@ impl App {
             .into_iter()
             .map(|x| clock(x, &label))
             .collect();
-        w.facts = Some(facts_row(row.agency_id, "publication", &PublicationFacts::of(&p, row.agency_id)));
+        w.facts.push(facts_row(row.agency_id, "publication", &PublicationFacts::of(&p, row.agency_id)));
         Ok(w)
     }
 
@@ -220,7 +232,7 @@ impl App {
         let Ok(t) = tracking.parse::<TrackingNumber>() else { return Ok(w) };
         let Some((f, _)) = self.db.load_feedback(&t).await? else { return Ok(w) };
         w.clocks = warnings::feedback_warnings(&f, cx.now.date()).into_iter().map(|x| clock(x, &None)).collect();
-        w.facts = Some(facts_row(f.agency, "feedback", &FeedbackFacts::of(&f)));
+        w.facts.push(facts_row(f.agency, "feedback", &FeedbackFacts::of(&f)));
         Ok(w)
     }
 
@@ -307,7 +319,7 @@ impl App {
         }
         streams.extend(officers_cases);
         if daily {
-            streams.extend(self.db.open_case_ids().await?.into_iter().map(stream::case));
+            streams.extend(self.db.recheck_due(&today.to_string()).await?);
             agencies.extend(self.db.agencies().await?.into_iter().map(|a| a.id));
         }
         streams.extend(agencies.into_iter().map(stream::agency));

@@ -120,3 +120,47 @@ impl App {
         Ok(out)
     }
 }
+
+/// When the facts behind the figures and the exchange were last derived.
+pub type SweptAt = Option<String>;
+
+impl App {
+    /// Data exchange (D-14): the facts of the cases opened in `period`, of one agency or all
+    /// in the principal's scope, as the last sweep derived them, in filing order.
+    pub async fn exchange_cases(
+        &self,
+        by: &Principal,
+        agency: Option<Uuid>,
+        period: Period,
+    ) -> AppResult<(Vec<CaseFacts>, SweptAt)> {
+        let agency = kept(by, agency)?;
+        let mut out: Vec<CaseFacts> =
+            self.case_facts(agency).await?.into_values().flatten().filter(|f| period.contains(f.opened_on)).collect();
+        out.sort_by(|a, b| (a.opened_on, &a.number).cmp(&(b.opened_on, &b.number)));
+        Ok((out, self.db.sweep_info().await?.and_then(|i| i.finished_at)))
+    }
+
+    /// Data exchange (D-14): the publications due in `period` with when they were
+    /// published and any withdrawal (D-05, D-09).
+    pub async fn exchange_publications(
+        &self,
+        by: &Principal,
+        agency: Option<Uuid>,
+        period: Period,
+    ) -> AppResult<(Vec<PublicationFacts>, SweptAt)> {
+        let agency = kept(by, agency)?;
+        let all: BTreeMap<Uuid, Vec<PublicationFacts>> = decode(self.db.facts("publication", agency).await?)?;
+        let mut out: Vec<PublicationFacts> = all.into_values().flatten().filter(|p| period.contains(p.due)).collect();
+        out.sort_by_key(|p| (p.due, p.record_id));
+        Ok((out, self.db.sweep_info().await?.and_then(|i| i.finished_at)))
+    }
+}
+
+/// The agency asked for, kept to the principal's scope (their own when they have one).
+fn kept(by: &Principal, agency: Option<Uuid>) -> AppResult<Option<Uuid>> {
+    match (scope(by)?, agency) {
+        (Some(own), Some(a)) if a != own => Err(zhifa_core::access::AccessError::OtherAgency.into()),
+        (Some(own), _) => Ok(Some(own)),
+        (None, a) => Ok(a),
+    }
+}

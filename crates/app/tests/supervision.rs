@@ -159,3 +159,132 @@ async fn each_agency_sees_its_own_the_bureau_sees_all_and_the_digest_is_written_
     // Written once a day: a second node's attempt writes nothing.
     assert!(!app.db.put_digest(&county.day.to_string(), None, "{}", Utc::now()).await.unwrap());
 }
+
+// rule: D-11
+// rule: V-04
+#[tokio::test]
+async fn the_annual_report_adds_up_what_folding_every_case_gives_and_renders_as_pdf() {
+    use chrono::Datelike;
+    use zhifa_core::disclosure::statistics::AnnualStatistics;
+    let (_t, app) = demo().await;
+    app.sweep("node-a").await.unwrap().unwrap();
+    let jd = login(&app, "sfj-jd").await;
+    let year = beijing_now().year();
+    let county = app.annual_report(&jd, None, year).await.unwrap();
+    assert!(county.county && county.title().starts_with("安乡县") && county.title().ends_with("年度行政执法情况报告"));
+    let mut any = false;
+    for part in &county.parts {
+        let mut folds = Vec::new();
+        for row in app.db.cases_of_agency(part.id).await.unwrap() {
+            folds.push(app.db.load_case(row.id).await.unwrap().unwrap().0);
+        }
+        let folded = AnnualStatistics::compute(part.id, year, &folds);
+        assert_eq!(part.statistics, folded, "{}", part.name);
+        any |= !folded.is_empty();
+    }
+    assert!(any, "the demo did something this year");
+    let opened: u64 = county.statistics.opened.iter().map(|(_, n)| n).sum();
+    assert_eq!(
+        opened,
+        county.parts.iter().map(|p| p.statistics.opened.iter().map(|(_, n)| n).sum::<u64>()).sum::<u64>()
+    );
+    assert!(county.summary().contains(&format!("共办理行政执法案件{opened}件")));
+
+    // An agency's own report; another's is refused.
+    let zf = login(&app, "scj-zf").await;
+    let own = app.annual_report(&zf, None, year).await.unwrap();
+    assert!(!own.county && own.parts.len() == 1 && Some(own.parts[0].id) == zf.agency_id);
+    let other = county.parts.iter().find(|p| Some(p.id) != zf.agency_id).unwrap().id;
+    assert!(app.annual_report(&zf, Some(other), year).await.is_err());
+    assert!(app.annual_report(&jd, None, year + 1).await.is_err(), "a year not begun is refused");
+
+    let (name, pdf) = app.annual_report_pdf(&jd, None, year).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    assert!(name.ends_with("年度行政执法情况报告.pdf"));
+}
+
+/// A platform's receiver: answers every POST with `status`, keeping (headers, body).
+async fn receiver(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Headers, then as many body bytes as Content-Length says.
+            let (head, body) = loop {
+                let n = sock.read(&mut chunk).await.unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                        .unwrap_or(0);
+                    while buf.len() < i + 4 + len {
+                        let n = sock.read(&mut chunk).await.unwrap();
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    break (head, buf[i + 4..i + 4 + len].to_vec());
+                }
+            };
+            keep.lock().unwrap().push((head, body));
+            let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            sock.write_all(reply.as_bytes()).await.unwrap();
+        }
+    });
+    (format!("http://{addr}/hook"), got)
+}
+
+// rule: D-14
+#[tokio::test]
+async fn a_platforms_webhook_is_told_of_each_new_publication_signed_and_retried_until_accepted() {
+    let (_t, app) = demo().await;
+    // The published decision is issued first: its PDF goes to a file store.
+    let dir = tempfile::tempdir().unwrap();
+    let store = zhifa_blob::BlobStore::from_object_store(std::sync::Arc::new(object_store::memory::InMemory::new()));
+    let app = app.with_files(zhifa_blob::Uploads::new(store, dir.path().join("uploads"), 1 << 30).unwrap());
+    let admin = login(&app, "admin").await;
+    let jd = login(&app, "sfj-jd").await;
+    assert!(app.register_webhook(&jd, "http://example.org/").await.is_err(), "only the platform administrator");
+    let bad = app.register_webhook(&admin, "ftp://example.org/x").await.unwrap_err().to_string();
+    assert!(bad.contains("http://"), "{bad}");
+
+    let (ok_url, got) = receiver(200).await;
+    let (down_url, refused) = receiver(503).await;
+    let ok = app.register_webhook(&admin, &ok_url).await.unwrap();
+    let down = app.register_webhook(&admin, &down_url).await.unwrap();
+    // Nothing changed since registering: nothing is sent.
+    assert_eq!(app.deliver_webhooks("node-a").await.unwrap(), Some(0));
+    assert!(got.lock().unwrap().is_empty());
+
+    app.load_demo_publication().await.unwrap();
+    let n = app.deliver_webhooks("node-a").await.unwrap().unwrap();
+    assert!(n >= 1);
+    let (head, body) = got.lock().unwrap().last().cloned().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let first = &v["deliveries"][0];
+    assert!(first["url"].as_str().unwrap().contains("/api/v1/open/decisions/"));
+    let expected = zhifa_app::webhooks::signature(&ok.secret, &body);
+    assert!(head.contains(&format!("x-zhifa-signature: {expected}")), "{head}");
+    assert!(!head.contains(&zhifa_app::webhooks::signature("another secret", &body)));
+
+    // Accepted: not sent again. Refused: kept, and sent again at the next round.
+    let sent_before = got.lock().unwrap().len();
+    app.deliver_webhooks("node-a").await.unwrap();
+    assert_eq!(got.lock().unwrap().len(), sent_before, "nothing new for the platform that accepted");
+    assert_eq!(refused.lock().unwrap().len(), 2, "the refusing platform is tried again");
+    let hooks = app.webhooks(&admin).await.unwrap();
+    let down_row = hooks.iter().find(|h| h.id == down.id).unwrap();
+    assert_eq!(down_row.failures, 2);
+    assert!(down_row.last_error.as_deref().unwrap_or("").contains("503"));
+    assert!(hooks.iter().find(|h| h.id == ok.id).unwrap().delivered_at.is_some());
+
+    // Another node while one delivers: nothing.
+    let now = Utc::now();
+    app.db.claim_job("webhooks", "node-b", now, now + TimeDelta::minutes(5)).await.unwrap().unwrap();
+    assert_eq!(app.deliver_webhooks("node-a").await.unwrap(), None);
+}

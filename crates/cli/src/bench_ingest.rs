@@ -46,6 +46,8 @@ pub enum Which {
     PortalData(crate::bench_portal::PortalDataArgs),
     /// The random-inspection draw: commitment, draw and verification over a large pool
     Draw(crate::bench_draw::DrawArgs),
+    /// Supervision at county scale: sweeps, dashboard, metrics, annual report
+    Supervision(crate::bench_supervision::SupervisionArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -55,6 +57,7 @@ pub async fn dispatch(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> 
         Some(Which::Docs(args)) => crate::bench_docs::run(config, args).await,
         Some(Which::PortalData(args)) => crate::bench_portal::run(config, args).await,
         Some(Which::Draw(args)) => crate::bench_draw::run(args),
+        Some(Which::Supervision(args)) => crate::bench_supervision::run(config, args).await,
         None => crate::bench::run(config, cmd.events).await,
     }
 }

@@ -81,3 +81,22 @@ pub fn spawn_supervision(app: zhifa_app::App, node: std::sync::Arc<str>) -> toki
         }
     })
 }
+
+/// How often webhooks are delivered (D-14).
+const WEBHOOKS_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Tells upper-level platforms of each publication change (`zhifa_app::webhooks`).
+pub fn spawn_webhooks(app: zhifa_app::App, node: std::sync::Arc<str>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(WEBHOOKS_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match app.deliver_webhooks(&node).await {
+                Ok(Some(n)) if n > 0 => tracing::info!(changes = n, "webhooks delivered"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "webhook delivery failed"),
+            }
+        }
+    })
+}

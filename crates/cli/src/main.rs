@@ -5,6 +5,7 @@ mod bench_docs;
 mod bench_draw;
 mod bench_ingest;
 mod bench_portal;
+mod bench_supervision;
 mod config;
 mod draw;
 mod evidence;
@@ -207,6 +208,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_millis()
             );
             evidence::spawn_supervision(state.app.clone(), state.node.clone());
+            evidence::spawn_webhooks(state.app.clone(), state.node.clone());
             let mut router = zhifa_web::router(state);
             if let Some(path) = &args.bench_static_file {
                 let body = bytes::Bytes::from(std::fs::read(path).with_context(|| format!("{}", path.display()))?);

@@ -46,6 +46,10 @@
 //!     task 1's result and publishes it; without a login the portal's page of the plan says
 //!     验证结果：一致 and the result opens at its `/gs/decisions/…` page.
 //!
+//! 11. `supervision_dashboard` (in `browser/supervision.rs`) — 执法监督: the bureau's
+//!     dashboard, a sweep, the drill-down from a figure to its clocks and from a metric's
+//!     shortfall to the case behind it, the annual report.
+//!
 //! Debian's `/usr/bin/chromium` and `/usr/bin/chromedriver` are required (a missing one fails
 //! the test; `scripts/install-test-deps` installs them). `ZHIFA_SKIP_BROWSER=1` skips the test.
 //! When a scenario fails, a screenshot of the page it was on is written to
@@ -57,6 +61,8 @@ mod inspection;
 mod major_penalty;
 #[path = "browser/portal.rs"]
 mod portal;
+#[path = "browser/supervision.rs"]
+mod supervision;
 mod support;
 
 use std::any::Any;
@@ -156,6 +162,9 @@ async fn browser_scenarios() {
         failures.push(e);
     }
     if let Err(e) = run(&ctx, "random_inspection", inspection::random_inspection(ctx.clone())).await {
+        failures.push(e);
+    }
+    if let Err(e) = run(&ctx, "supervision_dashboard", supervision::supervision_dashboard(ctx.clone())).await {
         failures.push(e);
     }
 

@@ -91,7 +91,8 @@ pub struct Watched {
     pub stream_id: String,
     pub clocks: Vec<ClockRow>,
     pub problems: Vec<ProblemRow>,
-    pub facts: Option<FactsRow>,
+    /// At most one of each kind.
+    pub facts: Vec<FactsRow>,
 }
 
 /// The sweep's state when a node claims it.
@@ -258,20 +259,41 @@ fn replace(out: &mut Writes, w: &Watched) {
             })
             .collect(),
     );
-    if let Some(f) = &w.facts {
-        out.push(
-            "INSERT INTO watch_facts (stream_id, agency_id, kind, payload) VALUES ($1, $2, $3, $4)",
-            args![&w.stream_id, f.agency_id.to_string(), &f.kind, &f.payload],
-        );
-    }
+    out.push_rows(
+        "INSERT INTO watch_facts (stream_id, agency_id, kind, payload) VALUES ",
+        "($1, $2, $3, $4)",
+        w.facts.iter().map(|f| args![&w.stream_id, f.agency_id.to_string(), &f.kind, &f.payload]).collect(),
+    );
 }
 
 impl Db {
-    /// Claims the sweep for `holder` until `until`: true when no other node holds an
-    /// unexpired lease (or `holder` already does). Under concurrent claims exactly one
-    /// wins: the upsert's condition is evaluated on the row as the winner left it.
+    /// Claims the sweep for `holder` until `until` (see [`Db::claim_job`]).
     pub async fn claim_sweep(
         &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Option<SweepClaim>> {
+        self.claim_job(SWEEP, holder, now, until).await
+    }
+
+    /// Lets go of a job's lease (nothing else changes); false if `holder` did not hold it.
+    pub async fn release_job(&self, name: &str, holder: &str) -> Result<bool> {
+        let n = sqlx::query("UPDATE sweep_state SET holder = NULL, lease_until = NULL WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Claims the job `name` for `holder` until `until`: `Some` when no other node holds
+    /// an unexpired lease (or `holder` already does). Under concurrent claims exactly one
+    /// wins: the upsert's condition is evaluated on the row as the winner left it.
+    pub async fn claim_job(
+        &self,
+        name: &str,
         holder: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -281,7 +303,7 @@ impl Db {
              ON CONFLICT (name) DO UPDATE SET holder = $2, lease_until = $3 \
              WHERE sweep_state.lease_until IS NULL OR sweep_state.lease_until < $4 OR sweep_state.holder = $2",
         )
-        .bind(SWEEP)
+        .bind(name)
         .bind(holder)
         .bind(utc_text(until))
         .bind(utc_text(now))
@@ -292,7 +314,7 @@ impl Db {
             return Ok(None);
         }
         let r = sqlx::query("SELECT position, swept_on FROM sweep_state WHERE name = $1")
-            .bind(SWEEP)
+            .bind(name)
             .fetch_one(&self.write)
             .await?;
         Ok(Some(SweepClaim { position: r.try_get(0)?, swept_on: r.try_get(1)? }))
@@ -395,16 +417,14 @@ impl Db {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// The cases not archived yet: refolded each day, because time alone changes what
-    /// they owe (an act without AV growing old, R-08).
-    pub async fn open_case_ids(&self) -> Result<Vec<Uuid>> {
-        let rows = sqlx::query("SELECT id FROM cases WHERE archived_on IS NULL").fetch_all(&self.read).await?;
-        rows.iter()
-            .map(|r| {
-                let s: String = r.try_get(0)?;
-                uuid(&s, "cases.id")
-            })
-            .collect()
+    /// The streams whose `recheck` facts (a `YYYY-MM-DD` day on which time alone may
+    /// change what they owe) fall on or before `day`.
+    pub async fn recheck_due(&self, day: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT stream_id FROM watch_facts WHERE kind = 'recheck' AND payload <= $1")
+            .bind(day)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
     /// Per agency, the clocks in each state at `now` (`soon` = now + the due-soon days);
@@ -585,5 +605,90 @@ impl Db {
         .await?
         .rows_affected();
         Ok(n == 1)
+    }
+}
+
+/// A webhook of an upper-level platform (D-14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRow {
+    pub id: Uuid,
+    pub url: String,
+    /// The key of the HMAC-SHA256 signature of each delivery.
+    pub secret: String,
+    pub created_at: String,
+    /// The publications' change position delivered up to.
+    pub position: i64,
+    pub delivered_at: Option<String>,
+    /// Failed attempts since the last success.
+    pub failures: i64,
+    pub last_error: Option<String>,
+}
+
+fn webhook_row(r: &AnyRow) -> Result<WebhookRow> {
+    let id: String = r.try_get("id")?;
+    Ok(WebhookRow {
+        id: uuid(&id, "webhooks.id")?,
+        url: r.try_get("url")?,
+        secret: r.try_get("secret")?,
+        created_at: r.try_get("created_at")?,
+        position: r.try_get("position")?,
+        delivered_at: r.try_get("delivered_at")?,
+        failures: r.try_get("failures")?,
+        last_error: r.try_get("last_error")?,
+    })
+}
+
+impl Db {
+    pub async fn add_webhook(&self, w: &WebhookRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO webhooks (id, url, secret, created_at, position, failures) VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(w.id.to_string())
+        .bind(&w.url)
+        .bind(&w.secret)
+        .bind(&w.created_at)
+        .bind(w.position)
+        .execute(&self.write)
+        .await
+        .map_err(StoreError::from_db)?;
+        Ok(())
+    }
+
+    pub async fn webhooks(&self) -> Result<Vec<WebhookRow>> {
+        let rows = sqlx::query(
+            "SELECT id, url, secret, created_at, position, delivered_at, failures, last_error FROM webhooks ORDER BY created_at, id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(webhook_row).collect()
+    }
+
+    /// Removes a webhook; false if there was none.
+    pub async fn remove_webhook(&self, id: Uuid) -> Result<bool> {
+        let n = sqlx::query("DELETE FROM webhooks WHERE id = $1").bind(id.to_string()).execute(&self.write).await?;
+        Ok(n.rows_affected() == 1)
+    }
+
+    /// Records a delivery the platform accepted, up to `position`.
+    pub async fn webhook_delivered(&self, id: Uuid, position: i64, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE webhooks SET position = $1, delivered_at = $2, failures = 0, last_error = NULL WHERE id = $3",
+        )
+        .bind(position)
+        .bind(utc_text(now))
+        .bind(id.to_string())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed delivery (tried again at the next round).
+    pub async fn webhook_failed(&self, id: Uuid, error: &str) -> Result<()> {
+        sqlx::query("UPDATE webhooks SET failures = failures + 1, last_error = $1 WHERE id = $2")
+            .bind(error)
+            .bind(id.to_string())
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 }

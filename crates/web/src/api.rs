@@ -376,5 +376,7 @@ pub async fn openapi() -> Json<Value> {
     crate::api_benchmarks::describe(&mut doc);
     crate::api_review::describe(&mut doc);
     crate::api_open::describe(&mut doc);
+    crate::api_exchange::describe(&mut doc);
+    crate::api_exchange::describe_webhooks(&mut doc);
     Json(doc)
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod api_benchmarks;
+mod api_exchange;
 mod api_ledger;
 mod api_open;
 mod api_review;

@@ -121,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/metrics.csv", get(supervision::metrics_csv))
         .route("/supervision/metrics/behind", get(supervision::metric_behind))
         .route("/supervision/penalties", get(supervision::penalties))
+        .route("/supervision/report", get(supervision::report))
+        .route("/supervision/report.pdf", get(supervision::report_pdf))
         .route("/supervision/transfers", get(crate::pages::transfers::list))
         .route("/supervision/transfers.csv", get(crate::pages::transfers::csv))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))
@@ -198,6 +200,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/review/queue", get(api_review::queue))
         .route("/api/v1/uploads/{upload}", upload)
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/exchange/cases", get(crate::api_exchange::cases))
+        .route("/api/v1/exchange/publications", get(crate::api_exchange::publications))
+        .route(
+            "/api/v1/exchange/webhooks",
+            get(crate::api_exchange::webhooks).post(crate::api_exchange::register_webhook),
+        )
+        .route("/api/v1/exchange/webhooks/{id}", axum::routing::delete(crate::api_exchange::remove_webhook))
         .route("/api/v1/open/decisions", get(crate::api_open::search))
         .route("/api/v1/open/decisions/{id}", get(crate::api_open::decision))
         .route("/api/v1/open/export", get(crate::api_open::export))

@@ -120,3 +120,86 @@ async fn bad_filters_are_answered_in_chinese_not_with_a_500() {
     let r = t.get(Some(&jd), "/supervision/subject/case/not-a-uuid").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+// rule: V-04
+// rule: B-03
+// rule: D-11
+#[tokio::test]
+async fn metrics_penalties_and_the_annual_report_pages_with_their_exports() {
+    use chrono::Datelike;
+    let t = swept().await;
+    let jd = t.login("sfj-jd").await;
+    let year = zhifa_app::cases::beijing_now().year();
+    let m = t.get(Some(&jd), &format!("/supervision/metrics?year={year}")).await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.body);
+    assert!(m.body.contains("全县合计") && m.body.contains(AGENCY) && m.body.contains("<svg"));
+    for metric in zhifa_core::supervision::metrics::Metric::ALL {
+        assert!(m.body.contains(metric.label()), "{}", metric.label());
+    }
+    let csv = t.get(Some(&jd), &format!("/supervision/metrics.csv?year={year}")).await;
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    let agencies = t.app.db.agencies().await.unwrap().len();
+    let metrics = zhifa_core::supervision::metrics::Metric::ALL.len();
+    assert_eq!(lines.len(), 1 + (agencies + 1) * metrics, "{}", csv.body);
+    let behind =
+        t.get(Some(&jd), &format!("/supervision/metrics/behind?year={year}&metric=disclosure_timeliness")).await;
+    assert_eq!(behind.status, StatusCode::OK, "{}", behind.body);
+    let bad = t.get(Some(&jd), "/supervision/metrics?year=20x5").await;
+    assert!(bad.status.is_client_error() && bad.body.contains("年度无效"));
+
+    let p = t.get(Some(&jd), &format!("/supervision/penalties?year={year}")).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("罚款分布") && p.body.contains("异常值"));
+
+    let r = t.get(Some(&jd), &format!("/supervision/report?year={year}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("年度行政执法情况报告") && r.body.contains("各执法机关情况") && r.body.contains("<svg"));
+    let pdf = t.get(Some(&jd), &format!("/supervision/report.pdf?year={year}")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    let zf = t.login("scj-zf").await;
+    let own = t.get(Some(&zf), &format!("/supervision/report?year={year}")).await;
+    assert!(own.body.contains(AGENCY) && !own.body.contains("各执法机关情况"));
+}
+
+// rule: D-14
+#[tokio::test]
+async fn the_exchange_gives_a_periods_cases_and_publications_as_described_in_openapi() {
+    use chrono::Datelike;
+    let t = swept().await;
+    let year = zhifa_app::cases::beijing_now().year();
+    let period = format!("from={year}-01-01&to={year}-12-31");
+    let anonymous = t.get(None, &format!("/api/v1/exchange/cases?{period}")).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let jd = t.login("sfj-jd").await;
+    let r = t.get(Some(&jd), &format!("/api/v1/exchange/cases?{period}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.headers.contains_key("x-zhifa-swept-at"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(v["count"].as_u64().unwrap() as usize, cases.len());
+    let all = t.app.db.all_cases().await.unwrap();
+    let this_year = all.iter().filter(|c| c.opened_at.starts_with(&year.to_string())).count();
+    assert_eq!(cases.len(), this_year, "every case filed this year");
+    assert!(!r.body.contains("party"), "no party is exchanged");
+    // An agency's account gets its own cases only.
+    let zf = t.login("scj-zf").await;
+    let own = t.get(Some(&zf), &format!("/api/v1/exchange/cases?{period}")).await;
+    let own: serde_json::Value = serde_json::from_str(&own.body).unwrap();
+    let agency = t.agency_id(AGENCY).await.to_string();
+    assert!(own["cases"].as_array().unwrap().iter().all(|c| c["agency_id"] == agency.as_str()));
+    let p = t.get(Some(&jd), &format!("/api/v1/exchange/publications?{period}")).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    for (q, says) in [
+        ("from=2025-13-01&to=2025-12-31", "不是有效日期"),
+        ("from=2024-01-01&to=2025-12-31", "最多"),
+        ("from=2025-02-01&to=2025-01-01", "不能早于"),
+    ] {
+        let bad = t.get(Some(&jd), &format!("/api/v1/exchange/cases?{q}")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert!(bad.body.contains(says), "{q}: {}", bad.body);
+    }
+    let doc = t.get(None, "/api/openapi.json").await;
+    assert!(doc.body.contains("/api/v1/exchange/cases") && doc.body.contains("ExchangePublication"));
+}

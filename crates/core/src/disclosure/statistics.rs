@@ -15,6 +15,7 @@
 //! next. Whether the publication is late is [`is_late`], against [`publish_by`].
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::case::defence::PenaltyLevel;
@@ -24,8 +25,10 @@ use crate::discretion::PenaltyType;
 use crate::money::Money;
 use crate::registry::ActKind;
 
-/// One agency's totals for one calendar year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One agency's totals for one calendar year. Every field is a count or a sum, so the
+/// statistics of a set of cases are the sum ([`AnnualStatistics::add`]) of each case's:
+/// supervision keeps each case's share and adds them up instead of folding every case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnualStatistics {
     pub agency_id: Uuid,
     pub year: i32,
@@ -165,6 +168,41 @@ impl AnnualStatistics {
         }
         s.fines = Money::from_fen(fines);
         s
+    }
+
+    /// Adds another set of cases' statistics of the same year (the agency is kept).
+    pub fn add(&mut self, other: &AnnualStatistics) {
+        fn sum<K: PartialEq + Copy>(into: &mut [(K, u64)], from: &[(K, u64)]) {
+            for (k, n) in from {
+                if let Some((_, m)) = into.iter_mut().find(|(x, _)| x == k) {
+                    *m += n;
+                }
+            }
+        }
+        sum(&mut self.opened, &other.opened);
+        sum(&mut self.opened_by_procedure, &other.opened_by_procedure);
+        sum(&mut self.penalties_by_type, &other.penalties_by_type);
+        self.penalty_decisions += other.penalty_decisions;
+        self.fines = Money::from_fen(self.fines.fen().saturating_add(other.fines.fen()));
+        self.on_the_spot += other.on_the_spot;
+        self.closed += other.closed;
+        self.major_reviewed += other.major_reviewed;
+        self.hearings_held += other.hearings_held;
+    }
+
+    /// Whether nothing at all was counted.
+    pub fn is_empty(&self) -> bool {
+        self.rows().iter().all(|(_, n)| *n == 0) && self.fines == Money::ZERO
+    }
+
+    /// Each year a case counts in, with its share: the statistics of that case alone for
+    /// every year from its opening to `last_year` that counts anything.
+    pub fn of_case(case: &Case, last_year: i32) -> Vec<AnnualStatistics> {
+        let first = case.opening.opened_at.year();
+        (first..=last_year.max(first))
+            .map(|y| AnnualStatistics::compute(case.opening.agency_id, y, [case]))
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     /// Every count with its Chinese label, in a fixed order, zeros included: what the

@@ -243,6 +243,26 @@ pub fn av_missing(case: &Case, av_list: &AvList, today: NaiveDate) -> Vec<Proble
     out
 }
 
+/// The first day after `today` on which [`av_missing`] could flag an act of this case
+/// without anything recorded meanwhile: the day an act still waiting for its AV grows
+/// older than [`LATE_ENTRY_DAYS`]. `None` when time alone changes nothing — every other
+/// case detector depends on the record only, so a sweep need not look at the case again
+/// until it changes or that day comes.
+pub fn recheck_on(case: &Case, av_list: &AvList, today: NaiveDate) -> Option<NaiveDate> {
+    case.records
+        .iter()
+        .filter(|r| !case.is_completed(r.record.stage))
+        .filter_map(|r| {
+            let req = av_requirement(r.record.kind, av_list)?;
+            if case.av_for(r.record.id).any(|a| req.accepts(a.media)) {
+                return None;
+            }
+            let flagged_from = act_on(r)? + chrono::Days::new(LATE_ENTRY_DAYS as u64 + 1);
+            (flagged_from > today).then_some(flagged_from)
+        })
+        .min()
+}
+
 /// Every case detector over one case.
 pub fn case_problems(
     case: &Case,

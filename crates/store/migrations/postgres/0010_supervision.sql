@@ -42,13 +42,15 @@ CREATE TABLE watch_problems (
 );
 CREATE INDEX watch_problems_agency ON watch_problems (agency_id, model);
 
--- The facts the metrics (V-04) and same-case-same-penalty (B-03) aggregate, one JSON
--- document per stream, so a county's figures never refold 100,000 cases.
+-- The facts the metrics (V-04), same-case-same-penalty (B-03) and the annual statistics
+-- (D-11) aggregate, one JSON document per stream and kind (`case`, `statistics`,
+-- `publication`, `feedback`), so a county's figures never refold 100,000 cases.
 CREATE TABLE watch_facts (
-    stream_id TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL,
     agency_id TEXT NOT NULL,
     kind      TEXT NOT NULL,
-    payload   TEXT NOT NULL
+    payload   TEXT NOT NULL,
+    PRIMARY KEY (stream_id, kind)
 );
 CREATE INDEX watch_facts_kind ON watch_facts (kind, agency_id);
 
@@ -74,4 +76,19 @@ CREATE TABLE supervision_digests (
     created_at TEXT NOT NULL,
     mailed_at  TEXT,
     PRIMARY KEY (day, agency_id)
+);
+
+-- Webhooks of upper-level platforms (D-14): each is told of every publication that changed
+-- after its `position` (the publications projection's `changed_at`), the position moving
+-- only when the platform answered 2xx. Delivered by one node at a time (`sweep_state` job
+-- `webhooks`).
+CREATE TABLE webhooks (
+    id           TEXT PRIMARY KEY,
+    url          TEXT    NOT NULL,
+    secret       TEXT    NOT NULL,
+    created_at   TEXT    NOT NULL,
+    position     INTEGER NOT NULL,
+    delivered_at TEXT,
+    failures     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT
 );

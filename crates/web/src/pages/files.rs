@@ -50,7 +50,7 @@ fn opens(method: &Method, range: Option<&ByteRange>) -> bool {
 }
 
 /// `inline; filename*=UTF-8''…` (RFC 6266 / 8187), with an ASCII fallback.
-fn disposition(file_name: &str) -> HeaderValue {
+pub(crate) fn disposition(file_name: &str) -> HeaderValue {
     let mut encoded = String::new();
     for b in file_name.bytes() {
         if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {

@@ -138,6 +138,13 @@ fn link(path: &str, agency: Option<Uuid>, extra: &[(&str, &str)]) -> String {
     if q.is_empty() { path.to_string() } else { format!("{path}?{}", q.join("&")) }
 }
 
+/// A stored UTC instant (RFC 3339) as Beijing time, `2026-11-30 13:57`.
+fn beijing_time(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc)
+        .map(|t| (t.with_timezone(&chrono::Utc) + chrono::TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| utc.to_string())
+}
+
 fn can_sweep(p: &Principal) -> bool {
     p.role == Role::Supervisor || p.is_platform_admin()
 }
@@ -162,7 +169,10 @@ async fn dashboard_page(s: &AppState, p: &Principal) -> AppResult<TablePage> {
     };
     match s.app.sweep_info().await? {
         Some(info) => {
-            page.info.push(("最近一次扫描".into(), info.finished_at.unwrap_or_else(|| "进行中".into())));
+            page.info.push((
+                "最近一次扫描".into(),
+                info.finished_at.as_deref().map(beijing_time).unwrap_or_else(|| "进行中".into()),
+            ));
             if let Some(h) = info.holder {
                 page.info.push(("正在扫描的节点".into(), h));
             }
@@ -179,6 +189,9 @@ async fn dashboard_page(s: &AppState, p: &Principal) -> AppResult<TablePage> {
     page.actions.push((link("/supervision/problems.csv", own, &[]), "导出问题（CSV）".into()));
     page.actions.push(("/supervision/metrics".into(), "监督指标".into()));
     page.actions.push(("/supervision/penalties".into(), "同案同罚".into()));
+    page.actions.push(("/supervision/report".into(), "年度执法报告".into()));
+    page.actions.push(("/supervision/transfers".into(), "行刑衔接".into()));
+    page.actions.push(("/supervision/evaluations".into(), "案卷评查".into()));
 
     // The digest of the day.
     if let Some(d) = s.app.latest_digest(p).await? {
@@ -775,6 +788,117 @@ pub async fn penalties(State(s): State<AppState>, user: CurrentUser, Query(q): Q
     .await;
     match page {
         Ok(p) => render_table(&Nav::for_user(&user), &p),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+// ----- The annual report (D-11, V-04) ------------------------------------------------------
+
+fn report_year(q: &PeriodQuery) -> AppResult<i32> {
+    let today = beijing_now().date();
+    zhifa_app::portal_disclosure::statistics_year(q.year.as_deref(), today).map_err(AppError::Rejected)
+}
+
+/// `/supervision/report?year=&agency=`: the annual report as a page with charts.
+pub async fn report(State(s): State<AppState>, user: CurrentUser, Query(q): Query<PeriodQuery>) -> Response {
+    let page = async {
+        let year = report_year(&q)?;
+        let agency = parse_agency(&q.list())?;
+        let r = s.app.annual_report(&user.principal, agency, year).await?;
+        let mut page = TablePage { title: r.title(), ..Default::default() };
+        page.search = Some(crate::forms::Search {
+            action: "/supervision/report".into(),
+            name: "year".into(),
+            label: "报告年度".into(),
+            value: year.to_string(),
+        });
+        page.notice = Some(r.summary());
+        page.info.push((
+            "统计数据公开期限".into(),
+            format!("{}前（D-11）", zhifa_core::disclosure::statistics::publish_by(year)),
+        ));
+        page.info.push(("生成日期".into(), r.generated_on.to_string()));
+        let y = year.to_string();
+        page.actions.push((link("/supervision/report.pdf", agency, &[("year", &y)]), "下载PDF".into()));
+        page.actions.push((link("/supervision/metrics", None, &[("year", &y)]), "监督指标".into()));
+        page.actions.push(("/supervision".into(), "返回监督首页".into()));
+        let mut stats = Section::new("执法数据统计", &["项目", "数量"]);
+        for (label, v) in r.statistics.table() {
+            stats.rows.push(vec![label.into(), v.into()]);
+        }
+        page.sections.push(stats);
+        let mut m = Section::new("执法监督指标", &["指标", "数量", "总数", "比率"]);
+        for row in r.metrics.rows() {
+            m.rows.push(vec![
+                row.label.into(),
+                row.count.to_string().into(),
+                row.of.to_string().into(),
+                row.pct_text().into(),
+            ]);
+        }
+        page.sections.push(m);
+        if r.county {
+            let mut t = Section::new(
+                "各执法机关情况",
+                &["执法机关", "立案", "处罚决定", "罚款（元）", "公示及时率", "涉嫌犯罪/移送", "统计公开"],
+            );
+            for p in &r.parts {
+                let opened: u64 = p.statistics.opened.iter().map(|(_, n)| n).sum();
+                t.rows.push(vec![
+                    Cell::link(&p.name, link("/supervision/report", Some(p.id), &[("year", &y)])),
+                    opened.to_string().into(),
+                    p.statistics.penalty_decisions.to_string().into(),
+                    p.statistics.fines.yuan_2dp().into(),
+                    zhifa_core::supervision::metrics::pct_text(p.metrics.disclosure_timeliness.pct()).into(),
+                    format!("{}/{}", p.flagged, p.transferred).into(),
+                    match p.published_on {
+                        Some(d) => d.to_string().into(),
+                        None => Cell::from("").tagged("warn", "尚未公开"),
+                    },
+                ]);
+            }
+            page.sections.push(t);
+            let bars: Vec<(String, u64)> =
+                r.parts.iter().map(|p| (p.name.clone(), p.statistics.penalty_decisions)).collect();
+            page.charts.push(bar_chart(&format!("{year}年各执法机关行政处罚决定数"), &bars));
+        }
+        page.charts.insert(0, bar_chart(&r.statistics.title(), &r.statistics.rows()));
+        let mut problems = Section::new("执法监督发现的问题", &["问题模型", "依据", "数量"]);
+        for (model, n) in &r.problems {
+            problems.rows.push(vec![
+                model.label().into(),
+                model.rule().into(),
+                Cell::link(n.to_string(), link("/supervision/problems", agency, &[("model", model.code())])),
+            ]);
+        }
+        page.sections.push(problems);
+        AppResult::Ok(page)
+    }
+    .await;
+    match page {
+        Ok(p) => render_table(&Nav::for_user(&user), &p),
+        Err(e) => page_error(&user, e),
+    }
+}
+
+/// `/supervision/report.pdf?year=&agency=`.
+pub async fn report_pdf(State(s): State<AppState>, user: CurrentUser, Query(q): Query<PeriodQuery>) -> Response {
+    let r = async {
+        let year = report_year(&q)?;
+        let agency = parse_agency(&q.list())?;
+        s.app.annual_report_pdf(&user.principal, agency, year).await
+    }
+    .await;
+    match r {
+        Ok((name, pdf)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/pdf")),
+                (header::CONTENT_DISPOSITION, crate::pages::files::disposition(&name)),
+            ],
+            pdf,
+        )
+            .into_response(),
         Err(e) => page_error(&user, e),
     }
 }

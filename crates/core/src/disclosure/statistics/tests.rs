@@ -215,3 +215,28 @@ fn a_decision_counts_as_corrected() {
     assert_eq!(s.fines, Money::from_yuan(14_200));
     assert_eq!(AnnualStatistics::compute(w.agency.id, 2026, &cases).penalty_decisions, 0);
 }
+
+// rule: D-11
+// rule: V-04
+#[test]
+fn each_cases_share_added_up_is_the_agencys_statistics() {
+    let (w, cases) = year_end();
+    for year in [2025, 2026] {
+        let whole = AnnualStatistics::compute(w.agency.id, year, &cases);
+        let mut summed = AnnualStatistics::compute(w.agency.id, year, []);
+        for c in cases.iter().filter(|c| c.opening.agency_id == w.agency.id) {
+            for share in AnnualStatistics::of_case(c, 2026).iter().filter(|s| s.year == year) {
+                summed.add(share);
+            }
+        }
+        assert_eq!(summed, whole, "{year}");
+        assert!(!whole.is_empty());
+        // Stored as JSON and read back unchanged.
+        let back: AnnualStatistics = serde_json::from_str(&serde_json::to_string(&whole).unwrap()).unwrap();
+        assert_eq!(back, whole);
+    }
+    // A case counts only in the years it did something.
+    let permit = &cases[4];
+    let years: Vec<i32> = AnnualStatistics::of_case(permit, 2027).iter().map(|s| s.year).collect();
+    assert_eq!(years, vec![2026]);
+}

@@ -263,3 +263,23 @@ fn every_model_has_a_label_a_code_and_a_rule() {
         assert!(!m.label().is_empty() && m.rule().len() == 4);
     }
 }
+
+// rule: V-03
+// rule: R-08
+#[test]
+fn the_recheck_day_is_the_first_day_time_alone_could_flag_a_missing_av() {
+    let a = staff("张明", StaffKind::Officer, 1, "2028-12-31");
+    let none = crate::case::requirements::AvList::new();
+    let mut open = case();
+    add(&mut open, site(&[&a]));
+    // The act of 2025-09-03 waits for its AV: flagged from the day after it is three days old.
+    let day = recheck_on(&open, &none, d("2025-09-04")).expect("a day to look again");
+    assert!(av_missing(&open, &none, day.pred_opt().unwrap()).is_empty(), "not the day before");
+    assert_eq!(av_missing(&open, &none, day).len(), 1, "flagged on that day");
+    // Once that day has come, or the stage is done, time changes nothing more.
+    assert_eq!(recheck_on(&open, &none, day), None);
+    let mut done = case();
+    add(&mut done, site(&[&a]));
+    complete(&mut done, Stage::Investigation, "2025-09-04");
+    assert_eq!(recheck_on(&done, &none, d("2025-09-04")), None);
+}

@@ -287,3 +287,34 @@ fn an_inspection_result_without_its_notice_is_due_in_inspection_publish_wd() {
     // Once its notice is prepared, the publication's own clock watches it.
     assert!(plan_warnings(&plan, &p, &calendar(), d("2025-10-20"), |_| true).unwrap().is_empty());
 }
+
+// rule: V-03
+// rule: D-02
+// rule: N-01
+#[test]
+fn a_working_day_clock_across_national_day_counts_the_make_up_days_and_skips_the_holiday() {
+    use crate::disclosure::predisclosure::{Change, ChangeKind};
+    let p = profile("baishan"); // 20 working days
+    let mut agency = Agency { id: AGENCY, ..Default::default() };
+    agency.predisclosure.changes.push(Change {
+        id: Uuid::new_v4(),
+        kind: ChangeKind::Duties,
+        description: "职责调整".into(),
+        changed_on: d("2025-09-24"),
+        recorded_on: d("2025-09-24"),
+    });
+    // From Wednesday 24 September 2025: 25, 26, Sunday 28 (调休上班), 29, 30; 1–8 October
+    // are the holiday; 9, 10, Saturday 11 (调休上班), 13–17, 20–24, 27, 28: the 20th is
+    // 28 October — 34 calendar days, not 28.
+    let w = agency_warnings(&agency, &p, &calendar(), d("2025-10-27"))
+        .into_iter()
+        .find(|w| w.rule == "D-02")
+        .unwrap();
+    assert_eq!(w.due, t("2025-10-28 23:59:59"));
+    assert_eq!(w.state, State::DueSoon);
+    let on = |day: &str| {
+        agency_warnings(&agency, &p, &calendar(), d(day)).into_iter().find(|w| w.rule == "D-02").unwrap().state
+    };
+    assert_eq!(on("2025-10-28"), State::DueSoon, "due at the end of its last day");
+    assert_eq!(on("2025-10-29"), State::Overdue);
+}

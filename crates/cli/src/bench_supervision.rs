@@ -54,13 +54,12 @@ fn remap_uuids(text: &str, map: &mut HashMap<String, String>) -> String {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    let shape =
-        |s: &[u8]| {
-            s.len() == 36
-                && s.iter()
-                    .enumerate()
-                    .all(|(k, c)| if [8, 13, 18, 23].contains(&k) { *c == b'-' } else { c.is_ascii_hexdigit() })
-        };
+    let shape = |s: &[u8]| {
+        s.len() == 36
+            && s.iter()
+                .enumerate()
+                .all(|(k, c)| if [8, 13, 18, 23].contains(&k) { *c == b'-' } else { c.is_ascii_hexdigit() })
+    };
     let mut last = 0;
     while i + 36 <= b.len() {
         if shape(&b[i..i + 36]) {

@@ -181,6 +181,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("载入演示数据失败：{e}"))?;
                 app.load_demo_publication().await.map_err(|e| anyhow::anyhow!("载入演示公示失败：{e}"))?;
                 app.load_demo_inspection().await.map_err(|e| anyhow::anyhow!("载入演示双随机抽查失败：{e}"))?;
+                app.load_demo_evaluation().await.map_err(|e| anyhow::anyhow!("载入演示案卷评查失败：{e}"))?;
                 print_demo_accounts(&accounts);
             }
             if let Some(files) = app.files.clone() {
@@ -229,6 +230,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("载入演示数据失败：{e}"))?;
             app.load_demo_publication().await.map_err(|e| anyhow::anyhow!("载入演示公示失败：{e}"))?;
             app.load_demo_inspection().await.map_err(|e| anyhow::anyhow!("载入演示双随机抽查失败：{e}"))?;
+            app.load_demo_evaluation().await.map_err(|e| anyhow::anyhow!("载入演示案卷评查失败：{e}"))?;
             print_demo_accounts(&accounts);
         }
         Command::Migrate => {

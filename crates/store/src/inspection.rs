@@ -183,7 +183,8 @@ impl Db {
         rows.iter().map(row).collect()
     }
 
-    /// Keeps a plan's secret seed (hex) under the commitment it was drawn for.
+    /// Keeps a plan's (or an evaluation's, V-01) secret seed (hex) under the commitment it was
+    /// drawn for.
     pub async fn put_draw_seed(&self, plan: Uuid, commitment: &str, seed: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO draw_seeds (plan_id, commitment, seed) VALUES ($1, $2, $3) \

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod cases;
 mod db;
 pub mod documents;
+pub mod evaluation;
 mod events;
 pub mod feedback;
 pub mod inspection;

@@ -187,9 +187,8 @@ pub(crate) fn apply(w: &mut Writes, ev: &RecordedEvent) -> Result<()> {
         // An agency's list and pools fold from their stream; no table.
         DomainEvent::RandomList(_) => {}
         DomainEvent::Plan(e) => crate::inspection::apply(w, ev, e)?,
-        // Case-file evaluations (V-01) have no projection yet: a batch folds from its
-        // stream (`evaluation:<id>`).
-        DomainEvent::Evaluation(_) => {}
+        // Case-file evaluations (V-01): the list of batches; a batch folds from its stream.
+        DomainEvent::Evaluation(e) => crate::evaluation::apply(w, ev, e)?,
         DomainEvent::Calendar(CalendarEvent::CalendarYearLoaded { calendar }) => {
             w.push("DELETE FROM calendar_years WHERE year = $1", args![i64::from(calendar.year)]);
             w.push(
@@ -213,6 +212,7 @@ impl Db {
             .chain(crate::publications::TABLES)
             .chain(crate::feedback::TABLES)
             .chain(crate::inspection::TABLES)
+            .chain(crate::evaluation::TABLES)
         {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
         }

@@ -61,6 +61,7 @@ impl Nav {
         }
         if p.role != Role::Auxiliary && (p.agency_id.is_some() || p.role == Role::Supervisor || p.is_platform_admin()) {
             links.push(("/supervision".into(), "执法监督".into()));
+            links.push(("/supervision/evaluations".into(), "案卷评查".into()));
         }
         links.push(("/agencies".into(), "执法主体".into()));
         if p.role == Role::Administrator {

@@ -5,6 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
+use crate::pages::evaluation_forms as ef;
+use crate::pages::evaluations as evals;
 use crate::pages::{
     agencies, benchmarks, cases, documents, evidence, files, home, inspection as insp, inspection_plans as plans,
     inspection_tasks as tasks, lists, officers, portal, portal_inspection as gs_insp, portal_search, publications,
@@ -123,6 +125,17 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/penalties", get(supervision::penalties))
         .route("/supervision/report", get(supervision::report))
         .route("/supervision/report.pdf", get(supervision::report_pdf))
+        .route("/supervision/evaluations", get(evals::list).post(evals::create))
+        .route("/supervision/evaluations/new", get(evals::new_page))
+        .route("/supervision/evaluations/{id}", get(evals::show))
+        .route("/supervision/evaluations/{id}/pick", get(ef::pick_new).post(ef::pick))
+        .route("/supervision/evaluations/{id}/commit", get(ef::commit_new).post(ef::commit))
+        .route("/supervision/evaluations/{id}/draw", get(ef::draw_new).post(ef::draw))
+        .route("/supervision/evaluations/{id}/cases/{case}/score", get(ef::score_new).post(ef::score))
+        .route("/supervision/evaluations/{id}/cases/{case}/rectification", get(ef::notice_new).post(ef::notice))
+        .route("/supervision/evaluations/{id}/cases/{case}/answer", get(ef::answer_new).post(ef::answer))
+        .route("/supervision/evaluations/{id}/cases/{case}/accept", get(ef::accept_new).post(ef::accept))
+        .route("/supervision/evaluations/{id}/cases/{case}/return", get(ef::return_new).post(ef::return_answer))
         .route("/supervision/transfers", get(crate::pages::transfers::list))
         .route("/supervision/transfers.csv", get(crate::pages::transfers::csv))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))

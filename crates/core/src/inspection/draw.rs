@@ -232,6 +232,30 @@ pub fn run_draw(spec: &PlanSpec, pools: &FrozenPools, draw_seed: [u8; 32]) -> Re
     Ok(DrawOutcome { draw_seed: to_hex(&draw_seed), tasks: out })
 }
 
+/// The checks of a revealed seed shared by every commit–reveal draw (a plan's, an
+/// evaluation's): the seed matches the commitment, the public input is not too long, the
+/// draw is not dated before the commitment. Returns the public input trimmed.
+pub(crate) fn check_reveal<'a>(
+    r: &mut Rejection,
+    seed: &[u8; 32],
+    committed: &str,
+    public_input: &'a str,
+    on: NaiveDate,
+    committed_on: NaiveDate,
+) -> &'a str {
+    if seed_commitment(seed) != committed {
+        r.add("seed", "种子与抽取前公布的承诺值不符，不能抽取");
+    }
+    let public_input = public_input.trim();
+    if public_input.chars().count() > PUBLIC_INPUT_MAX_CHARS {
+        r.add("public_input", format!("现场公开输入不得超过{PUBLIC_INPUT_MAX_CHARS}个字符"));
+    }
+    if on < committed_on {
+        r.add("on", format!("抽取日期不能早于承诺日期{committed_on}"));
+    }
+    public_input
+}
+
 /// Draws a committed plan with the revealed seed and the public input announced at the
 /// draw (S-02). Refused when the seed does not match the commitment, the pools changed
 /// since, or the plan was already drawn.
@@ -243,16 +267,7 @@ pub fn decide_draw(plan: &Plan, seed: [u8; 32], public_input: &str, on: NaiveDat
         return Err(Rejection::one("plan", "该计划已经抽取，不能重复抽取"));
     }
     let mut r = Rejection::new();
-    if seed_commitment(&seed) != c.seed_commitment {
-        r.add("seed", "种子与抽取前公布的承诺值不符，不能抽取");
-    }
-    let public_input = public_input.trim();
-    if public_input.chars().count() > PUBLIC_INPUT_MAX_CHARS {
-        r.add("public_input", format!("现场公开输入不得超过{PUBLIC_INPUT_MAX_CHARS}个字符"));
-    }
-    if on < c.on {
-        r.add("on", format!("抽取日期不能早于承诺日期{}", c.on));
-    }
+    let public_input = check_reveal(&mut r, &seed, &c.seed_commitment, public_input, on, c.on);
     let hash = c.pools.hash(plan.id, &plan.spec);
     if hash != c.pools_hash {
         r.add("pools", "冻结的名录库与承诺时不一致，不能抽取");

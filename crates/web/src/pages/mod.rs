@@ -4,6 +4,8 @@ pub mod agencies;
 pub mod benchmarks;
 pub mod cases;
 pub mod documents;
+pub mod evaluation_forms;
+pub mod evaluations;
 pub mod evidence;
 pub mod feedback;
 pub mod files;

@@ -145,16 +145,22 @@ fn beijing_time(utc: &str) -> String {
         .unwrap_or_else(|_| utc.to_string())
 }
 
+/// The page, or the error page for what went wrong.
+fn table_or_error(user: &CurrentUser, page: AppResult<TablePage>) -> Response {
+    match page {
+        Ok(p) => render_table(&Nav::for_user(user), &p),
+        Err(e) => page_error(user, e),
+    }
+}
+
 fn can_sweep(p: &Principal) -> bool {
     p.role == Role::Supervisor || p.is_platform_admin()
 }
 
 /// `/supervision`: the dashboard.
 pub async fn dashboard(State(s): State<AppState>, user: CurrentUser) -> Response {
-    match dashboard_page(&s, &user.principal).await {
-        Ok(page) => render_table(&Nav::for_user(&user), &page),
-        Err(e) => page_error(&user, e),
-    }
+    let page = dashboard_page(&s, &user.principal).await;
+    table_or_error(&user, page)
 }
 
 async fn dashboard_page(s: &AppState, p: &Principal) -> AppResult<TablePage> {
@@ -331,10 +337,7 @@ pub async fn warnings(State(s): State<AppState>, user: CurrentUser, Query(q): Qu
         AppResult::Ok(page)
     }
     .await;
-    match page {
-        Ok(p) => render_table(&Nav::for_user(&user), &p),
-        Err(e) => page_error(&user, e),
-    }
+    table_or_error(&user, page)
 }
 
 fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
@@ -637,10 +640,7 @@ pub async fn metrics(State(s): State<AppState>, user: CurrentUser, Query(q): Que
         AppResult::Ok(page)
     }
     .await;
-    match page {
-        Ok(p) => render_table(&Nav::for_user(&user), &p),
-        Err(e) => page_error(&user, e),
-    }
+    table_or_error(&user, page)
 }
 
 /// `/supervision/metrics.csv`: every agency's rows, then the total.
@@ -713,10 +713,7 @@ pub async fn metric_behind(State(s): State<AppState>, user: CurrentUser, Query(q
         AppResult::Ok(page)
     }
     .await;
-    match page {
-        Ok(p) => render_table(&Nav::for_user(&user), &p),
-        Err(e) => page_error(&user, e),
-    }
+    table_or_error(&user, page)
 }
 
 /// `/supervision/penalties`: same case, same penalty (B-03) — per violation type and tier
@@ -786,10 +783,7 @@ pub async fn penalties(State(s): State<AppState>, user: CurrentUser, Query(q): Q
         AppResult::Ok(page)
     }
     .await;
-    match page {
-        Ok(p) => render_table(&Nav::for_user(&user), &p),
-        Err(e) => page_error(&user, e),
-    }
+    table_or_error(&user, page)
 }
 
 // ----- The annual report (D-11, V-04) ------------------------------------------------------
@@ -875,10 +869,7 @@ pub async fn report(State(s): State<AppState>, user: CurrentUser, Query(q): Quer
         AppResult::Ok(page)
     }
     .await;
-    match page {
-        Ok(p) => render_table(&Nav::for_user(&user), &p),
-        Err(e) => page_error(&user, e),
-    }
+    table_or_error(&user, page)
 }
 
 /// `/supervision/report.pdf?year=&agency=`.

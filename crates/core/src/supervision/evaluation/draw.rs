@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{CaseInput, CaseRef, Evaluation, EvaluationEvent, EvaluationSpec};
-use crate::inspection::draw::PUBLIC_INPUT_MAX_CHARS;
+use crate::inspection::draw::check_reveal;
 use crate::inspection::draw::domain_draw_seed;
 use crate::inspection::pools::Canonical;
 use crate::inspection::{DrawRng, Ratio, from_hex, seed_commitment, to_hex};
@@ -169,16 +169,7 @@ pub fn decide_draw(
         return Err(Rejection::one("evaluation", "本次评查已经抽取，不能重复抽取"));
     }
     let mut r = Rejection::new();
-    if seed_commitment(&seed) != c.seed_commitment {
-        r.add("seed", "种子与抽取前公布的承诺值不符，不能抽取");
-    }
-    let public_input = public_input.trim();
-    if public_input.chars().count() > PUBLIC_INPUT_MAX_CHARS {
-        r.add("public_input", format!("现场公开输入不得超过{PUBLIC_INPUT_MAX_CHARS}个字符"));
-    }
-    if on < c.on {
-        r.add("on", format!("抽取日期不能早于承诺日期{}", c.on));
-    }
+    let public_input = check_reveal(&mut r, &seed, &c.seed_commitment, public_input, on, c.on);
     if candidates_hash(ev.id, &ev.spec, c.ratio, &c.candidates) != c.candidates_hash {
         r.add("candidates", "冻结的候选案卷名单与承诺时不一致，不能抽取");
     }

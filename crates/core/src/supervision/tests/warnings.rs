@@ -306,10 +306,7 @@ fn a_working_day_clock_across_national_day_counts_the_make_up_days_and_skips_the
     // From Wednesday 24 September 2025: 25, 26, Sunday 28 (调休上班), 29, 30; 1–8 October
     // are the holiday; 9, 10, Saturday 11 (调休上班), 13–17, 20–24, 27, 28: the 20th is
     // 28 October — 34 calendar days, not 28.
-    let w = agency_warnings(&agency, &p, &calendar(), d("2025-10-27"))
-        .into_iter()
-        .find(|w| w.rule == "D-02")
-        .unwrap();
+    let w = agency_warnings(&agency, &p, &calendar(), d("2025-10-27")).into_iter().find(|w| w.rule == "D-02").unwrap();
     assert_eq!(w.due, t("2025-10-28 23:59:59"));
     assert_eq!(w.state, State::DueSoon);
     let on = |day: &str| {

@@ -241,6 +241,10 @@ impl App {
             let review = ReviewPolicy { profile: &profile, catalogue: &agency.review_catalogue };
             missing.extend(review::stage_gaps(&case, review));
         }
+        // V-02: a flagged case with a fine waits for the police's answer before it closes.
+        if case.current_stage() == Some(Stage::Closure) {
+            missing.extend(zhifa_core::case::transfer::closure_gaps(&case));
+        }
         Ok(CaseView { case, events, agency, profile, deadlines, missing, deadline_error })
     }
 

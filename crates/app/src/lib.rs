@@ -20,6 +20,7 @@ pub mod demo_inspection;
 pub mod demo_penalty;
 pub mod demo_portal;
 pub mod demo_review;
+pub mod demo_transfer;
 pub mod discretion;
 pub mod documents;
 pub mod evaluation;
@@ -39,6 +40,7 @@ pub mod review;
 pub mod search;
 pub mod supervision;
 pub mod supervision_metrics;
+pub mod transfer;
 pub mod webhooks;
 
 use zhifa_core::Rejection;

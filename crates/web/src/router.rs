@@ -136,6 +136,8 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/evaluations/{id}/cases/{case}/answer", get(ef::answer_new).post(ef::answer))
         .route("/supervision/evaluations/{id}/cases/{case}/accept", get(ef::accept_new).post(ef::accept))
         .route("/supervision/evaluations/{id}/cases/{case}/return", get(ef::return_new).post(ef::return_answer))
+        .route("/supervision/transfers", get(crate::pages::transfers::list))
+        .route("/supervision/transfers.csv", get(crate::pages::transfers::csv))
         .route("/gs/feedback", get(crate::pages::portal_feedback::lookup).post(crate::pages::portal_feedback::create))
         .route("/gs/feedback/new", get(crate::pages::portal_feedback::new_form))
         .route("/gs/feedback/{tracking}", get(crate::pages::portal_feedback::status))
@@ -147,6 +149,18 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/stages/{stage}", post(cases::complete_stage))
         .route("/cases/{id}/archive", post(cases::archive))
         .route("/cases/{id}/major", get(cases::major_new).post(cases::major_create))
+        .route(
+            "/cases/{id}/transfer/flag",
+            get(crate::pages::transfers::flag_new).post(crate::pages::transfers::flag_create),
+        )
+        .route(
+            "/cases/{id}/transfer/send",
+            get(crate::pages::transfers::send_new).post(crate::pages::transfers::send_create),
+        )
+        .route(
+            "/cases/{id}/transfer/outcome",
+            get(crate::pages::transfers::outcome_new).post(crate::pages::transfers::outcome_create),
+        )
         .route("/review", get(review::queue))
         .route("/cases/{id}/review", get(review::show))
         .route("/cases/{id}/review/flag", get(rf::flag_new).post(rf::flag_create))

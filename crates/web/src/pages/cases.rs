@@ -322,6 +322,8 @@ struct CaseTemplate {
     can_write: bool,
     can_archive: bool,
     archived: Option<String>,
+    /// 行刑衔接 (V-02).
+    transfer: crate::pages::transfers::TransferSection,
 }
 
 /// What an event means, in one Chinese line (the timeline).
@@ -652,6 +654,7 @@ pub fn case_page(user: &CurrentUser, view: &CaseView, notice: &str) -> Response 
             av,
             timeline,
             kinds: if can_write { addable(view) } else { vec![] },
+            transfer: crate::pages::transfers::TransferSection::of(c, &user.principal),
             can_archive: can_write && current.is_none(),
             can_write,
             archived: c.archived.as_ref().map(|(d, cat, late)| {

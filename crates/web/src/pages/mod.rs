@@ -27,6 +27,7 @@ pub mod review;
 pub mod review_forms;
 pub mod settings;
 pub mod supervision;
+pub mod transfers;
 pub mod verify;
 
 use axum::response::{IntoResponse, Redirect, Response};

@@ -340,7 +340,9 @@ pub async fn warnings(State(s): State<AppState>, user: CurrentUser, Query(q): Qu
     table_or_error(&user, page)
 }
 
-fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+/// A CSV download of `rows` (the first the header), with a byte-order mark so that
+/// spreadsheet programs read the UTF-8 Chinese.
+pub(crate) fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
     let mut w = csv::Writer::from_writer(Vec::new());
     // A byte-order mark so that spreadsheet programs read the UTF-8 Chinese.
     let mut out = "\u{feff}".as_bytes().to_vec();

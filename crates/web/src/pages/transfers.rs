@@ -7,8 +7,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use uuid::Uuid;
 use zhifa_app::AppError;
 use zhifa_app::cases::beijing_now;
@@ -318,7 +317,6 @@ pub async fn csv(State(s): State<AppState>, user: CurrentUser) -> Response {
         Ok(l) => l,
         Err(e) => return page_error(&user, e),
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
     let titles = [
         "案号",
         "执法机关",
@@ -334,41 +332,24 @@ pub async fn csv(State(s): State<AppState>, user: CurrentUser) -> Response {
         "公安机关处理结果",
         "状态",
     ];
-    let mut ok = w.write_record(titles).is_ok();
+    let mut rows = vec![titles.map(String::from).to_vec()];
     for l in &lines {
         let t = l.last.as_ref();
-        ok &= w
-            .write_record([
-                l.case.number.clone(),
-                l.agency_name.clone(),
-                l.case.party_name.clone(),
-                l.flag.on.to_string(),
-                l.flag.by.name.clone(),
-                l.flag.reason.clone(),
-                l.transfers.to_string(),
-                t.map(|t| t.on.to_string()).unwrap_or_default(),
-                t.map(|t| t.receiving_organ.clone()).unwrap_or_default(),
-                t.map(|t| t.materials.join("、")).unwrap_or_default(),
-                t.and_then(|t| t.case_number.clone()).unwrap_or_default(),
-                answer(l),
-                l.status.label(),
-            ])
-            .is_ok();
+        rows.push(vec![
+            l.case.number.clone(),
+            l.agency_name.clone(),
+            l.case.party_name.clone(),
+            l.flag.on.to_string(),
+            l.flag.by.name.clone(),
+            l.flag.reason.clone(),
+            l.transfers.to_string(),
+            t.map(|t| t.on.to_string()).unwrap_or_default(),
+            t.map(|t| t.receiving_organ.clone()).unwrap_or_default(),
+            t.map(|t| t.materials.join("、")).unwrap_or_default(),
+            t.and_then(|t| t.case_number.clone()).unwrap_or_default(),
+            answer(l),
+            l.status.label().to_string(),
+        ]);
     }
-    let body = match (ok, w.into_inner()) {
-        (true, Ok(b)) => b,
-        _ => return (StatusCode::INTERNAL_SERVER_ERROR, "导出失败").into_response(),
-    };
-    // A byte-order mark so that spreadsheet programs read the UTF-8 Chinese.
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out.extend(body);
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"transfers-{}.csv\"", beijing_now().date())),
-        ],
-        out,
-    )
-        .into_response()
+    crate::pages::supervision::csv_response(&format!("transfers-{}.csv", beijing_now().date()), rows)
 }

@@ -13,13 +13,12 @@ use uuid::Uuid;
 use zhifa_core::access::{AccessError, Principal};
 use zhifa_core::disclosure::statistics::{AnnualStatistics, publish_by};
 use zhifa_core::supervision::detectors::Model;
-use zhifa_core::supervision::facts::CaseFacts;
 use zhifa_core::supervision::metrics::{AgencyMetrics, Period, pct_text};
 use zhifa_docs::model::chinese_date;
 use zhifa_docs::{Block, Closing, Document, Table};
 
 use crate::cases::beijing_now;
-use crate::supervision::scope;
+use crate::supervision::{scope, statistics_kind};
 use crate::{App, AppError, AppResult};
 
 /// One agency's part of the report.
@@ -156,6 +155,23 @@ fn county_of(bureau: &str) -> String {
 }
 
 impl App {
+    /// The D-11 statistics of `year` per agency (of `agency` only when given): each case's
+    /// share as the sweep stored it, added up — no case is folded.
+    pub async fn annual_statistics(
+        &self,
+        agency: Option<Uuid>,
+        year: i32,
+    ) -> AppResult<BTreeMap<Uuid, AnnualStatistics>> {
+        let mut shares: BTreeMap<Uuid, AnnualStatistics> = BTreeMap::new();
+        for row in self.db.facts(&statistics_kind(year), agency).await? {
+            let s: AnnualStatistics = serde_json::from_str(&row.payload).map_err(|e| {
+                AppError::Internal(zhifa_store::StoreError::Corrupt(format!("watch_facts.{}: {e}", row.kind)))
+            })?;
+            shares.entry(row.agency_id).or_insert_with(|| AnnualStatistics::compute(row.agency_id, year, [])).add(&s);
+        }
+        Ok(shares)
+    }
+
     /// The annual report of `agency`, or of the county (supervisors only), for `year`.
     pub async fn annual_report(&self, by: &Principal, agency: Option<Uuid>, year: i32) -> AppResult<AnnualReport> {
         let own = scope(by)?;
@@ -173,27 +189,18 @@ impl App {
             (None, a) => a,
         };
         let period = Period::year(year).ok_or(AppError::NotFound("年度"))?;
-        let metrics = self.metrics(by, period).await?;
-        let mut shares: BTreeMap<Uuid, AnnualStatistics> = BTreeMap::new();
-        for row in self.db.facts("statistics", agency).await? {
-            let years: Vec<AnnualStatistics> = serde_json::from_str(&row.payload).map_err(|e| {
-                AppError::Internal(zhifa_store::StoreError::Corrupt(format!("watch_facts.statistics: {e}")))
-            })?;
-            for s in years.iter().filter(|s| s.year == year) {
-                shares
-                    .entry(row.agency_id)
-                    .or_insert_with(|| AnnualStatistics::compute(row.agency_id, year, []))
-                    .add(s);
-            }
-        }
+        // The case facts once: for the metrics and the transfers.
+        let case_facts = self.case_facts(own).await?;
+        let metrics = self.metrics_of(by, period, &case_facts).await?;
+        let mut shares = self.annual_statistics(agency, year).await?;
         let mut transfers: BTreeMap<Uuid, (u64, u64)> = BTreeMap::new();
-        for row in self.db.facts("case", agency).await? {
-            let f: CaseFacts = serde_json::from_str(&row.payload)
-                .map_err(|e| AppError::Internal(zhifa_store::StoreError::Corrupt(format!("watch_facts.case: {e}"))))?;
-            if f.suspected_crime && f.opened_on.year() <= year && f.closed_on.is_none_or(|c| c.year() >= year) {
-                let t = transfers.entry(row.agency_id).or_default();
-                t.0 += 1;
-                t.1 += u64::from(f.transferred);
+        for (a, facts) in case_facts.iter().filter(|(a, _)| agency.is_none_or(|x| x == **a)) {
+            for f in facts {
+                if f.suspected_crime && f.opened_on.year() <= year && f.closed_on.is_none_or(|c| c.year() >= year) {
+                    let t = transfers.entry(*a).or_default();
+                    t.0 += 1;
+                    t.1 += u64::from(f.transferred);
+                }
             }
         }
         let mut parts = Vec::new();

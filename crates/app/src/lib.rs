@@ -64,6 +64,8 @@ pub struct App {
     /// The agencies as the portal shows them, read again after a pre-disclosure event
     /// here or after [`portal::AGENCIES_KEPT`] (another node's approval).
     pub portal_cache: portal::PortalCache,
+    /// The supervision sweep's case facts, decoded once per sweep.
+    pub facts_cache: supervision_metrics::FactsCache,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             documents: documents::Documents::default(),
             search: search::Search::in_memory(),
             portal_cache: portal::PortalCache::default(),
+            facts_cache: Default::default(),
             feedback: feedback::FeedbackSettings::default(),
         }
     }

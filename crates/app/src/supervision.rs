@@ -126,6 +126,11 @@ fn problem(p: Problem, label: &Option<String>) -> ProblemRow {
     }
 }
 
+/// The facts kind of a year's statistics shares.
+pub fn statistics_kind(year: i32) -> String {
+    format!("statistics:{year}")
+}
+
 fn facts_row(agency_id: Uuid, kind: &str, facts: &impl Serialize) -> FactsRow {
     FactsRow { agency_id, kind: kind.into(), payload: serde_json::to_string(facts).expect("facts serialize") }
 }
@@ -177,9 +182,11 @@ impl App {
         let mut w = Watched { stream_id: stream::case(id), ..Default::default() };
         let Some((case, ..)) = self.db.load_case(id).await? else { return Ok(w) };
         let label = Some(format!("案件{}", case.opening.number));
-        // Its share of each year's statistics (D-11), summed by the annual report.
-        let shares = AnnualStatistics::of_case(&case, cx.now.year());
-        w.facts.push(facts_row(case.opening.agency_id, "statistics", &shares));
+        // Its share of each year's statistics (D-11), summed by the annual report: a row
+        // per year (`statistics:2026`), so that a year's report reads only that year's.
+        for share in AnnualStatistics::of_case(&case, cx.now.year()) {
+            w.facts.push(facts_row(case.opening.agency_id, &statistics_kind(share.year), &share));
+        }
         let profile = self.case_profile(cx, &case).await?;
         let (now, today) = (cx.now, cx.now.date());
         match warnings::case_warnings(&case, &profile, &cx.calendar, now) {

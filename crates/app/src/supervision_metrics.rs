@@ -4,6 +4,7 @@
 //! folds a case: 100,000 cases are 100,000 small JSON documents read once.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::Datelike;
 use serde::de::DeserializeOwned;
@@ -41,15 +42,46 @@ fn decode<T: DeserializeOwned>(rows: Vec<zhifa_store::supervision::FactsRow>) ->
 }
 
 impl App {
-    async fn case_facts(&self, agency: Option<Uuid>) -> AppResult<BTreeMap<Uuid, Vec<CaseFacts>>> {
-        decode(self.db.facts("case", agency).await?)
+    /// The case facts of one agency or all, as the last sweep stored them. Every case's
+    /// facts are read and decoded once per sweep and kept (`FactsCache`): between two
+    /// sweeps nothing changes them, and a county's are 100,000 JSON documents.
+    pub(crate) async fn case_facts(&self, agency: Option<Uuid>) -> AppResult<Arc<BTreeMap<Uuid, Vec<CaseFacts>>>> {
+        let key = self.db.sweep_info().await?.map(|i| (i.position, i.finished_at));
+        let cached = {
+            let c = self.facts_cache.0.lock().unwrap_or_else(|p| p.into_inner());
+            c.as_ref().filter(|(k, _)| key.is_some() && Some(k) == key.as_ref()).map(|(_, f)| f.clone())
+        };
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all: Arc<BTreeMap<Uuid, Vec<CaseFacts>>> = Arc::new(decode(self.db.facts("case", None).await?)?);
+                if let Some(k) = key {
+                    *self.facts_cache.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((k, all.clone()));
+                }
+                all
+            }
+        };
+        Ok(match agency {
+            None => all,
+            Some(a) => Arc::new(all.get(&a).map(|f| BTreeMap::from([(a, f.clone())])).unwrap_or_default()),
+        })
     }
 
     /// The V-04 metrics for `period`, per agency in the principal's scope, as of today.
     pub async fn metrics(&self, by: &Principal, period: Period) -> AppResult<MetricsReport> {
+        let cases = self.case_facts(scope(by)?).await?;
+        self.metrics_of(by, period, &cases).await
+    }
+
+    /// [`App::metrics`] over case facts already read (the annual report reads them once).
+    pub(crate) async fn metrics_of(
+        &self,
+        by: &Principal,
+        period: Period,
+        cases: &BTreeMap<Uuid, Vec<CaseFacts>>,
+    ) -> AppResult<MetricsReport> {
         let own = scope(by)?;
         let today = beijing_now().date();
-        let cases = self.case_facts(own).await?;
         let pubs: BTreeMap<Uuid, Vec<PublicationFacts>> = decode(self.db.facts("publication", own).await?)?;
         let feedback: BTreeMap<Uuid, Vec<FeedbackFacts>> = decode(self.db.facts("feedback", own).await?)?;
         let mut agencies = Vec::new();
@@ -113,7 +145,7 @@ impl App {
         }
         let cases = self.case_facts(own.or(agency)).await?;
         let mut out = Vec::new();
-        for (id, facts) in &cases {
+        for (id, facts) in cases.iter() {
             let inside = facts.iter().filter(|f| period.is_none_or(|p| f.decided_on().is_some_and(|d| p.contains(d))));
             out.extend(same_penalty::groups(inside).into_iter().map(|g| (*id, g)));
         }
@@ -134,8 +166,14 @@ impl App {
         period: Period,
     ) -> AppResult<(Vec<CaseFacts>, SweptAt)> {
         let agency = kept(by, agency)?;
-        let mut out: Vec<CaseFacts> =
-            self.case_facts(agency).await?.into_values().flatten().filter(|f| period.contains(f.opened_on)).collect();
+        let mut out: Vec<CaseFacts> = self
+            .case_facts(agency)
+            .await?
+            .values()
+            .flatten()
+            .filter(|f| period.contains(f.opened_on))
+            .cloned()
+            .collect();
         out.sort_by(|a, b| (a.opened_on, &a.number).cmp(&(b.opened_on, &b.number)));
         Ok((out, self.db.sweep_info().await?.and_then(|i| i.finished_at)))
     }
@@ -164,3 +202,9 @@ fn kept(by: &Principal, agency: Option<Uuid>) -> AppResult<Option<Uuid>> {
         (None, a) => Ok(a),
     }
 }
+
+/// The case facts as the last sweep left them, with the sweep (position, finished) they
+/// belong to; see [`App::case_facts`].
+#[derive(Debug, Clone, Default)]
+#[allow(clippy::type_complexity)]
+pub struct FactsCache(Arc<Mutex<Option<((i64, Option<String>), Arc<BTreeMap<Uuid, Vec<CaseFacts>>>)>>>);

@@ -31,6 +31,7 @@ pub mod import;
 pub mod import_service;
 pub mod inspection;
 pub mod ledger;
+pub mod mail;
 pub mod portal;
 pub mod portal_disclosure;
 pub mod predisclosure;
@@ -66,6 +67,8 @@ pub struct App {
     pub portal_cache: portal::PortalCache,
     /// The supervision sweep's case facts, decoded once per sweep.
     pub facts_cache: supervision_metrics::FactsCache,
+    /// SMTP for the daily digest, when configured.
+    pub mail: Option<mail::MailSettings>,
 }
 
 impl App {
@@ -77,6 +80,7 @@ impl App {
             search: search::Search::in_memory(),
             portal_cache: portal::PortalCache::default(),
             facts_cache: Default::default(),
+            mail: None,
             feedback: feedback::FeedbackSettings::default(),
         }
     }

@@ -371,6 +371,11 @@ impl App {
         if daily {
             self.write_digests(today, now).await?;
         }
+        if self.mail.is_some()
+            && let Err(e) = self.mail_digests().await
+        {
+            tracing::warn!(error = %e, "mailing the digests failed");
+        }
         Ok(Some(report))
     }
 

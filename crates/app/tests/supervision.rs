@@ -288,3 +288,80 @@ async fn a_platforms_webhook_is_told_of_each_new_publication_signed_and_retried_
     app.db.claim_job("webhooks", "node-b", now, now + TimeDelta::minutes(5)).await.unwrap().unwrap();
     assert_eq!(app.deliver_webhooks("node-a").await.unwrap(), None);
 }
+
+/// A minimal SMTP server: accepts every message, keeping (envelope recipients, data).
+async fn smtp_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<(Vec<String>, String)>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let (mut rcpt, mut data, mut in_data) = (Vec::new(), String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            keep.lock().unwrap().push((std::mem::take(&mut rcpt), std::mem::take(&mut data)));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 test\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt.push(line[8..].trim().to_string());
+                        b"250 ok\r\n"
+                    } else if upper == "DATA" {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if upper == "QUIT" {
+                        w.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+// rule: V-03
+#[tokio::test]
+async fn the_countys_daily_digest_is_mailed_once_when_smtp_is_configured() {
+    let (_t, app) = demo().await;
+    let bad = zhifa_app::mail::MailSettings::new("ftp://x", "a@b.cn", "c@d.cn").unwrap_err();
+    assert!(bad.contains("smtp_url"), "{bad}");
+    let bad = zhifa_app::mail::MailSettings::new("smtp://127.0.0.1:25", "a@b.cn", " , ").unwrap_err();
+    assert!(bad.contains("digest_to"), "{bad}");
+    let (port, got) = smtp_server().await;
+    let mail = zhifa_app::mail::MailSettings::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "执法监督平台 <zhifa@sfj.example.cn>",
+        "jd1@sfj.example.cn，jd2@sfj.example.cn",
+    )
+    .unwrap();
+    let app = app.with_mail(mail);
+    app.sweep("node-a").await.unwrap().unwrap();
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "one message: the county's digest");
+    assert_eq!(sent[0].0, ["<jd1@sfj.example.cn>", "<jd2@sfj.example.cn>"]);
+    assert!(sent[0].1.contains("Subject:") && sent[0].1.to_lowercase().contains("text/plain"), "{}", sent[0].1);
+    // Mailed: not again, by this node or another.
+    app.sweep("node-a").await.unwrap().unwrap();
+    assert_eq!(app.mail_digests().await.unwrap(), 0);
+    assert_eq!(got.lock().unwrap().len(), 1);
+}

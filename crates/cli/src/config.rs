@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// Settings shared by every command (flags and environment; see `--help`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, blob_store, blob_store_options, max_evidence_mb, bind, secure_cookies, max_upload_mb, upload_expiry_days, log, fonts_dir, public_url)
+    /// Optional TOML configuration file (keys: data_dir, database_url, ledger_origin, ledger_key_file, blob_store, blob_store_options, max_evidence_mb, bind, secure_cookies, max_upload_mb, upload_expiry_days, log, fonts_dir, public_url, smtp_url, mail_from, digest_to)
     #[arg(long, env = "ZHIFA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and local blobs live here [default: ./zhifa-data]
@@ -66,6 +66,17 @@ pub struct ServeArgs {
     /// Evidence uploads left unfinished this many days are removed from staging [default: 7]
     #[arg(long, env = "ZHIFA_UPLOAD_EXPIRY_DAYS")]
     pub upload_expiry_days: Option<u64>,
+    /// SMTP server the daily supervision digest is mailed through: smtp://host:25,
+    /// smtp://user:password@host:587?tls=required (STARTTLS) or smtps://user:password@host
+    /// [default: no e-mail; the digest is in the application]
+    #[arg(long, env = "ZHIFA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The digest's sender, e.g. 执法监督平台 <zhifa@sfj.anxiang.gov.cn>
+    #[arg(long, env = "ZHIFA_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Who receives the county's daily digest (the judicial bureau's supervisors), comma-separated
+    #[arg(long, env = "ZHIFA_DIGEST_TO")]
+    pub digest_to: Option<String>,
     /// Load the demo data set before serving
     #[arg(long)]
     pub demo: bool,
@@ -94,6 +105,9 @@ struct FileConfig {
     log: Option<String>,
     fonts_dir: Option<PathBuf>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    digest_to: Option<String>,
 }
 
 /// The validated configuration.
@@ -117,6 +131,8 @@ pub struct Config {
     pub fonts_dir: PathBuf,
     /// The public address in documents' QR codes.
     pub public_url: String,
+    /// SMTP for the daily digest, when configured (checked at start).
+    pub mail: Option<zhifa_app::mail::MailSettings>,
 }
 
 impl Config {
@@ -177,7 +193,18 @@ impl Config {
                 "配置项 public_url 无效：“{public_url}” 应以 http:// 或 https:// 开头，例如 https://zhifa.anxiang.gov.cn"
             );
         }
+        let smtp_url = serve.and_then(|s| s.smtp_url.clone()).or(file.smtp_url);
+        let mail_from = serve.and_then(|s| s.mail_from.clone()).or(file.mail_from);
+        let digest_to = serve.and_then(|s| s.digest_to.clone()).or(file.digest_to);
+        let mail = match (smtp_url, mail_from, digest_to) {
+            (None, None, None) => None,
+            (Some(url), Some(from), Some(to)) => {
+                Some(zhifa_app::mail::MailSettings::new(&url, &from, &to).map_err(anyhow::Error::msg)?)
+            }
+            _ => bail!("配置项 smtp_url、mail_from、digest_to 须同时填写（邮件发送执法监督日报），或都不填"),
+        };
         Ok(Config {
+            mail,
             fonts_dir,
             public_url,
             data_dir,

@@ -126,9 +126,12 @@ async fn open(config: &Config) -> anyhow::Result<App> {
     if let Err(e) = fonts.check() {
         tracing::warn!("{e}");
     }
-    let app = App::new(db)
+    let mut app = App::new(db)
         .with_files(evidence::open_files(config)?)
         .with_documents(zhifa_app::documents::Documents::new(fonts, &config.public_url));
+    if let Some(mail) = &config.mail {
+        app = app.with_mail(mail.clone());
+    }
     app.ensure_reference_data().await.map_err(|e| anyhow::anyhow!("载入内置参考数据失败：{e}"))?;
     Ok(app)
 }

@@ -593,6 +593,16 @@ impl Db {
             .collect()
     }
 
+    /// Takes back a mark of [`Db::mark_digest_mailed`] (the mail could not be sent).
+    pub async fn unmark_digest_mailed(&self, day: &str, agency: Option<Uuid>) -> Result<()> {
+        sqlx::query("UPDATE supervision_digests SET mailed_at = NULL WHERE day = $1 AND agency_id = $2")
+            .bind(day)
+            .bind(agency.map(|a| a.to_string()).unwrap_or_default())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     /// Marks a digest e-mailed; false if another node did first.
     pub async fn mark_digest_mailed(&self, day: &str, agency: Option<Uuid>, now: DateTime<Utc>) -> Result<bool> {
         let n = sqlx::query(

@@ -85,6 +85,8 @@ impl AnnualReport {
             t.push([label, v]);
         }
         blocks.push(Block::Table(t));
+        let bars: Vec<(String, u64)> = self.statistics.rows().into_iter().filter(|(_, n)| *n > 0).collect();
+        blocks.push(Block::Bars { caption: self.statistics.title(), bars });
         blocks.push(Block::heading("三、执法监督指标"));
         let mut t = Table::new(&[("指标", 5), ("数量", 2), ("总数", 2), ("比率", 2)]);
         for r in self.metrics.rows() {
@@ -107,6 +109,8 @@ impl AnnualReport {
                 ]);
             }
             blocks.push(Block::Table(t));
+            let bars = self.parts.iter().map(|p| (p.name.clone(), p.statistics.penalty_decisions)).collect();
+            blocks.push(Block::Bars { caption: format!("{}年各执法机关行政处罚决定数", self.year), bars });
         } else if let Some(p) = self.parts.first() {
             blocks.push(Block::heading("四、年度数据公开"));
             blocks.push(Block::paragraph(format!(

@@ -381,6 +381,39 @@ impl<'a> Layout<'a> {
         self.snap();
     }
 
+    /// A bar chart: its caption centred, then a row per bar — the label (its first line)
+    /// in the left 40%, a filled bar scaled to the largest value, the value after it.
+    fn bars(&mut self, caption: &str, bars: &[(String, u64)]) {
+        self.centred(CELL_HEAD, caption.trim());
+        let label_w = WIDTH * 0.4;
+        let bar_room = WIDTH - label_w - 4.0 * CHAR_PITCH;
+        let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+        self.y += CELL_PAD;
+        if bars.is_empty() {
+            self.paragraph(CELL, "无数据", 0.0, WIDTH);
+        }
+        for (label, value) in bars {
+            if self.y + TABLE_PITCH > BOTTOM {
+                self.new_page();
+            }
+            let y0 = self.y;
+            let baseline = Self::baseline(y0, TABLE_PITCH, CELL.size);
+            if let Some(first) = self.cell_lines(CELL, label.trim(), label_w - 2.0 * CELL_PAD).into_iter().next() {
+                let mut run = first;
+                run.x += LEFT;
+                run.baseline = baseline;
+                self.page().runs.push(run);
+            }
+            let w = bar_room * (*value as f32) / (max as f32);
+            let x = LEFT + label_w;
+            self.page().shapes.push(Shape::Rect { x, y: y0 + 5.0, w, h: TABLE_PITCH - 10.0 });
+            let run = self.run(CELL, &value.to_string(), x + w + CELL_PAD, baseline, &[], 0.0);
+            self.page().runs.push(run);
+            self.y = y0 + TABLE_PITCH;
+        }
+        self.snap();
+    }
+
     /// The lines of a table cell, at x = 0 (placed later).
     fn cell_lines(&self, style: Style, text: &str, width: f32) -> Vec<Run> {
         let mut out = Vec::new();
@@ -470,6 +503,7 @@ pub fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
                 l.paragraph(BODY, t.trim(), 0.0, WIDTH);
             }
             Block::Table(t) => l.table(t),
+            Block::Bars { caption, bars } => l.bars(caption, bars),
             Block::Signatures(lines) => {
                 for (label, value) in lines {
                     l.field(label, value, INDENT);

@@ -40,6 +40,10 @@ pub enum Block {
     Table(Table),
     /// Signature lines: each `label：value` (or a blank to be signed by hand).
     Signatures(Vec<(String, String)>),
+    /// A horizontal bar chart under a caption: one row per (label, value), the bars
+    /// scaled to the largest, the value after each (the same figures as the table the
+    /// document gives with it).
+    Bars { caption: String, bars: Vec<(String, u64)> },
     /// One empty grid line.
     Blank,
 }

@@ -277,3 +277,40 @@ fn rendering_is_deterministic() {
     let doc = cases::document(&ctx, record(&case, RecordKind::DecisionDocument));
     assert_eq!(render(&doc, &fonts).unwrap().pdf, render(&doc, &fonts).unwrap().pdf);
 }
+
+// rule: D-11
+// rule: V-04
+#[test]
+fn a_bar_chart_scales_its_bars_to_the_largest_and_prints_every_label_and_value() {
+    let bars = vec![("行政处罚决定".to_string(), 40), ("当场处罚".to_string(), 10), ("听证".to_string(), 0)];
+    let doc = Document {
+        title: "年度行政执法情况报告".into(),
+        blocks: vec![
+            Block::Bars { caption: "2026年度行政执法数据统计".into(), bars },
+            Block::Bars { caption: "空".into(), bars: vec![] },
+        ],
+        ..Default::default()
+    };
+    let pages = layout::layout(&doc, &fonts());
+    let rects: Vec<f32> = pages[0]
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect { w, x, .. } => {
+                assert!(*x >= LEFT && x + w <= RIGHT, "inside the margins");
+                Some(*w)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rects.len(), 3);
+    assert!((rects[0] - 4.0 * rects[1]).abs() < 0.01, "{rects:?}");
+    assert_eq!(rects[2], 0.0);
+    let lines = pages[0].lines().join("|");
+    for t in ["2026年度行政执法数据统计", "行政处罚决定", "40", "当场处罚", "10", "听证", "无数据"]
+    {
+        assert!(lines.contains(t), "{t}: {lines}");
+    }
+    let pdf = render(&doc, &fonts()).unwrap().pdf;
+    assert!(body_text(&pdf).contains("行政处罚决定40"));
+}

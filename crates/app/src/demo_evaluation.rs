@@ -4,12 +4,10 @@
 //! `serve --demo`. [`App::demo_closed_case`] is also what the tests close cases with.
 
 use uuid::Uuid;
-use zhifa_core::case::{Initiation, Party, PartyKind, Procedure, RecordKind, Signature, SpotPenalty, Stage};
-use zhifa_core::money::Money;
-use zhifa_core::registry::ActKind;
+use zhifa_core::case::Stage;
 use zhifa_core::supervision::evaluation::{Dimension, DimensionScore, EvaluationKind, Scoresheet};
 
-use crate::cases::{RecordInput, beijing_now};
+use crate::cases::beijing_now;
 use crate::evaluation::{NewEvaluation, ScoreInput, evaluator_id};
 use crate::{App, AppError, AppResult};
 
@@ -18,69 +16,9 @@ impl App {
     /// spot under the simplified procedure with the form number 安市监简`n` (six digits; the
     /// demo uses 1), paid, filed and closed by scj-zf. Not archived.
     pub async fn demo_closed_case(&self, party: &str, n: u32) -> AppResult<Uuid> {
-        let c = self.cast().await?;
-        let now = beijing_now();
-        let at = now.format("%Y-%m-%d %H:%M").to_string();
-        let today = now.format("%Y-%m-%d").to_string();
-        let person = Party {
-            kind: PartyKind::Person,
-            name: party.into(),
-            id_number: String::new(),
-            address: "安乡县深柳镇人民路".into(),
-            phone: String::new(),
-            representative: String::new(),
-            minor: false,
-        };
-        let open = Self::demo_open(
-            &c,
-            ActKind::Penalty,
-            Procedure::Simplified,
-            Initiation::ExOfficio { urgent: false },
-            person,
-            "未将营业执照置于经营场所醒目位置，经责令改正拒不改正",
-        );
-        let id = self.open_case(&c.zf, open).await?;
-        self.complete_stage(&c.zf, id, Stage::Initiation).await?;
-        self.complete_stage(&c.zf, id, Stage::Investigation).await?;
-        let mut spot = RecordInput::new(
-            RecordKind::OnTheSpotDecision,
-            &[
-                ("facts", "当事人经营的个体门店未将营业执照置于醒目位置，经当场责令改正后拒不改正"),
-                ("basis", "《中华人民共和国市场主体登记管理条例》第四十八条第一款"),
-                ("statements", "当事人无异议，未提出陈述申辩"),
-                ("decided_at", &at),
-                ("place", "安乡县深柳镇人民路"),
-                ("violation_code", "AX-SC-DJ-001"),
-                ("tier", "一般"),
-            ],
-        );
-        spot.officers = c.officers[..2].to_vec();
-        spot.officers_signed = c.officers[..2].to_vec();
-        spot.credentials_shown = true;
-        spot.signature = Some(Signature::Signed { signer: party.into() });
-        spot.form_number = Some(format!("安市监简{n:06}"));
-        spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(100)) });
-        self.add_record(&c.zf, id, spot).await?;
-        self.complete_stage(&c.zf, id, Stage::Decision).await?;
-        self.complete_stage(&c.zf, id, Stage::Service).await?;
-        let receipt = format!("湘财罚{:08}", 20_000 + n);
-        self.add_record(
-            &c.zf,
-            id,
-            RecordInput::new(RecordKind::FineReceipt, &[("receipt_number", &receipt), ("paid_on", &today)]),
-        )
-        .await?;
-        self.complete_stage(&c.zf, id, Stage::Execution).await?;
-        self.add_record(
-            &c.zf,
-            id,
-            RecordInput::new(
-                RecordKind::SimplifiedFiling,
-                &[("filed_with", "安乡县市场监督管理局法制股"), ("filed_on", &today)],
-            ),
-        )
-        .await?;
-        self.complete_stage(&c.zf, id, Stage::Closure).await?;
+        let id = self.demo_spot_case(party, n, 100).await?;
+        let zf = self.cast().await?.zf;
+        self.complete_stage(&zf, id, Stage::Closure).await?;
         Ok(id)
     }
 

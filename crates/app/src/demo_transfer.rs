@@ -17,6 +17,12 @@ impl App {
     /// records the payment and the filing, and leaves it in its closure stage. Needs the
     /// demo data (`load_demo`).
     pub async fn demo_spot_fine_before_closure(&self, party: &str, form_seq: u32) -> AppResult<Uuid> {
+        self.demo_spot_case(party, form_seq, 200).await
+    }
+
+    /// The same case with a fine of `fine_yuan`, up to its closure stage (also what
+    /// `demo_closed_case` closes).
+    pub(crate) async fn demo_spot_case(&self, party: &str, form_seq: u32, fine_yuan: i64) -> AppResult<Uuid> {
         let c = self.cast().await?;
         let now = beijing_now();
         let (today, at) = (now.format("%Y-%m-%d").to_string(), now.format("%Y-%m-%d %H:%M").to_string());
@@ -57,14 +63,15 @@ impl App {
         spot.credentials_shown = true;
         spot.signature = Some(Signature::Signed { signer: party.into() });
         spot.form_number = Some(format!("安市监简{form_seq:06}"));
-        spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(200)) });
+        spot.penalty = Some(SpotPenalty { warning: false, fine: Some(Money::from_yuan(fine_yuan)) });
         self.add_record(&c.zf, id, spot).await?;
         self.complete_stage(&c.zf, id, Stage::Decision).await?;
         self.complete_stage(&c.zf, id, Stage::Service).await?;
+        let receipt = format!("湘财罚{:08}", 20_000 + form_seq);
         self.add_record(
             &c.zf,
             id,
-            RecordInput::new(RecordKind::FineReceipt, &[("receipt_number", "湘财罚00012399"), ("paid_on", &today)]),
+            RecordInput::new(RecordKind::FineReceipt, &[("receipt_number", &receipt), ("paid_on", &today)]),
         )
         .await?;
         self.complete_stage(&c.zf, id, Stage::Execution).await?;

@@ -38,6 +38,37 @@ fn calendar() -> WorkCalendar {
     WorkCalendar::new(bundled_years())
 }
 
+/// A video stored at `stored`, captured at `captured`, of the act `record` when given.
+fn video(record: Option<Uuid>, captured: &str, stored: &str) -> AvItem {
+    AvItem {
+        id: Uuid::new_v4(),
+        media: MediaKind::Video,
+        file: StoredFile {
+            sha256: "ab".repeat(32),
+            size: 1,
+            media_type: "video/mp4".into(),
+            file_name: "a.mp4".into(),
+            storage_key: "k".into(),
+        },
+        meta: AvMetadata {
+            record_id: record,
+            captured_at: t(captured),
+            place: "超市".into(),
+            captured_by: "张明".into(),
+            production_method: "执法记录仪".into(),
+            maker: "张明".into(),
+            proves: "现场".into(),
+            transcript: String::new(),
+            interruptions: vec![],
+            interruption_explanation: String::new(),
+            remote_return_at: None,
+            sensitivity: Default::default(),
+        },
+        stored_at: t(stored),
+        late: None,
+    }
+}
+
 const AGENCY: Uuid = Uuid::from_u128(7);
 
 fn opened(initiation: Initiation, at: &str, p: &PolicyProfile) -> Case {

@@ -314,13 +314,7 @@ pub async fn notice_new(
     user: CurrentUser,
     Parsed((id, case)): Parsed<(Uuid, Uuid)>,
 ) -> Response {
-    match run_view(&s, &user, id)
-        .await
-        .and_then(|v| v.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷")))
-    {
-        Ok(c) => render_form(&Nav::for_user(&user), &notice_form(id, &c)),
-        Err(e) => page_error(&user, e),
-    }
+    runner_form(&s, &user, id, case, notice_form).await
 }
 
 /// POST /supervision/evaluations/{id}/cases/{case}/rectification
@@ -428,16 +422,27 @@ async fn runner_case(s: &AppState, user: &CurrentUser, id: Uuid, case: Uuid) -> 
     run_view(s, user, id).await?.evaluation.case(case).cloned().ok_or(AppError::NotFound("评查案卷"))
 }
 
+/// A rectification step's form for the batch's runner, or the refusal page.
+async fn runner_form(
+    s: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    case: Uuid,
+    form: fn(Uuid, &EvaluatedCase) -> FormPage,
+) -> Response {
+    match runner_case(s, user, id, case).await {
+        Ok(c) => render_form(&Nav::for_user(user), &form(id, &c)),
+        Err(e) => page_error(user, e),
+    }
+}
+
 /// GET /supervision/evaluations/{id}/cases/{case}/accept
 pub async fn accept_new(
     State(s): State<AppState>,
     user: CurrentUser,
     Parsed((id, case)): Parsed<(Uuid, Uuid)>,
 ) -> Response {
-    match runner_case(&s, &user, id, case).await {
-        Ok(c) => render_form(&Nav::for_user(&user), &accept_form(id, &c)),
-        Err(e) => page_error(&user, e),
-    }
+    runner_form(&s, &user, id, case, accept_form).await
 }
 
 /// POST /supervision/evaluations/{id}/cases/{case}/accept
@@ -462,10 +467,7 @@ pub async fn return_new(
     user: CurrentUser,
     Parsed((id, case)): Parsed<(Uuid, Uuid)>,
 ) -> Response {
-    match runner_case(&s, &user, id, case).await {
-        Ok(c) => render_form(&Nav::for_user(&user), &return_form(id, &c)),
-        Err(e) => page_error(&user, e),
-    }
+    runner_form(&s, &user, id, case, return_form).await
 }
 
 /// POST /supervision/evaluations/{id}/cases/{case}/return

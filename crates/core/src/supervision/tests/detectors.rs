@@ -223,35 +223,7 @@ fn a_mandatory_av_act_without_av_is_flagged_once_its_stage_is_done() {
     assert_eq!(av_missing(&open, &none, d("2025-09-10")).len(), 1);
     // With its video: nothing.
     let mut meta_case = c.clone();
-    meta_case.apply(&CaseEvent::AvAttached {
-        av: AvItem {
-            id: Uuid::new_v4(),
-            media: MediaKind::Video,
-            file: StoredFile {
-                sha256: "ab".repeat(32),
-                size: 1,
-                media_type: "video/mp4".into(),
-                file_name: "a.mp4".into(),
-                storage_key: "k".into(),
-            },
-            meta: AvMetadata {
-                record_id: Some(id),
-                captured_at: t("2025-09-03 09:10"),
-                place: "超市".into(),
-                captured_by: "张明".into(),
-                production_method: "执法记录仪".into(),
-                maker: "张明".into(),
-                proves: "现场".into(),
-                transcript: String::new(),
-                interruptions: vec![],
-                interruption_explanation: String::new(),
-                remote_return_at: None,
-                sensitivity: Default::default(),
-            },
-            stored_at: t("2025-09-03 12:00"),
-            late: None,
-        },
-    });
+    meta_case.apply(&CaseEvent::AvAttached { av: video(Some(id), "2025-09-03 09:10", "2025-09-03 12:00") });
     assert!(av_missing(&meta_case, &none, d("2025-09-10")).is_empty());
 }
 

@@ -12,33 +12,7 @@ use crate::supervision::metrics::*;
 use crate::supervision::same_penalty::{self, PenaltyGroup};
 
 fn video_for(record: Uuid, stored: &str) -> AvItem {
-    AvItem {
-        id: Uuid::new_v4(),
-        media: MediaKind::Video,
-        file: StoredFile {
-            sha256: "ab".repeat(32),
-            size: 1,
-            media_type: "video/mp4".into(),
-            file_name: "a.mp4".into(),
-            storage_key: "k".into(),
-        },
-        meta: AvMetadata {
-            record_id: Some(record),
-            captured_at: t("2025-09-03 09:10"),
-            place: "超市".into(),
-            captured_by: "张明".into(),
-            production_method: "执法记录仪".into(),
-            maker: "张明".into(),
-            proves: "现场".into(),
-            transcript: String::new(),
-            interruptions: vec![],
-            interruption_explanation: String::new(),
-            remote_return_at: None,
-            sensitivity: Default::default(),
-        },
-        stored_at: t(stored),
-        late: None,
-    }
+    video(Some(record), "2025-09-03 09:10", stored)
 }
 
 fn site(on: &str) -> Record {

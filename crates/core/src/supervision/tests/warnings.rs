@@ -37,33 +37,7 @@ fn case_clocks_are_the_case_deadlines_with_their_profile_and_state() {
 fn av_storage_is_watched_as_met_or_met_late() {
     let p = profile("baishan");
     let mut c = case();
-    let av = |captured: &str, stored: &str| AvItem {
-        id: Uuid::new_v4(),
-        media: MediaKind::Video,
-        file: StoredFile {
-            sha256: "ab".repeat(32),
-            size: 1,
-            media_type: "video/mp4".into(),
-            file_name: "a.mp4".into(),
-            storage_key: "k".into(),
-        },
-        meta: AvMetadata {
-            record_id: None,
-            captured_at: t(captured),
-            place: "超市".into(),
-            captured_by: "张明".into(),
-            production_method: "执法记录仪".into(),
-            maker: "张明".into(),
-            proves: "现场".into(),
-            transcript: String::new(),
-            interruptions: vec![],
-            interruption_explanation: String::new(),
-            remote_return_at: None,
-            sensitivity: Default::default(),
-        },
-        stored_at: t(stored),
-        late: None,
-    };
+    let av = |captured: &str, stored: &str| video(None, captured, stored);
     // 白山乡: 24 hours.
     c.apply(&CaseEvent::AvAttached { av: av("2025-09-02 09:00", "2025-09-02 18:00") });
     c.apply(&CaseEvent::AvAttached { av: av("2025-09-02 09:00", "2025-09-04 09:00") });
